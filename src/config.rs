@@ -1,0 +1,866 @@
+//! Configuration: strict JSON, every field documented, every problem reported at once.
+//!
+//! Unknown keys are rejected (`deny_unknown_fields`); omitted keys take the documented default.
+//! [`Config::validate`] returns all problems together so an operator fixes a file in one pass.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::verdict::{Action, Level};
+
+/// Which input profile to read records as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileChoice {
+    /// Detect the profile of each record from its shape (the default).
+    #[default]
+    Auto,
+    /// Twilio Verify events and Verification / Attempt resources.
+    TwilioVerify,
+    /// Twilio Messaging: Message resource, status callbacks, Event Streams.
+    TwilioMessage,
+    /// Amazon SNS SMS delivery status logs.
+    AwsSns,
+    /// AWS End User Messaging SMS events (`TEXT_*`).
+    AwsEum,
+    /// Okta System Log.
+    Okta,
+    /// Auth0 tenant logs.
+    Auth0,
+    /// Azure Communication Services SMS logs and Event Grid delivery reports.
+    AzureAcs,
+    /// pumpguard's flat schema (see README).
+    Generic,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Input profile: `auto` detects it per record.
+    pub profile: ProfileChoice,
+    /// Top-level key the verdict object is added under.
+    pub output_key: String,
+    /// Monitor-only mode: every action becomes `monitor`.
+    pub monitor_only: bool,
+    /// Privacy mode: phone numbers are keyed by salted hashes and shown only as blocks.
+    pub privacy: Privacy,
+    /// Also add flat ECS fields (`event.risk_score`, `event.kind`, `rule.id`, `threat.*`) to
+    /// scored records, as dotted top-level keys.
+    pub ecs: bool,
+    /// National digits kept in a number block (`+44 7781…` is 4).
+    pub block_digits: usize,
+    /// Trailing digits that vary inside an adjacency range (`+44 7781 00xx xx` is 4).
+    pub adjacent_suffix_digits: usize,
+    /// How far (seconds) a record may be older than the newest one seen and still update
+    /// windows at its own time; older records are scored at the newest time.
+    pub out_of_order_tolerance_secs: u64,
+    /// AN0443's tunables.
+    pub an0443: An0443,
+    /// Score thresholds of the levels.
+    pub levels: Levels,
+    /// Action for each level.
+    pub actions: Actions,
+    /// Lowest level that opens an incident and raises `alert`.
+    pub alert_level: Level,
+    /// An incident closes after this many seconds without a record at `alert_level`.
+    pub incident_idle_secs: u64,
+    /// Per-signal settings.
+    pub signals: Signals,
+    /// Daily SMS budgets per tenant.
+    pub budgets: Budgets,
+    /// Expected changes (campaigns, launches, onboarding days) known in advance.
+    pub annotations: Vec<Annotation>,
+    /// Capacities that bound memory.
+    pub limits: Limits,
+    /// Replacement data tables (TSV text in the formats of `data/`); empty = embedded table.
+    pub data: DataTables,
+}
+
+/// AN0443 (DET0156) tunables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct An0443 {
+    /// `TimeWindow`: the sliding window (seconds) for velocity, adjacency and spike counts.
+    pub time_window_secs: u64,
+    /// `SMSFrequencyThreshold`: sends per tenant and country inside `TimeWindow` above which
+    /// `volume_spike` fires whatever the baseline says. 0 = learned baselines only.
+    pub sms_frequency_threshold: u64,
+    /// `DestinationCountryCodeFilter`: countries (ISO codes, `XX` = non-geographic).
+    pub destination_country_code_filter: CountryFilter,
+    /// `UserAgentAnomalyThreshold`: distinct numbers one user agent that is rare for the tenant
+    /// may reach inside `TimeWindow`.
+    pub user_agent_anomaly_threshold: u32,
+    /// `IPGeoVarianceScore`: distinct destination countries one IP or user may reach inside
+    /// `TimeWindow`.
+    pub ip_geo_variance_score: u32,
+}
+
+/// Country allow / deny lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct CountryFilter {
+    /// Destinations that are always flagged (weight `deny_weight`).
+    pub deny: Vec<String>,
+    /// If non-empty, destinations outside this list are flagged (weight `outside_allow_weight`).
+    pub allow: Vec<String>,
+    /// Weight of a denied destination.
+    pub deny_weight: u32,
+    /// Weight of a destination outside the allow list.
+    pub outside_allow_weight: u32,
+}
+
+/// Privacy settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// Turn privacy mode on.
+    pub enabled: bool,
+    /// Secret salt for number hashes; required (16+ characters) when privacy mode is on.
+    pub salt: String,
+}
+
+/// Score thresholds (inclusive lower bounds) of each level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Levels {
+    /// Lowest score of `low`.
+    pub low: u32,
+    /// Lowest score of `medium`.
+    pub medium: u32,
+    /// Lowest score of `high`.
+    pub high: u32,
+    /// Lowest score of `critical`.
+    pub critical: u32,
+}
+
+/// The action policy: what to do at each level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Actions {
+    /// Action at `none`.
+    pub none: Action,
+    /// Action at `low`.
+    pub low: Action,
+    /// Action at `medium`.
+    pub medium: Action,
+    /// Action at `high`.
+    pub high: Action,
+    /// Action at `critical`.
+    pub critical: Action,
+}
+
+/// Per-signal settings. Weights are score points (0–100) a signal adds at full strength.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Signals {
+    /// `volume_spike`.
+    pub volume_spike: VolumeSpike,
+    /// `new_destination_country` and `rare_destination_country`.
+    pub destination_country: DestinationCountry,
+    /// `high_risk_prefix`.
+    pub high_risk_prefix: Toggle,
+    /// `adjacent_numbers`.
+    pub adjacent_numbers: AdjacentNumbers,
+    /// `low_conversion`.
+    pub low_conversion: LowConversion,
+    /// `workflow_concentration`.
+    pub workflow_concentration: WorkflowConcentration,
+    /// `source_velocity`.
+    pub source_velocity: SourceVelocity,
+    /// `ip_geo_mismatch`.
+    pub ip_geo_mismatch: IpGeoMismatch,
+    /// `provider_block`.
+    pub provider_block: ProviderBlock,
+    /// `expected_change`.
+    pub expected_change: ExpectedChange,
+}
+
+/// A signal that only needs switching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Toggle {
+    /// Run the signal.
+    pub enabled: bool,
+}
+
+/// `volume_spike` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VolumeSpike {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Hours of history a key needs before its baseline is trusted.
+    pub min_history_hours: u32,
+    /// Fewest sends in the window that can be a spike.
+    pub min_count: u32,
+    /// Smallest ratio of observed to expected sends that can be a spike.
+    pub min_ratio: f64,
+    /// Poisson surprise (nats, -ln p) at which the signal starts to fire.
+    pub min_surprise: f64,
+    /// Surprise at which the weight reaches `max_weight`.
+    pub full_surprise: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at full strength.
+    pub max_weight: u32,
+    /// Smoothing of the hour-of-day baseline (share of a new day's hour).
+    pub alpha: f64,
+}
+
+/// Destination-country novelty settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DestinationCountry {
+    /// Run the signals.
+    pub enabled: bool,
+    /// Sends a tenant needs before a country can be "new" for it.
+    pub min_tenant_sends: u32,
+    /// Hours a tenant must have been seen before a country can be "new" for it.
+    pub min_tenant_hours: u32,
+    /// A country with less than this share of the tenant's sends is rare.
+    pub rare_share: f64,
+    /// Weight of `new_destination_country`.
+    pub new_weight: u32,
+    /// Weight of `rare_destination_country`.
+    pub rare_weight: u32,
+}
+
+/// `adjacent_numbers` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdjacentNumbers {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct numbers in one range inside the window at which the signal fires.
+    pub min_distinct: u32,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight added per further distinct number.
+    pub step_weight: u32,
+    /// Weight at full strength.
+    pub max_weight: u32,
+    /// Extra weight when the numbers are packed tightly (sequential); not available in privacy mode.
+    pub sequential_bonus: u32,
+}
+
+/// `low_conversion` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LowConversion {
+    /// Run the signal (only for tenants whose logs carry conversion evidence).
+    pub enabled: bool,
+    /// Seconds a send has to convert before it counts as unconverted.
+    pub grace_secs: u64,
+    /// Seconds of matured sends compared (the delayed window).
+    pub window_secs: u64,
+    /// Fewest matured sends that can show low conversion.
+    pub min_sends: u32,
+    /// Conversion rate assumed before a baseline is learned.
+    pub default_rate: f64,
+    /// Fires when the observed rate is below this share of the baseline rate.
+    pub max_ratio: f64,
+    /// Binomial surprise (nats) the shortfall needs.
+    pub min_surprise: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at full strength (no conversion at all over many sends).
+    pub max_weight: u32,
+}
+
+/// `workflow_concentration` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkflowConcentration {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Fewest tenant sends in the window.
+    pub min_sends: u32,
+    /// Share of the window's sends one workflow must carry.
+    pub min_share: f64,
+    /// Its long-run share must be below this.
+    pub max_baseline_share: f64,
+    /// Tenant sends needed before long-run shares are trusted.
+    pub min_history: u32,
+    /// Weight.
+    pub weight: u32,
+}
+
+/// `source_velocity` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourceVelocity {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct numbers one IP may reach in the window.
+    pub ip_numbers: u32,
+    /// Distinct numbers one user or session may reach in the window.
+    pub user_numbers: u32,
+    /// Long-run share of a tenant's sends below which a user agent is rare.
+    pub rare_user_agent_share: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at full strength.
+    pub max_weight: u32,
+}
+
+/// `ip_geo_mismatch` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IpGeoMismatch {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Weight (weak on purpose: travellers and VPNs).
+    pub weight: u32,
+}
+
+/// `provider_block` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProviderBlock {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Weight of the blocked record itself.
+    pub weight: u32,
+    /// Weight carried to other sends of the same tenant and country while blocks are recent.
+    pub neighbour_weight: u32,
+    /// Provider error codes that mean "blocked as fraud" (Twilio Verify 60410 …).
+    pub codes: Vec<String>,
+}
+
+/// `expected_change` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExpectedChange {
+    /// Honour annotations.
+    pub enabled: bool,
+    /// Share of volume-type evidence (spike, novelty, concentration) kept during an annotation.
+    pub keep_share: f64,
+}
+
+/// Daily budgets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Budgets {
+    /// Budget of every tenant without its own.
+    pub default: Budget,
+    /// Budgets by tenant name.
+    pub tenants: BTreeMap<String, Budget>,
+    /// Marks (percent of a budget) that add evidence; the highest crossed counts.
+    pub marks: Vec<u32>,
+    /// Weight at each mark, in the order of `marks`.
+    pub weights: Vec<u32>,
+    /// Crossing this mark (percent) opens a budget incident with an alert.
+    pub alert_mark: u32,
+}
+
+/// One tenant's daily budget (UTC day). Absent limits are not checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Budget {
+    /// SMS per day.
+    pub daily_count: Option<u64>,
+    /// Spend per day in USD.
+    pub daily_spend_usd: Option<f64>,
+}
+
+/// An expected change: traffic that will look unusual and is not fraud.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Annotation {
+    /// Short name shown in reasons.
+    pub label: String,
+    /// Tenant it applies to.
+    pub tenant: String,
+    /// Workflow it applies to (absent = all).
+    pub workflow: Option<String>,
+    /// Destination country it applies to (absent = all).
+    pub country: Option<String>,
+    /// Start (any accepted time format).
+    pub start: String,
+    /// End (any accepted time format).
+    pub end: String,
+}
+
+/// Capacities. Every piece of state is a map with a capacity here and least-recently-seen
+/// eviction, so memory stays under `max_state_bytes` whatever the input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Records larger than this are not parsed (tagged `too_large`).
+    pub max_record_bytes: usize,
+    /// Upper bound of all state; the capacities below must fit in it.
+    pub max_state_bytes: usize,
+    /// Tenants tracked.
+    pub tenants: usize,
+    /// Volume keys (tenant, tenant × workflow, tenant × country).
+    pub volume_keys: usize,
+    /// Conversion keys (tenant × country, tenant × block).
+    pub conversion_keys: usize,
+    /// Adjacency ranges (tenant × number range).
+    pub ranges: usize,
+    /// Sources (tenant × IP / user agent / user / session).
+    pub sources: usize,
+    /// Recent sends kept to attribute late conversions.
+    pub recent_sends: usize,
+    /// Message ids kept to count each message once across its status events.
+    pub messages: usize,
+    /// Open incidents.
+    pub incidents: usize,
+    /// Annotations (configured plus received as records).
+    pub annotations: usize,
+}
+
+/// Replacement data tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataTables {
+    /// Numbering plan (format of `data/numbering_plan.tsv`).
+    pub numbering_plan: String,
+    /// Country names (format of `data/countries.tsv`).
+    pub countries: String,
+    /// High-risk prefixes (format of `data/risk_prefixes.tsv`).
+    pub risk_prefixes: String,
+    /// Tariffs (format of `data/tariffs.tsv`).
+    pub tariffs: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            profile: ProfileChoice::Auto,
+            output_key: "pumpguard".into(),
+            monitor_only: false,
+            privacy: Privacy::default(),
+            ecs: false,
+            block_digits: 4,
+            adjacent_suffix_digits: 4,
+            out_of_order_tolerance_secs: 300,
+            an0443: An0443::default(),
+            levels: Levels::default(),
+            actions: Actions::default(),
+            alert_level: Level::High,
+            incident_idle_secs: 3600,
+            signals: Signals::default(),
+            budgets: Budgets::default(),
+            annotations: Vec::new(),
+            limits: Limits::default(),
+            data: DataTables::default(),
+        }
+    }
+}
+
+impl Default for An0443 {
+    fn default() -> Self {
+        An0443 {
+            time_window_secs: 900,
+            sms_frequency_threshold: 0,
+            destination_country_code_filter: CountryFilter {
+                deny_weight: 40,
+                outside_allow_weight: 25,
+                ..CountryFilter::default()
+            },
+            user_agent_anomaly_threshold: 20,
+            ip_geo_variance_score: 3,
+        }
+    }
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels { low: 20, medium: 40, high: 65, critical: 85 }
+    }
+}
+
+impl Default for Actions {
+    fn default() -> Self {
+        Actions {
+            none: Action::Allow,
+            low: Action::Monitor,
+            medium: Action::Throttle,
+            high: Action::Block,
+            critical: Action::Block,
+        }
+    }
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            volume_spike: VolumeSpike::default(),
+            destination_country: DestinationCountry::default(),
+            high_risk_prefix: Toggle { enabled: true },
+            adjacent_numbers: AdjacentNumbers::default(),
+            low_conversion: LowConversion::default(),
+            workflow_concentration: WorkflowConcentration::default(),
+            source_velocity: SourceVelocity::default(),
+            ip_geo_mismatch: IpGeoMismatch { enabled: true, weight: 8 },
+            provider_block: ProviderBlock::default(),
+            expected_change: ExpectedChange { enabled: true, keep_share: 0.25 },
+        }
+    }
+}
+
+impl Default for Toggle {
+    fn default() -> Self {
+        Toggle { enabled: true }
+    }
+}
+
+impl Default for VolumeSpike {
+    fn default() -> Self {
+        VolumeSpike {
+            enabled: true,
+            min_history_hours: 24,
+            min_count: 10,
+            min_ratio: 3.0,
+            min_surprise: 10.0,
+            full_surprise: 60.0,
+            min_weight: 12,
+            max_weight: 35,
+            alpha: 0.25,
+        }
+    }
+}
+
+impl Default for DestinationCountry {
+    fn default() -> Self {
+        DestinationCountry {
+            enabled: true,
+            min_tenant_sends: 200,
+            min_tenant_hours: 24,
+            rare_share: 0.002,
+            new_weight: 15,
+            rare_weight: 10,
+        }
+    }
+}
+
+impl Default for AdjacentNumbers {
+    fn default() -> Self {
+        AdjacentNumbers {
+            enabled: true,
+            min_distinct: 4,
+            min_weight: 18,
+            step_weight: 3,
+            max_weight: 40,
+            sequential_bonus: 10,
+        }
+    }
+}
+
+impl Default for LowConversion {
+    fn default() -> Self {
+        LowConversion {
+            enabled: true,
+            grace_secs: 600,
+            window_secs: 3600,
+            min_sends: 8,
+            default_rate: 0.6,
+            max_ratio: 0.5,
+            min_surprise: 5.0,
+            min_weight: 20,
+            max_weight: 45,
+        }
+    }
+}
+
+impl Default for WorkflowConcentration {
+    fn default() -> Self {
+        WorkflowConcentration {
+            enabled: true,
+            min_sends: 20,
+            min_share: 0.6,
+            max_baseline_share: 0.25,
+            min_history: 200,
+            weight: 15,
+        }
+    }
+}
+
+impl Default for SourceVelocity {
+    fn default() -> Self {
+        SourceVelocity {
+            enabled: true,
+            ip_numbers: 5,
+            user_numbers: 3,
+            rare_user_agent_share: 0.05,
+            min_weight: 15,
+            max_weight: 35,
+        }
+    }
+}
+
+impl Default for IpGeoMismatch {
+    fn default() -> Self {
+        IpGeoMismatch { enabled: true, weight: 8 }
+    }
+}
+
+impl Default for ProviderBlock {
+    fn default() -> Self {
+        ProviderBlock {
+            enabled: true,
+            weight: 40,
+            neighbour_weight: 20,
+            codes: ["60410", "60605", "30450", "TEXT_PROTECT_BLOCKED", "BLOCKED_BY_PROTECT"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+}
+
+impl Default for ExpectedChange {
+    fn default() -> Self {
+        ExpectedChange { enabled: true, keep_share: 0.25 }
+    }
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Budgets {
+            default: Budget::default(),
+            tenants: BTreeMap::new(),
+            marks: vec![50, 80, 100],
+            weights: vec![5, 15, 30],
+            alert_mark: 100,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_record_bytes: 1 << 20,
+            max_state_bytes: 64 << 20,
+            tenants: 8_192,
+            volume_keys: 32_768,
+            conversion_keys: 32_768,
+            ranges: 32_768,
+            sources: 65_536,
+            recent_sends: 65_536,
+            messages: 131_072,
+            incidents: 4_096,
+            annotations: 1_024,
+        }
+    }
+}
+
+/// One configuration problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Dotted path of the offending field.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// All problems of one configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration ({} problem(s)):", self.0.len())?;
+        for e in &self.0 {
+            writeln!(f, "  - {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl Config {
+    /// Parses a JSON configuration; unknown keys and wrong types are errors.
+    pub fn from_json(bytes: &[u8]) -> Result<Config, ConfigErrors> {
+        let cfg: Config = serde_json::from_slice(bytes).map_err(|e| {
+            ConfigErrors(vec![ConfigError { field: "(file)".into(), message: e.to_string() }])
+        })?;
+        Ok(cfg)
+    }
+
+    /// Checks every field and returns every problem found.
+    pub fn validate(&self) -> Result<(), ConfigErrors> {
+        let mut errs = Vec::new();
+        let mut err = |field: &str, message: String| {
+            errs.push(ConfigError { field: field.into(), message })
+        };
+        if self.output_key.is_empty() || self.output_key.len() > 64 {
+            err("output_key", "must be 1 to 64 characters".into());
+        }
+        if self.privacy.enabled && self.privacy.salt.len() < 16 {
+            err("privacy.salt", "privacy mode needs a secret salt of at least 16 characters".into());
+        }
+        if !(1..=8).contains(&self.block_digits) {
+            err("block_digits", "must be 1 to 8".into());
+        }
+        if !(2..=6).contains(&self.adjacent_suffix_digits) {
+            err("adjacent_suffix_digits", "must be 2 to 6".into());
+        }
+        let a = &self.an0443;
+        if !(60..=86_400).contains(&a.time_window_secs) {
+            err("an0443.time_window_secs", "must be 60 to 86400 seconds".into());
+        }
+        if a.ip_geo_variance_score < 2 {
+            err("an0443.ip_geo_variance_score", "must be at least 2 countries".into());
+        }
+        if a.user_agent_anomaly_threshold < 2 {
+            err("an0443.user_agent_anomaly_threshold", "must be at least 2 numbers".into());
+        }
+        for (field, list) in [
+            ("an0443.destination_country_code_filter.deny", &a.destination_country_code_filter.deny),
+            ("an0443.destination_country_code_filter.allow", &a.destination_country_code_filter.allow),
+        ] {
+            for c in list {
+                if crate::numbering::Country::from_code(c).is_none() {
+                    err(field, format!("{c:?} is not a two-letter country code"));
+                }
+            }
+        }
+        let l = &self.levels;
+        if !(0 < l.low && l.low < l.medium && l.medium < l.high && l.high < l.critical && l.critical <= 100) {
+            err("levels", "need 0 < low < medium < high < critical <= 100".into());
+        }
+        if self.alert_level < Level::Low || self.alert_level > Level::Critical {
+            err("alert_level", "must be low, medium, high or critical".into());
+        }
+        if self.incident_idle_secs < 60 {
+            err("incident_idle_secs", "must be at least 60".into());
+        }
+        let s = &self.signals;
+        let weights: [(&str, u32); 16] = [
+            ("signals.volume_spike.min_weight", s.volume_spike.min_weight),
+            ("signals.volume_spike.max_weight", s.volume_spike.max_weight),
+            ("signals.destination_country.new_weight", s.destination_country.new_weight),
+            ("signals.destination_country.rare_weight", s.destination_country.rare_weight),
+            ("signals.adjacent_numbers.min_weight", s.adjacent_numbers.min_weight),
+            ("signals.adjacent_numbers.max_weight", s.adjacent_numbers.max_weight),
+            ("signals.low_conversion.min_weight", s.low_conversion.min_weight),
+            ("signals.low_conversion.max_weight", s.low_conversion.max_weight),
+            ("signals.workflow_concentration.weight", s.workflow_concentration.weight),
+            ("signals.source_velocity.min_weight", s.source_velocity.min_weight),
+            ("signals.source_velocity.max_weight", s.source_velocity.max_weight),
+            ("signals.ip_geo_mismatch.weight", s.ip_geo_mismatch.weight),
+            ("signals.provider_block.weight", s.provider_block.weight),
+            ("signals.provider_block.neighbour_weight", s.provider_block.neighbour_weight),
+            ("an0443.destination_country_code_filter.deny_weight", a.destination_country_code_filter.deny_weight),
+            ("an0443.destination_country_code_filter.outside_allow_weight", a.destination_country_code_filter.outside_allow_weight),
+        ];
+        for (f, w) in weights {
+            if w > 100 {
+                err(f, format!("{w} is more than 100 score points"));
+            }
+        }
+        for (f, lo, hi) in [
+            ("signals.volume_spike", s.volume_spike.min_weight, s.volume_spike.max_weight),
+            ("signals.adjacent_numbers", s.adjacent_numbers.min_weight, s.adjacent_numbers.max_weight),
+            ("signals.low_conversion", s.low_conversion.min_weight, s.low_conversion.max_weight),
+            ("signals.source_velocity", s.source_velocity.min_weight, s.source_velocity.max_weight),
+        ] {
+            if lo > hi {
+                err(f, "min_weight is above max_weight".into());
+            }
+        }
+        let v = &s.volume_spike;
+        if !(v.alpha > 0.0 && v.alpha <= 1.0) {
+            err("signals.volume_spike.alpha", "must be in (0, 1]".into());
+        }
+        if !(v.min_ratio >= 1.0 && v.min_surprise > 0.0 && v.full_surprise > v.min_surprise) {
+            err("signals.volume_spike", "need min_ratio >= 1 and 0 < min_surprise < full_surprise".into());
+        }
+        let c = &s.low_conversion;
+        if !(c.default_rate > 0.0 && c.default_rate <= 1.0) {
+            err("signals.low_conversion.default_rate", "must be in (0, 1]".into());
+        }
+        if !(c.max_ratio > 0.0 && c.max_ratio < 1.0) {
+            err("signals.low_conversion.max_ratio", "must be in (0, 1)".into());
+        }
+        if c.window_secs < 300 || c.window_secs > 86_400 || c.grace_secs > c.window_secs {
+            err("signals.low_conversion", "need 300 <= window_secs <= 86400 and grace_secs <= window_secs".into());
+        }
+        for (f, x) in [
+            ("signals.destination_country.rare_share", s.destination_country.rare_share),
+            ("signals.workflow_concentration.min_share", s.workflow_concentration.min_share),
+            ("signals.workflow_concentration.max_baseline_share", s.workflow_concentration.max_baseline_share),
+            ("signals.source_velocity.rare_user_agent_share", s.source_velocity.rare_user_agent_share),
+            ("signals.expected_change.keep_share", s.expected_change.keep_share),
+        ] {
+            if !(0.0..=1.0).contains(&x) {
+                err(f, "must be a share between 0 and 1".into());
+            }
+        }
+        let b = &self.budgets;
+        if b.marks.len() != b.weights.len() || b.marks.windows(2).any(|w| w[0] >= w[1]) {
+            err("budgets", "marks must increase and have one weight each".into());
+        }
+        for (name, budget) in std::iter::once(("default", &b.default)).chain(b.tenants.iter().map(|(k, v)| (k.as_str(), v))) {
+            if matches!(budget.daily_spend_usd, Some(x) if !(x.is_finite() && x > 0.0)) {
+                err(&format!("budgets.{name}.daily_spend_usd"), "must be a positive number".into());
+            }
+            if budget.daily_count == Some(0) {
+                err(&format!("budgets.{name}.daily_count"), "must be positive".into());
+            }
+        }
+        for (i, an) in self.annotations.iter().enumerate() {
+            let f = format!("annotations[{i}]");
+            match (crate::time::parse(&an.start), crate::time::parse(&an.end)) {
+                (Some(s), Some(e)) if s < e => {}
+                (Some(_), Some(_)) => err(&f, "start is not before end".into()),
+                _ => err(&f, "start and end must be times (RFC 3339 or epoch)".into()),
+            }
+            if an.tenant.is_empty() {
+                err(&f, "tenant is required".into());
+            }
+            if let Some(c) = &an.country {
+                if crate::numbering::Country::from_code(c).is_none() {
+                    err(&f, format!("country {c:?} is not a two-letter code"));
+                }
+            }
+        }
+        if self.annotations.len() > self.limits.annotations {
+            err("annotations", "more annotations than limits.annotations".into());
+        }
+        let lim = &self.limits;
+        if !(1024..=64 << 20).contains(&lim.max_record_bytes) {
+            err("limits.max_record_bytes", "must be 1 KiB to 64 MiB".into());
+        }
+        for (f, n) in [
+            ("limits.tenants", lim.tenants),
+            ("limits.volume_keys", lim.volume_keys),
+            ("limits.conversion_keys", lim.conversion_keys),
+            ("limits.ranges", lim.ranges),
+            ("limits.sources", lim.sources),
+            ("limits.recent_sends", lim.recent_sends),
+            ("limits.messages", lim.messages),
+            ("limits.incidents", lim.incidents),
+        ] {
+            if !(16..=1 << 24).contains(&n) {
+                err(f, "must be 16 to 16,777,216".into());
+            }
+        }
+        let bound = crate::state::State::bytes_bound(lim);
+        if bound > lim.max_state_bytes {
+            err(
+                "limits",
+                format!(
+                    "capacities need up to {} bytes of state, more than max_state_bytes ({})",
+                    bound, lim.max_state_bytes
+                ),
+            );
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(errs))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The blind-spot report DET0156 asks for: per profile, which telemetry the logs carry and
+//! therefore which signals can run and which cannot, and why.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::profiles::{Event, Kind, Profile};
+
+/// Field presence counters of one profile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldCounts {
+    /// SMS records.
+    pub sms: u64,
+    /// Conversion records.
+    pub conversions: u64,
+    /// Block and annotation records.
+    pub other_evidence: u64,
+    /// SMS records with each field.
+    pub with: BTreeMap<String, u64>,
+}
+
+/// Coverage over everything seen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Per profile.
+    pub profiles: BTreeMap<Profile, FieldCounts>,
+    /// Records that were not JSON objects (or too large).
+    pub unparsed: u64,
+    /// JSON records of no supported profile, or not about SMS.
+    pub other: u64,
+}
+
+/// Telemetry fields tracked.
+pub const FIELDS: [&str; 11] = [
+    "time",
+    "tenant",
+    "workflow",
+    "destination",
+    "destination_country",
+    "requester_ip",
+    "user_agent",
+    "user_or_session",
+    "requester_country",
+    "price",
+    "message_id",
+];
+
+/// One signal's availability for one profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignalCoverage {
+    /// Reason code.
+    pub signal: &'static str,
+    /// Can it run on these logs?
+    pub runs: bool,
+    /// Why (not).
+    pub why: String,
+}
+
+/// The report of one profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileReport {
+    /// Profile name.
+    pub profile: &'static str,
+    /// SMS records.
+    pub sms_records: u64,
+    /// Conversion records.
+    pub conversion_records: u64,
+    /// Share (0–1) of SMS records carrying each field.
+    pub fields: BTreeMap<&'static str, f64>,
+    /// Signals.
+    pub signals: Vec<SignalCoverage>,
+}
+
+impl Coverage {
+    /// Counts one event.
+    pub fn observe(&mut self, e: &Event<'_>) {
+        let p = self.profiles.entry(e.profile).or_default();
+        match e.kind {
+            Kind::Conversion => {
+                p.conversions += 1;
+                return;
+            }
+            Kind::SourceBlock | Kind::Annotation => {
+                p.other_evidence += 1;
+                return;
+            }
+            Kind::Sms => p.sms += 1,
+        }
+        let present = [
+            e.time.is_some(),
+            e.tenant.is_some(),
+            e.workflow.is_some(),
+            e.to.is_some(),
+            e.to.is_some() || e.country_hint.is_some(),
+            e.ip.is_some(),
+            e.user_agent.is_some(),
+            e.user.is_some() || e.session.is_some(),
+            e.client_country.is_some(),
+            e.price_usd.is_some(),
+            e.message_id.is_some(),
+        ];
+        for (f, on) in FIELDS.iter().zip(present) {
+            if on {
+                *p.with.entry((*f).to_string()).or_default() += 1;
+            }
+        }
+    }
+
+    /// The report, one entry per profile seen.
+    pub fn report(&self) -> Vec<ProfileReport> {
+        use crate::verdict::code::*;
+        self.profiles
+            .iter()
+            .map(|(profile, c)| {
+                let share = |f: &str| {
+                    if c.sms == 0 {
+                        0.0
+                    } else {
+                        *c.with.get(f).unwrap_or(&0) as f64 / c.sms as f64
+                    }
+                };
+                let has = |f: &str| share(f) > 0.0;
+                let mut signals = Vec::new();
+                let mut add = |signal, runs: bool, yes: &str, no: &str| {
+                    signals.push(SignalCoverage { signal, runs, why: if runs { yes } else { no }.to_string() })
+                };
+                let dest = has("destination");
+                let no_dest = "no destination number in the logs";
+                add(VOLUME_SPIKE, has("destination_country"), if has("tenant") { "per tenant, workflow and country" } else { "no tenant field: all traffic is one tenant" }, "neither destination nor its country is logged");
+                add(NEW_DESTINATION_COUNTRY, has("destination_country"), "destination country known", "destination country unknown");
+                add(HIGH_RISK_PREFIX, dest, "destination number known", no_dest);
+                add(ADJACENT_NUMBERS, dest, "destination number known", no_dest);
+                add(LOW_CONVERSION, c.conversions > 0, "conversion events present", "no conversion (verified OTP) events in these logs: add Verify / MFA success events, or the generic otp_verified record");
+                add(WORKFLOW_CONCENTRATION, has("workflow"), "workflow field present", "no workflow / flow tag: tag sends with their flow");
+                add(SOURCE_VELOCITY, has("requester_ip") || has("user_agent") || has("user_or_session"), "requester IP, user agent or user present", "no requester context (IP, user agent, user): the SMS provider does not see who asked");
+                add(IP_GEO_MISMATCH, has("requester_country"), "requester country present", "no requester geo: enrich the requester IP with a country before pumpguard");
+                add(BUDGET, dest, if has("price") { "prices from the logs" } else { "prices estimated from the tariff table" }, no_dest);
+                add(PROVIDER_BLOCK, matches!(profile, Profile::TwilioVerify | Profile::TwilioMessage | Profile::AwsEum | Profile::Auth0 | Profile::Generic | Profile::Okta), "provider block codes are logged", "this source does not log provider fraud blocks");
+                add(EXPECTED_CHANGE, true, "annotations from configuration or generic annotation records", "");
+                ProfileReport {
+                    profile: profile.as_str(),
+                    sms_records: c.sms,
+                    conversion_records: c.conversions,
+                    fields: FIELDS.iter().map(|f| (*f, (share(f) * 1000.0).round() / 1000.0)).collect(),
+                    signals,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,1048 @@
+//! The engine: one record in, one record out, with all state bounded and all time from records.
+
+use std::borrow::Cow;
+
+use hashbrown::HashSet;
+use siphasher::sip::SipHasher13;
+
+use crate::config::{Config, ConfigError, ConfigErrors};
+use crate::coverage::Coverage;
+use crate::json::{write_str, Obj};
+use crate::numbering::{Country, Number, NumberingPlan};
+use crate::profiles::{self, Event, Kind};
+use crate::signals::{self, Send};
+use crate::state::{ActiveAnnotation, Conv, Incident, OpenRef, Range, SentRef, Source, State, Tenant, Volume};
+use crate::tables::{RiskTable, Tariffs, EMBEDDED_RISK, EMBEDDED_TARIFFS};
+use crate::time::{self, Millis, MIN_TIME};
+use crate::verdict::{code, Action, Keys, Level, Reason, Verdict};
+
+/// Version of the engine.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Snapshot format magic and version.
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x01";
+
+/// What happened to a record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// An SMS record: scored (or tagged `unknown` with the reason).
+    Scored(Verdict),
+    /// Evidence (conversion, block, annotation): consumed, passed through unchanged.
+    Evidence,
+    /// Not SMS-related: passed through unchanged.
+    Passed,
+    /// Not scorable (unparsed, too large): passed through with the tag.
+    Unscored(Verdict),
+}
+
+impl Outcome {
+    /// The verdict, if the record got one.
+    pub fn verdict(&self) -> Option<&Verdict> {
+        match self {
+            Outcome::Scored(v) | Outcome::Unscored(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A snapshot could not be restored; the engine keeps its current (cold) state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotError(pub String);
+
+impl std::fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "snapshot not restored: {}", self.0)
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+/// An incident as reported to people.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IncidentSummary {
+    /// Incident id.
+    pub id: String,
+    /// Tenant.
+    pub tenant: String,
+    /// Destination country.
+    pub country: String,
+    /// Number block of the opening record.
+    pub block: String,
+    /// First record at alert level.
+    pub first_seen: String,
+    /// Last record at alert level.
+    pub last_seen: String,
+    /// Highest level.
+    pub level: Level,
+    /// Alerts raised.
+    pub alerts: u32,
+    /// Sends at medium or above while open.
+    pub sends: u64,
+    /// Estimated cost of those (USD).
+    pub estimated_cost_usd: f64,
+    /// Strongest reason codes.
+    pub top_reasons: Vec<String>,
+    /// Still open at the newest event time.
+    pub open: bool,
+}
+
+/// Domain separators of keyed hashes.
+mod dom {
+    pub const TENANT: u8 = 1;
+    pub const WORKFLOW: u8 = 2;
+    pub const BLOCK: u8 = 3;
+    pub const RANGE: u8 = 4;
+    pub const NUMBER: u8 = 5;
+    pub const MESSAGE: u8 = 6;
+    pub const REF: u8 = 7;
+    pub const IP: u8 = 8;
+    pub const UA: u8 = 9;
+    pub const USER: u8 = 10;
+    pub const SESSION: u8 = 11;
+    pub const INCIDENT: u8 = 12;
+    pub const SUFFIX: u8 = 13;
+}
+
+#[derive(Clone)]
+struct Keyer {
+    k0: u64,
+    k1: u64,
+}
+
+impl Keyer {
+    fn new(salt: &str) -> Keyer {
+        let mut h = SipHasher13::new_with_keys(0x7075_6d70_6775_6172, 0x6432_3032_362d_3131);
+        std::hash::Hasher::write(&mut h, salt.as_bytes());
+        let k0 = std::hash::Hasher::finish(&h);
+        std::hash::Hasher::write_u8(&mut h, 0xff);
+        let k1 = std::hash::Hasher::finish(&h);
+        Keyer { k0, k1 }
+    }
+
+    fn hash(&self, domain: u8, s: &[u8]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        std::hash::Hasher::write_u8(&mut h, domain);
+        std::hash::Hasher::write(&mut h, s);
+        std::hash::Hasher::finish(&h)
+    }
+
+    fn mix(a: u64, b: u64) -> u64 {
+        // splitmix64 finaliser over a combination: keys stay well spread for the index.
+        let mut z = a ^ b.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+const KEY_ALL: u64 = 0xA11;
+const KEY_COUNTRY: u64 = 0xC0;
+const KEY_BLOCK_CONV: u64 = 0xB1;
+const KEY_COUNTRY_CONV: u64 = 0xC1;
+const KEY_OPEN: u64 = 0x0E;
+
+/// The scoring engine. Pure: no I/O, no clock, no globals.
+pub struct Engine {
+    cfg: Config,
+    plan: NumberingPlan,
+    risk: RiskTable,
+    tariffs: Tariffs,
+    keyer: Keyer,
+    provider_codes: HashSet<String>,
+    deny: HashSet<Country>,
+    allow: HashSet<Country>,
+    configured: Vec<ActiveAnnotation>,
+    model: String,
+    state: State,
+    coverage: Coverage,
+}
+
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut i = max;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
+
+impl Engine {
+    /// Builds an engine, validating the whole configuration and every data table first.
+    pub fn new(cfg: Config) -> Result<Engine, ConfigErrors> {
+        let mut errs = match cfg.validate() {
+            Ok(()) => Vec::new(),
+            Err(ConfigErrors(e)) => e,
+        };
+        let mut table_err = |field: &str, e: String| errs.push(ConfigError { field: field.into(), message: e });
+        let pick = |s: &str, d: &'static str| -> String { if s.is_empty() { d.to_string() } else { s.to_string() } };
+        let plan = NumberingPlan::parse(
+            &pick(&cfg.data.numbering_plan, crate::numbering::EMBEDDED_PLAN),
+            &pick(&cfg.data.countries, crate::numbering::EMBEDDED_COUNTRIES),
+        )
+        .map_err(|e| table_err("data.numbering_plan", e))
+        .ok();
+        let risk = RiskTable::parse(&pick(&cfg.data.risk_prefixes, EMBEDDED_RISK))
+            .map_err(|e| table_err("data.risk_prefixes", e))
+            .ok();
+        let tariffs = Tariffs::parse(&pick(&cfg.data.tariffs, EMBEDDED_TARIFFS))
+            .map_err(|e| table_err("data.tariffs", e))
+            .ok();
+        let (Some(plan), Some(risk), Some(tariffs)) = (plan, risk, tariffs) else {
+            return Err(ConfigErrors(errs));
+        };
+        if !errs.is_empty() {
+            return Err(ConfigErrors(errs));
+        }
+        let keyer = Keyer::new(if cfg.privacy.enabled { &cfg.privacy.salt } else { "pumpguard" });
+        let countries = |v: &Vec<String>| v.iter().filter_map(|c| Country::from_code(c)).collect::<HashSet<_>>();
+        let configured = cfg
+            .annotations
+            .iter()
+            .filter_map(|a| {
+                Some(ActiveAnnotation {
+                    tenant: keyer.hash(dom::TENANT, a.tenant.as_bytes()),
+                    workflow: a.workflow.as_ref().map(|w| keyer.hash(dom::WORKFLOW, w.as_bytes())),
+                    country: a.country.as_deref().and_then(Country::from_code).map(|c| c.id()),
+                    start: time::parse(&a.start)?,
+                    end: time::parse(&a.end)?,
+                    label: a.label.clone(),
+                })
+            })
+            .collect();
+        let model = format!("pumpguard/{VERSION}+{}", risk.version());
+        Ok(Engine {
+            provider_codes: cfg.signals.provider_block.codes.iter().cloned().collect(),
+            deny: countries(&cfg.an0443.destination_country_code_filter.deny),
+            allow: countries(&cfg.an0443.destination_country_code_filter.allow),
+            state: State::new(&cfg.limits),
+            coverage: Coverage::default(),
+            configured,
+            model,
+            plan,
+            risk,
+            tariffs,
+            keyer,
+            cfg,
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// `pumpguard/<version>+<rules version>`.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// Versions of the data tables.
+    pub fn data_versions(&self) -> String {
+        format!("{}, {}, {}", self.plan.version(), self.risk.version(), self.tariffs.version())
+    }
+
+    /// Newest event time seen.
+    pub fn clock(&self) -> Millis {
+        self.state.clock
+    }
+
+    /// Bytes of state in use.
+    pub fn state_bytes(&self) -> usize {
+        self.state.bytes_used()
+    }
+
+    /// Upper bound of state bytes under the configured capacities.
+    pub fn state_bytes_bound(&self) -> usize {
+        State::bytes_bound(&self.cfg.limits)
+    }
+
+    /// What the logs seen so far carry, per profile.
+    pub fn coverage(&self) -> &Coverage {
+        &self.coverage
+    }
+
+    /// Scores one record and writes the output record (without a trailing newline) to `out`.
+    /// `fallback_time` is the host's time for the record (e.g. Fluent Bit's), used when the
+    /// record carries none. Never fails and never panics: bad input is tagged, not lost.
+    pub fn process(&mut self, record: &[u8], fallback_time: Option<Millis>, out: &mut Vec<u8>) -> Outcome {
+        let outcome = self.score(record, fallback_time);
+        self.write_output(record, &outcome, out);
+        outcome
+    }
+
+    /// Scores one record without producing output.
+    pub fn score(&mut self, record: &[u8], fallback_time: Option<Millis>) -> Outcome {
+        let action = self.unknown_action();
+        if record.len() > self.cfg.limits.max_record_bytes {
+            self.coverage.unparsed += 1;
+            return Outcome::Unscored(Verdict::unscored(
+                code::TOO_LARGE,
+                format!("record of {} bytes is above limits.max_record_bytes ({})", record.len(), self.cfg.limits.max_record_bytes),
+                action,
+            ));
+        }
+        let obj = match Obj::parse(record) {
+            Ok(o) => o,
+            Err(e) => {
+                self.coverage.unparsed += 1;
+                return Outcome::Unscored(Verdict::unscored(code::UNPARSED, format!("not a JSON object: {e}"), action));
+            }
+        };
+        let Some(ev) = profiles::read(&obj, self.cfg.profile) else {
+            self.coverage.other += 1;
+            return Outcome::Passed;
+        };
+        self.coverage.observe(&ev);
+        let fallback = fallback_time.filter(|t| (time::MIN_TIME..=time::MAX_TIME).contains(t));
+        let (raw_t, time_ok) = match ev.time.or(fallback) {
+            Some(t) => (t, true),
+            None => (self.state.clock.max(MIN_TIME), false),
+        };
+        let tolerance = self.cfg.out_of_order_tolerance_secs as Millis * 1000;
+        let now = if raw_t < self.state.clock - tolerance { self.state.clock } else { raw_t };
+        self.state.clock = self.state.clock.max(now);
+        match ev.kind {
+            Kind::Sms => {
+                let mut v = self.score_sms(&ev, now);
+                if !time_ok {
+                    v.reasons.push(Reason {
+                        code: code::NO_TIMESTAMP,
+                        weight: 0,
+                        detail: "record has no usable time; scored at the newest time seen".into(),
+                    });
+                }
+                Outcome::Scored(v)
+            }
+            Kind::Conversion => {
+                self.conversion(&ev, now);
+                Outcome::Evidence
+            }
+            Kind::SourceBlock => {
+                self.source_block(&ev, now);
+                Outcome::Evidence
+            }
+            Kind::Annotation => {
+                self.annotation(&ev);
+                Outcome::Evidence
+            }
+        }
+    }
+
+    fn unknown_action(&self) -> Action {
+        if self.cfg.monitor_only {
+            Action::Monitor
+        } else {
+            Action::Allow
+        }
+    }
+
+    fn tenant_key(&self, ev: &Event<'_>) -> u64 {
+        self.keyer.hash(dom::TENANT, ev.tenant.as_deref().unwrap_or("").as_bytes())
+    }
+
+    fn base_keys(ev: &Event<'_>) -> Keys {
+        Keys {
+            tenant: ev.tenant.as_deref().map(|s| cut(s, 128).to_string()),
+            workflow: ev.workflow.as_deref().map(|s| cut(s, 128).to_string()),
+            ..Keys::default()
+        }
+    }
+
+    fn normalize(&self, ev: &Event<'_>) -> Result<Number, Verdict> {
+        let action = self.unknown_action();
+        let mut keys = Self::base_keys(ev);
+        let hint = ev.country_hint.as_deref().and_then(|c| self.plan.country(c));
+        keys.country = hint.map(|c| c.to_string());
+        let Some(to) = ev.to.as_deref() else {
+            let mut v = Verdict::unscored(code::NO_DESTINATION, format!("{} record without a destination number", ev.profile.as_str()), action);
+            v.keys = keys;
+            return Err(v);
+        };
+        self.plan.normalize(cut(to, 64), hint).map_err(|e| {
+            let mut v = Verdict::unscored(code::INVALID_DESTINATION, format!("destination is not a valid phone number: {}", e.as_str()), action);
+            v.keys = keys;
+            v
+        })
+    }
+
+    fn score_sms(&mut self, ev: &Event<'_>, now: Millis) -> Verdict {
+        let number = match self.normalize(ev) {
+            Ok(n) => n,
+            Err(v) => return v,
+        };
+        let cfg = &self.cfg;
+        let privacy = cfg.privacy.enabled;
+        let k = &self.keyer;
+        let tenant = self.tenant_key(ev);
+        let workflow_hash = ev.workflow.as_deref().map(|w| k.hash(dom::WORKFLOW, w.as_bytes()));
+        let country = number.country;
+        let block_digits = number.block(cfg.block_digits);
+        let block = format!("+{block_digits}");
+        let country_key = Keyer::mix(tenant, KEY_COUNTRY ^ u64::from(country.id()) << 8);
+        let block_key = Keyer::mix(tenant, k.hash(dom::BLOCK, block_digits.as_bytes()));
+        let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
+        let range = number.range(cfg.adjacent_suffix_digits).map(|r| {
+            let shown = if privacy {
+                format!("one range of {block}…")
+            } else {
+                format!("+{r}{}", "x".repeat(cfg.adjacent_suffix_digits))
+            };
+            (Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())), shown)
+        });
+        let suffix = if privacy {
+            (k.hash(dom::SUFFIX, number.digits().as_bytes()) as u32) | 1
+        } else {
+            number.suffix(cfg.adjacent_suffix_digits)
+        };
+        let mut sources = Vec::with_capacity(4);
+        for (kind, dm, val) in [
+            ("ip", dom::IP, &ev.ip),
+            ("user_agent", dom::UA, &ev.user_agent),
+            ("user", dom::USER, &ev.user),
+            ("session", dom::SESSION, &ev.session),
+        ] {
+            if let Some(v) = val.as_deref() {
+                sources.push((kind, Keyer::mix(tenant, k.hash(dm, cut(v, 512).as_bytes()))));
+            }
+        }
+        let first = match ev.message_id.as_deref() {
+            Some(id) => {
+                let mk = Keyer::mix(tenant, k.hash(dom::MESSAGE, cut(id, 256).as_bytes()));
+                let fresh = self.state.messages.get(mk).is_none();
+                self.state.messages.entry(mk, || crate::state::Seen(now)).0 = now;
+                fresh
+            }
+            None => true,
+        };
+        let blocked = ev
+            .provider_code
+            .as_deref()
+            .is_some_and(|c| self.provider_codes.contains(c));
+        let segments = ev.segments.filter(|s| (1.0..=100.0).contains(s)).unwrap_or(1.0);
+        let cost = if blocked {
+            0.0
+        } else {
+            ev.price_usd
+                .filter(|p| (0.0..1000.0).contains(p))
+                .unwrap_or_else(|| self.tariffs.price(country) * segments)
+        };
+        let send = Send {
+            now,
+            first,
+            workflow: workflow_hash.map(|w| Keyer::mix(tenant, w)),
+            country,
+            range,
+            suffix,
+            number: number_hash,
+            sources,
+        };
+        let mut reasons: Vec<Reason> = Vec::new();
+        let mut damped: Vec<Reason> = Vec::new(); // volume-type evidence an annotation may explain
+
+        // Tenant: novelty, workflow concentration, budget.
+        let t = self.state.tenants.entry(tenant, || Tenant {
+            last: now,
+            first: now,
+            sends: 0,
+            conversions: 0,
+            long_run: Default::default(),
+            window: Default::default(),
+            countries: Vec::new(),
+            workflows: Vec::new(),
+            day: 0,
+            day_count: 0,
+            day_spend: 0.0,
+            day_mark: 0,
+            dow: [0.0; 7],
+            days_seen: 0,
+            conv_num: 0.0,
+            conv_den: 0.0,
+        });
+        let view = signals::tenant_send(cfg, t, &send, workflow_hash, cost);
+        signals::country_novelty(cfg, &view, &send, &mut damped);
+        signals::workflow_concentration(cfg, t, workflow_hash, ev.workflow.as_deref().unwrap_or(""), now, &mut damped);
+        let dow = signals::dow_factor(t, now);
+        let tenant_rate = signals::tenant_rate(t);
+        let has_conversions = t.conversions > 0;
+        let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
+        let tenant_snapshot = (t.sends, t.long_run);
+
+        // Volume: tenant, tenant × workflow, tenant × country.
+        let mut spike: Option<Reason> = None;
+        let vol_keys = [
+            (Some(Keyer::mix(tenant, KEY_ALL)), "tenant".to_string()),
+            (send.workflow, format!("workflow {}", cut(ev.workflow.as_deref().unwrap_or(""), 64))),
+            (Some(Keyer::mix(country_key, KEY_ALL)), format!("country {country}")),
+        ];
+        for (key, what) in vol_keys {
+            let Some(key) = key else { continue };
+            let v = self.state.volumes.entry(key, || Volume {
+                last: now,
+                window: Default::default(),
+                hour: 0,
+                hour_count: 0,
+                hours_seen: 0,
+                hod: [0.0; 24],
+            });
+            if first {
+                signals::volume_send(cfg, v, now);
+            }
+            if let Some(r) = signals::volume_spike(cfg, v, now, dow, &what) {
+                if spike.as_ref().is_none_or(|s| r.weight > s.weight) {
+                    spike = Some(r);
+                }
+            }
+        }
+        damped.extend(spike);
+
+        // Conversion.
+        let mut conv_best: Option<Reason> = None;
+        for (key, what) in [
+            (Keyer::mix(country_key, KEY_COUNTRY_CONV), country.to_string()),
+            (Keyer::mix(block_key, KEY_BLOCK_CONV), format!("{country} {block}")),
+        ] {
+            let c = self.state.convs.entry(key, new_conv);
+            if first {
+                signals::conv_send(cfg, c, now);
+            }
+            if blocked {
+                c.blocks.add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
+            }
+            if cfg.signals.low_conversion.enabled && has_conversions {
+                if let Some(r) = signals::low_conversion(cfg, c, tenant_rate, now, &what) {
+                    if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
+                        conv_best = Some(r);
+                    }
+                }
+            }
+        }
+        reasons.extend(conv_best);
+        let pb = &cfg.signals.provider_block;
+        if pb.enabled {
+            if blocked {
+                reasons.push(Reason {
+                    code: code::PROVIDER_BLOCK,
+                    weight: pb.weight as i32,
+                    detail: format!("{} blocked this send ({})", ev.profile.as_str(), cut(ev.provider_code.as_deref().unwrap_or(""), 64)),
+                });
+            } else if let Some(c) = self.state.convs.get(Keyer::mix(country_key, KEY_COUNTRY_CONV)) {
+                let n = c.blocks.get(now, cfg.an0443.time_window_secs as Millis * 1000);
+                if n >= 0.5 {
+                    reasons.push(Reason {
+                        code: code::PROVIDER_BLOCK,
+                        weight: pb.neighbour_weight as i32,
+                        detail: format!("provider blocked {:.0} recent send(s) of this tenant to {country}", n.ceil()),
+                    });
+                }
+            }
+        }
+
+        // Conversion attribution for later: by reference and by number.
+        if first {
+            let sent = SentRef {
+                at: now,
+                tenant,
+                country_key: Keyer::mix(country_key, KEY_COUNTRY_CONV),
+                block_key: Keyer::mix(block_key, KEY_BLOCK_CONV),
+                verified: false,
+            };
+            if let Some(r) = ev.conversion_ref.as_deref() {
+                *self.state.sent.entry(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())), || sent) = sent;
+            }
+            *self.state.sent.entry(Keyer::mix(tenant, number_hash), || sent) = sent;
+        }
+
+        // Adjacent numbers.
+        if let Some((rk, shown)) = &send.range {
+            let r = self.state.ranges.entry(*rk, Range::default);
+            reasons.extend(signals::adjacent(cfg, r, &send, shown, privacy));
+        }
+
+        // Sources.
+        let tenant_view = Tenant {
+            sends: tenant_snapshot.0,
+            long_run: tenant_snapshot.1,
+            ..self.state.tenants.get(tenant).cloned().unwrap_or_else(|| empty_tenant(now))
+        };
+        let mut velocity = Vec::new();
+        for (kind, sk) in &send.sources {
+            let s = self.state.sources.entry(*sk, Source::default);
+            signals::source(cfg, s, kind, &send, &tenant_view, &mut velocity);
+        }
+        velocity.sort_by(|a, b| b.weight.cmp(&a.weight));
+        let mut seen_codes = HashSet::new();
+        reasons.extend(velocity.into_iter().filter(|r| seen_codes.insert(r.code)));
+
+        // Static facts about the destination and requester.
+        if cfg.signals.high_risk_prefix.enabled {
+            if let Some(e) = self.risk.lookup(number.digits()) {
+                reasons.push(Reason {
+                    code: code::HIGH_RISK_PREFIX,
+                    weight: e.weight as i32,
+                    detail: format!("+{} {}: {}", e.prefix, e.category, e.note),
+                });
+            }
+        }
+        let cf = &cfg.an0443.destination_country_code_filter;
+        if self.deny.contains(&country) {
+            reasons.push(Reason { code: code::DESTINATION_FILTER, weight: cf.deny_weight as i32, detail: format!("{country} is on the deny list") });
+        } else if !self.allow.is_empty() && !self.allow.contains(&country) {
+            reasons.push(Reason { code: code::DESTINATION_FILTER, weight: cf.outside_allow_weight as i32, detail: format!("{country} is not on the allow list") });
+        }
+        if cfg.signals.ip_geo_mismatch.enabled && country != Country::NON_GEO {
+            if let Some(rc) = ev.client_country.as_deref().and_then(|c| self.plan.country(c)) {
+                if rc != country {
+                    reasons.push(Reason {
+                        code: code::IP_GEO_MISMATCH,
+                        weight: cfg.signals.ip_geo_mismatch.weight as i32,
+                        detail: format!("requester in {rc}, destination in {country}"),
+                    });
+                }
+            }
+        }
+        reasons.extend(budget.clone().map(|b| b.0));
+
+        // Expected changes explain volume-type evidence.
+        let annotation = if cfg.signals.expected_change.enabled && !damped.is_empty() {
+            self.annotation_for(tenant, send.workflow.map(|_| workflow_hash.unwrap_or(0)), country, now)
+        } else {
+            None
+        };
+        if let Some(label) = annotation {
+            let keep = cfg.signals.expected_change.keep_share;
+            let mut removed = 0;
+            for r in &mut damped {
+                let kept = (f64::from(r.weight) * keep).round() as i32;
+                removed += r.weight - kept;
+                r.weight = kept;
+            }
+            reasons.push(Reason {
+                code: code::EXPECTED_CHANGE,
+                weight: -removed,
+                detail: format!("expected change '{}' explains the volume", cut(&label, 64)),
+            });
+        }
+        reasons.extend(damped);
+        reasons.retain(|r| r.weight != 0 || r.code == code::EXPECTED_CHANGE);
+        reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)));
+        let score = reasons.iter().map(|r| r.weight).sum::<i32>().clamp(0, 100) as u32;
+        let level = self.level(score);
+        let action = if cfg.monitor_only { Action::Monitor } else { self.action(level) };
+        let mut verdict = Verdict {
+            score,
+            level,
+            action,
+            reasons,
+            alert: false,
+            incident: None,
+            keys: Keys {
+                country: Some(country.to_string()),
+                block: Some(block.clone()),
+                ..Self::base_keys(ev)
+            },
+        };
+        self.incident(&mut verdict, tenant, ev.tenant.as_deref().unwrap_or(""), country, &block, now, cost);
+        if let Some((_, mark)) = budget {
+            let t = self.state.tenants.entry(tenant, || empty_tenant(now));
+            if mark > t.day_mark {
+                t.day_mark = mark;
+                if mark >= self.cfg.budgets.alert_mark && !verdict.alert {
+                    verdict.alert = true;
+                    verdict.incident.get_or_insert_with(|| {
+                        format!("budget-{}-{}", id_part(ev.tenant.as_deref().unwrap_or("")), &time::format(now)[..10])
+                    });
+                }
+            }
+        }
+        verdict
+    }
+
+    fn level(&self, score: u32) -> Level {
+        let l = &self.cfg.levels;
+        match score {
+            s if s >= l.critical => Level::Critical,
+            s if s >= l.high => Level::High,
+            s if s >= l.medium => Level::Medium,
+            s if s >= l.low => Level::Low,
+            _ => Level::None,
+        }
+    }
+
+    fn action(&self, level: Level) -> Action {
+        let a = &self.cfg.actions;
+        match level {
+            Level::Unknown | Level::None => a.none,
+            Level::Low => a.low,
+            Level::Medium => a.medium,
+            Level::High => a.high,
+            Level::Critical => a.critical,
+        }
+    }
+
+    fn annotation_for(&self, tenant: u64, workflow: Option<u64>, country: Country, now: Millis) -> Option<String> {
+        self.configured
+            .iter()
+            .chain(self.state.annotations.iter())
+            .find(|a| {
+                a.tenant == tenant
+                    && a.start <= now
+                    && now <= a.end
+                    && a.workflow.is_none_or(|w| Some(w) == workflow)
+                    && a.country.is_none_or(|c| c == country.id())
+            })
+            .map(|a| a.label.clone())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn incident(&mut self, v: &mut Verdict, tenant: u64, tenant_name: &str, country: Country, block: &str, now: Millis, cost: f64) {
+        let open_key = Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()));
+        let idle = self.cfg.incident_idle_secs as Millis * 1000;
+        let alert_level = self.cfg.alert_level;
+        let mut current = self.state.open.get(open_key).copied();
+        if let Some(o) = current {
+            if now - o.last > idle {
+                if let Some(inc) = self.state.incidents.get_mut(o.incident) {
+                    inc.open = false;
+                }
+                self.state.open.remove(open_key);
+                current = None;
+            }
+        }
+        if v.level < Level::Medium || (v.level < alert_level && current.is_none()) {
+            return;
+        }
+        let rank = v.level as u8;
+        let (ik, alert) = match current {
+            Some(o) => {
+                let inc = self.state.incidents.get(o.incident);
+                let escalate = v.level >= alert_level && inc.is_some_and(|i| rank > i.max_level);
+                (o.incident, escalate)
+            }
+            None => {
+                let id = format!(
+                    "inc-{}-{}-{}-{}",
+                    id_part(tenant_name),
+                    country,
+                    block.trim_start_matches('+'),
+                    now.div_euclid(1000)
+                );
+                let ik = self.keyer.hash(dom::INCIDENT, id.as_bytes());
+                self.state.incidents.entry(ik, || Incident {
+                    id,
+                    tenant: cut(tenant_name, 64).to_string(),
+                    country: country.to_string(),
+                    block: block.to_string(),
+                    first: now,
+                    last: now,
+                    max_level: 0,
+                    alerts: 0,
+                    sends: 0,
+                    cost: 0.0,
+                    reasons: Vec::new(),
+                    open: true,
+                });
+                (ik, true)
+            }
+        };
+        let Some(inc) = self.state.incidents.get_mut(ik) else {
+            return;
+        };
+        inc.sends += 1;
+        inc.cost += cost;
+        if v.level >= alert_level {
+            inc.last = inc.last.max(now);
+            inc.max_level = inc.max_level.max(rank);
+            *self.state.open.entry(open_key, || OpenRef { incident: ik, last: now }) = OpenRef { incident: ik, last: now };
+        }
+        for r in v.reasons.iter().filter(|r| r.weight > 0) {
+            if let Some(e) = inc.reasons.iter_mut().find(|(c, _)| c == r.code) {
+                e.1 = e.1.max(r.weight);
+            } else if inc.reasons.len() < 6 {
+                inc.reasons.push((r.code.to_string(), r.weight));
+            }
+        }
+        if alert {
+            inc.alerts += 1;
+        }
+        v.alert = alert;
+        v.incident = Some(inc.id.clone());
+    }
+
+    fn conversion(&mut self, ev: &Event<'_>, now: Millis) {
+        let tenant = self.tenant_key(ev);
+        let k = &self.keyer;
+        let mut candidates = Vec::with_capacity(2);
+        if let Some(r) = ev.conversion_ref.as_deref() {
+            candidates.push(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())));
+        }
+        let number = ev
+            .to
+            .as_deref()
+            .and_then(|to| self.plan.normalize(cut(to, 64), None).ok());
+        if let Some(n) = &number {
+            candidates.push(Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
+        }
+        let found = candidates.iter().find_map(|c| self.state.sent.get(*c).copied().map(|s| (*c, s)));
+        let t = self.state.tenants.entry(tenant, || empty_tenant(now));
+        t.conversions += 1;
+        let Some((_, sent)) = found else {
+            return;
+        };
+        if sent.verified {
+            return;
+        }
+        t.conv_num += 1.0;
+        for c in &candidates {
+            if let Some(s) = self.state.sent.get_mut(*c) {
+                s.verified = true;
+            }
+        }
+        for key in [sent.country_key, sent.block_key] {
+            if let Some(c) = self.state.convs.get_mut(key) {
+                signals::conv_verified(&self.cfg, c, Some(sent.at), now);
+            }
+        }
+    }
+
+    fn source_block(&mut self, ev: &Event<'_>, now: Millis) {
+        let tenant = self.tenant_key(ev);
+        let wms = self.cfg.an0443.time_window_secs as Millis * 1000;
+        if let Some(ip) = ev.ip.as_deref() {
+            let key = Keyer::mix(tenant, self.keyer.hash(dom::IP, cut(ip, 512).as_bytes()));
+            let s = self.state.sources.entry(key, Source::default);
+            s.blocks.add(now, 1.0, wms);
+            s.last = s.last.max(now);
+        }
+    }
+
+    fn annotation(&mut self, ev: &Event<'_>) {
+        let Some((start, end)) = ev.window.filter(|(s, e)| s < e) else {
+            return;
+        };
+        let a = ActiveAnnotation {
+            tenant: self.tenant_key(ev),
+            workflow: ev.workflow.as_deref().map(|w| self.keyer.hash(dom::WORKFLOW, w.as_bytes())),
+            country: ev.country_hint.as_deref().and_then(|c| self.plan.country(c)).map(|c| c.id()),
+            start,
+            end,
+            label: cut(ev.label.as_deref().unwrap_or("annotation"), 64).to_string(),
+        };
+        let list = &mut self.state.annotations;
+        list.retain(|x| x.end >= self.state.clock);
+        if list.len() >= self.cfg.limits.annotations {
+            if let Some(i) = (0..list.len()).min_by_key(|&i| list[i].end) {
+                list.swap_remove(i);
+            }
+        }
+        list.push(a);
+    }
+
+    fn write_output(&self, record: &[u8], outcome: &Outcome, out: &mut Vec<u8>) {
+        let Some(verdict) = outcome.verdict() else {
+            out.extend_from_slice(trim_end(record));
+            return;
+        };
+        let body = trim_end(record);
+        let object_end = match (first_non_ws(body), body.last()) {
+            (Some(b'{'), Some(b'}')) => Some(body.len() - 1),
+            _ => None,
+        };
+        let spliceable = object_end.is_some()
+            && match outcome {
+                Outcome::Scored(_) => true,
+                // Too large: splice only if it is a valid object (checked without building it).
+                _ => verdict.reasons.first().is_some_and(|r| r.code == code::TOO_LARGE) && is_object(body),
+            };
+        if let (true, Some(end)) = (spliceable, object_end) {
+            out.extend_from_slice(&body[..end]);
+            let empty = body[..end].iter().rev().find(|c| !c.is_ascii_whitespace()) == Some(&b'{');
+            if !empty {
+                out.push(b',');
+            }
+        } else {
+            // Not an object: wrap it, keeping every byte.
+            out.push(b'{');
+            match std::str::from_utf8(body) {
+                Ok(s) => {
+                    out.extend_from_slice(b"\"message\":");
+                    write_str(out, s);
+                }
+                Err(_) => {
+                    out.extend_from_slice(b"\"message_base64\":\"");
+                    base64(body, out);
+                    out.push(b'"');
+                }
+            }
+            out.push(b',');
+        }
+        write_str(out, &self.cfg.output_key);
+        out.push(b':');
+        verdict.write_json(&self.model, out);
+        if self.cfg.ecs && matches!(outcome, Outcome::Scored(_)) {
+            verdict.write_ecs(out);
+        }
+        out.push(b'}');
+    }
+
+    /// Incidents known to the engine, oldest first.
+    pub fn incidents(&self) -> Vec<IncidentSummary> {
+        let idle = self.cfg.incident_idle_secs as Millis * 1000;
+        let mut v: Vec<IncidentSummary> = self
+            .state
+            .incidents
+            .iter()
+            .map(|(_, i)| {
+                let mut reasons = i.reasons.clone();
+                reasons.sort_by(|a, b| b.1.cmp(&a.1));
+                IncidentSummary {
+                    id: i.id.clone(),
+                    tenant: i.tenant.clone(),
+                    country: i.country.clone(),
+                    block: i.block.clone(),
+                    first_seen: time::format(i.first),
+                    last_seen: time::format(i.last),
+                    level: level_from_rank(i.max_level),
+                    alerts: i.alerts,
+                    sends: i.sends,
+                    estimated_cost_usd: (i.cost * 100.0).round() / 100.0,
+                    top_reasons: reasons.into_iter().take(4).map(|r| r.0).collect(),
+                    open: i.open && self.state.clock - i.last <= idle,
+                }
+            })
+            .collect();
+        v.sort_by(|a, b| a.first_seen.cmp(&b.first_seen).then(a.id.cmp(&b.id)));
+        v
+    }
+
+    /// Serialises the state (versioned; tied to nothing but the capacities it was made with).
+    pub fn snapshot(&self) -> Vec<u8> {
+        let mut out = SNAPSHOT_MAGIC.to_vec();
+        match postcard::to_allocvec(&(&self.state, &self.coverage)) {
+            Ok(body) => out.extend_from_slice(&body),
+            Err(_) => out.clear(),
+        }
+        out
+    }
+
+    /// Restores state from [`Engine::snapshot`] bytes. On any error the engine keeps its state.
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<(), SnapshotError> {
+        let body = bytes
+            .strip_prefix(SNAPSHOT_MAGIC.as_slice())
+            .ok_or_else(|| SnapshotError("not a pumpguard snapshot of this version".into()))?;
+        let (mut state, coverage): (State, Coverage) =
+            postcard::from_bytes(body).map_err(|e| SnapshotError(format!("corrupt or truncated: {e}")))?;
+        state.rebuild(&self.cfg.limits).map_err(SnapshotError)?;
+        self.state = state;
+        self.coverage = coverage;
+        Ok(())
+    }
+}
+
+fn new_conv() -> Conv {
+    Conv {
+        last: 0,
+        head: 0,
+        sends: [0; crate::state::CONV_BUCKETS],
+        verified: [0; crate::state::CONV_BUCKETS],
+        rate_num: 0.0,
+        rate_den: 0.0,
+        blocks: Default::default(),
+    }
+}
+
+fn empty_tenant(now: Millis) -> Tenant {
+    Tenant {
+        last: now,
+        first: now,
+        sends: 0,
+        conversions: 0,
+        long_run: Default::default(),
+        window: Default::default(),
+        countries: Vec::new(),
+        workflows: Vec::new(),
+        day: 0,
+        day_count: 0,
+        day_spend: 0.0,
+        day_mark: 0,
+        dow: [0.0; 7],
+        days_seen: 0,
+        conv_num: 0.0,
+        conv_den: 0.0,
+    }
+}
+
+fn level_from_rank(r: u8) -> Level {
+    [Level::Unknown, Level::None, Level::Low, Level::Medium, Level::High, Level::Critical]
+        .get(r as usize)
+        .copied()
+        .unwrap_or(Level::Unknown)
+}
+
+/// Budget evidence of a tenant and the mark crossed.
+fn budget_reason(cfg: &Config, name: &str, t: &Tenant) -> Option<(Reason, u32)> {
+    let b = cfg.budgets.tenants.get(name).unwrap_or(&cfg.budgets.default);
+    let by_count = b.daily_count.map(|c| t.day_count as f64 / c as f64 * 100.0);
+    let by_spend = b.daily_spend_usd.map(|s| t.day_spend / s * 100.0);
+    let pct = by_count.into_iter().chain(by_spend).fold(0.0f64, f64::max);
+    let i = cfg.budgets.marks.iter().rposition(|m| pct >= f64::from(*m))?;
+    let mark = cfg.budgets.marks[i];
+    let detail = match (by_count, by_spend) {
+        (Some(c), Some(s)) if s >= c => format!("{:.0}% of the daily spend budget ({:.2} USD)", s, t.day_spend),
+        (_, Some(s)) if by_count.is_none() => format!("{:.0}% of the daily spend budget ({:.2} USD)", s, t.day_spend),
+        _ => format!("{:.0}% of the daily count budget ({} SMS)", pct, t.day_count),
+    };
+    Some((
+        Reason { code: code::BUDGET, weight: cfg.budgets.weights.get(i).copied().unwrap_or(0) as i32, detail },
+        mark,
+    ))
+}
+
+fn id_part(s: &str) -> String {
+    let s: String = cut(s, 40)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+        .collect();
+    if s.is_empty() {
+        "default".into()
+    } else {
+        s
+    }
+}
+
+fn trim_end(b: &[u8]) -> &[u8] {
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        end -= 1;
+    }
+    &b[..end]
+}
+
+fn first_non_ws(b: &[u8]) -> Option<u8> {
+    b.iter().copied().find(|c| !c.is_ascii_whitespace())
+}
+
+fn is_object(b: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok() && first_non_ws(b) == Some(b'{')
+}
+
+fn base64(data: &[u8], out: &mut Vec<u8>) {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize]);
+            } else {
+                out.push(b'=');
+            }
+        }
+    }
+}
+
+/// Text of a record's destination, for tests and tools.
+pub fn destination_of(record: &[u8]) -> Option<String> {
+    let o = Obj::parse(record).ok()?;
+    profiles::read(&o, crate::config::ProfileChoice::Auto)?.to.map(Cow::into_owned)
+}

@@ -1,0 +1,306 @@
+//! `pumpguard`: the command-line host. It reads NDJSON, calls the core, writes NDJSON; all
+//! scoring lives in the library.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use pumpguard::{Config, Engine, IncidentSummary, Outcome, ProfileChoice};
+
+const USAGE: &str = "\
+pumpguard — detect SMS pumping (ATT&CK T1496.003, DET0156) in SaaS SMS logs
+
+USAGE:
+  pumpguard scan [FILE|-] [--config FILE] [--profile NAME] [--monitor-only]
+                 [--report FILE] [--state FILE] [--quiet]
+      Reads NDJSON and writes every line to stdout, in order, one output line per input line,
+      enriched where it is SMS-related. The incident summary goes to stderr, or to --report FILE
+      (JSON if FILE ends in .json). --state FILE restores state from FILE if it exists and saves
+      it there at the end, so baselines survive restarts.
+  pumpguard coverage [FILE|-] [--config FILE] [--profile NAME] [--json]
+      Which DET0156 telemetry the logs carry, per profile, and which signals cannot run.
+  pumpguard config --defaults | --check FILE
+      Prints the default configuration, or checks a file and lists every problem.
+  pumpguard version
+";
+
+struct Opts {
+    input: Option<String>,
+    config: Option<String>,
+    profile: Option<String>,
+    report: Option<String>,
+    state: Option<String>,
+    monitor_only: bool,
+    quiet: bool,
+    json: bool,
+}
+
+fn parse_opts(args: &[String]) -> Result<Opts, String> {
+    let mut o = Opts { input: None, config: None, profile: None, report: None, state: None, monitor_only: false, quiet: false, json: false };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--config" => o.config = Some(value("--config")?),
+            "--profile" => o.profile = Some(value("--profile")?),
+            "--report" => o.report = Some(value("--report")?),
+            "--state" => o.state = Some(value("--state")?),
+            "--monitor-only" => o.monitor_only = true,
+            "--quiet" | "-q" => o.quiet = true,
+            "--json" => o.json = true,
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            s if o.input.is_none() => o.input = Some(s.to_string()),
+            s => return Err(format!("unexpected argument {s}")),
+        }
+    }
+    Ok(o)
+}
+
+fn load_config(o: &Opts) -> Result<Config, String> {
+    let mut cfg = match &o.config {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            Config::from_json(&bytes).map_err(|e| format!("{path}: {e}"))?
+        }
+        None => Config::default(),
+    };
+    if let Some(p) = &o.profile {
+        cfg.profile = serde_json::from_value::<ProfileChoice>(serde_json::Value::String(p.clone()))
+            .map_err(|_| format!("unknown profile {p:?}"))?;
+    }
+    cfg.monitor_only |= o.monitor_only;
+    Ok(cfg)
+}
+
+fn open_input(path: Option<&str>) -> Result<(Box<dyn BufRead>, Option<u64>), String> {
+    match path {
+        None | Some("-") => Ok((Box::new(BufReader::with_capacity(1 << 16, io::stdin())), None)),
+        Some(p) => {
+            let f = File::open(p).map_err(|e| format!("{p}: {e}"))?;
+            let size = f.metadata().ok().map(|m| m.len());
+            Ok((Box::new(BufReader::with_capacity(1 << 16, f)), size))
+        }
+    }
+}
+
+/// Calls `each` with every line (without its line ending). Lines need not be UTF-8.
+fn for_each_line(mut input: impl BufRead, mut each: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+    let mut line = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let mut end = line.len();
+        if end > 0 && line[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > 0 && line[end - 1] == b'\r' {
+            end -= 1;
+        }
+        each(&line[..end])?;
+    }
+}
+
+struct Progress {
+    on: bool,
+    start: Instant,
+    last: Instant,
+    total: Option<u64>,
+    bytes: u64,
+}
+
+impl Progress {
+    fn tick(&mut self, lines: u64, len: usize) {
+        self.bytes += len as u64 + 1;
+        if !self.on || lines % 4096 != 0 || self.last.elapsed().as_millis() < 500 {
+            return;
+        }
+        self.last = Instant::now();
+        let rate = lines as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
+        let pct = self.total.map(|t| format!(" {:5.1}%", self.bytes as f64 * 100.0 / t.max(1) as f64)).unwrap_or_default();
+        eprint!("\r{lines} lines{pct}, {rate:.0} lines/s ");
+    }
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+fn scan(o: &Opts) -> Result<ExitCode, String> {
+    let cfg = load_config(o)?;
+    let mut engine = Engine::new(cfg).map_err(|e| e.to_string())?;
+    if let Some(path) = &o.state {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                if let Err(e) = engine.restore(&bytes) {
+                    eprintln!("pumpguard: {path}: {e}; starting cold");
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => eprintln!("pumpguard: {path}: {e}; starting cold"),
+        }
+    }
+    let (input, size) = open_input(o.input.as_deref())?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut buf = Vec::with_capacity(8192);
+    let mut progress = Progress { on: !o.quiet && io::stderr().is_terminal(), start: Instant::now(), last: Instant::now(), total: size, bytes: 0 };
+    let (mut lines, mut scored, mut alerts) = (0u64, 0u64, 0u64);
+    let result = for_each_line(input, |line| {
+        lines += 1;
+        progress.tick(lines, line.len());
+        if line.iter().all(u8::is_ascii_whitespace) {
+            out.write_all(line)?;
+            return out.write_all(b"\n");
+        }
+        buf.clear();
+        let outcome = engine.process(line, None, &mut buf);
+        if let Outcome::Scored(v) = &outcome {
+            scored += 1;
+            alerts += u64::from(v.alert);
+        }
+        buf.push(b'\n');
+        out.write_all(&buf)
+    });
+    progress.done();
+    match result.and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(format!("i/o error: {e}")),
+    }
+    if let Some(path) = &o.state {
+        std::fs::write(path, engine.snapshot()).map_err(|e| format!("{path}: {e}"))?;
+    }
+    let incidents = engine.incidents();
+    let text = report_text(&incidents, lines, scored, alerts);
+    match &o.report {
+        Some(path) if path.ends_with(".json") => {
+            let json = serde_json::to_string_pretty(&incidents).map_err(|e| e.to_string())?;
+            std::fs::write(path, json + "\n").map_err(|e| format!("{path}: {e}"))?;
+        }
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?,
+        None if !o.quiet => eprint!("{text}"),
+        None => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_text(incidents: &[IncidentSummary], lines: u64, scored: u64, alerts: u64) -> String {
+    let mut s = format!(
+        "pumpguard: {lines} lines, {scored} SMS records scored, {alerts} alerts, {} incidents\n",
+        incidents.len()
+    );
+    for i in incidents {
+        s += &format!(
+            "\nINCIDENT {}  [{}{}]\n  tenant {}  country {}  block {}\n  first {}  last {}\n  sends {}  estimated cost {:.2} USD  alerts {}\n  reasons: {}\n",
+            i.id,
+            i.level.as_str(),
+            if i.open { ", open" } else { "" },
+            i.tenant,
+            i.country,
+            i.block,
+            i.first_seen,
+            i.last_seen,
+            i.sends,
+            i.estimated_cost_usd,
+            i.alerts,
+            i.top_reasons.join(", ")
+        );
+    }
+    s
+}
+
+fn coverage(o: &Opts) -> Result<ExitCode, String> {
+    let cfg = load_config(o)?;
+    let mut engine = Engine::new(cfg).map_err(|e| e.to_string())?;
+    let (input, _) = open_input(o.input.as_deref())?;
+    for_each_line(input, |line| {
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            engine.score(line, None);
+        }
+        Ok(())
+    })
+    .map_err(|e| format!("i/o error: {e}"))?;
+    let c = engine.coverage();
+    let report = c.report();
+    if o.json {
+        let v = serde_json::json!({"profiles": report, "unparsed_records": c.unparsed, "other_records": c.other});
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("pumpguard coverage: {} unparsed record(s), {} record(s) of no SMS profile", c.unparsed, c.other);
+    for p in report {
+        println!("\n== {} ({} SMS records, {} conversion records)", p.profile, p.sms_records, p.conversion_records);
+        let fields: Vec<String> = p.fields.iter().map(|(f, s)| format!("{f} {:.0}%", s * 100.0)).collect();
+        println!("   fields: {}", fields.join(", "));
+        for s in p.signals {
+            println!("   {} {:<24} {}", if s.runs { "[ok]     " } else { "[BLIND]  " }, s.signal, s.why);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn config_cmd(args: &[String]) -> Result<ExitCode, String> {
+    match args.first().map(String::as_str) {
+        Some("--defaults") => {
+            println!("{}", serde_json::to_string_pretty(&Config::default()).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("--check") => {
+            let path = args.get(1).ok_or("--check needs a file")?;
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let cfg = Config::from_json(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            match Engine::new(cfg) {
+                Ok(_) => {
+                    println!("{path}: ok");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprint!("{path}: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        _ => Err("config needs --defaults or --check FILE".into()),
+    }
+}
+
+fn version() -> Result<ExitCode, String> {
+    let engine = Engine::new(Config::default()).map_err(|e| e.to_string())?;
+    println!("pumpguard {}", pumpguard::VERSION);
+    println!("model {}", engine.model());
+    println!("data {}", engine.data_versions());
+    println!("state bound {} bytes (default limits)", engine.state_bytes_bound());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "scan" => parse_opts(rest).and_then(|o| scan(&o)),
+        "coverage" => parse_opts(rest).and_then(|o| coverage(&o)),
+        "config" => config_cmd(rest),
+        "version" | "--version" | "-V" => version(),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pumpguard: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+

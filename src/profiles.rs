@@ -1,0 +1,615 @@
+//! Input profiles: each vendor's record shape is read into one normalised [`Event`].
+//!
+//! Detection looks only at top-level keys and a few distinctive values, so it costs a handful of
+//! comparisons per record. Each reader returns `None` for records of its vendor that are not
+//! about outbound SMS (inbound messages, other channels, unrelated audit events): those pass
+//! through untouched.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ProfileChoice;
+use crate::json::{raw_array, raw_obj, raw_text, Obj, Text};
+use crate::time::{self, Millis};
+
+/// A detected input profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// Twilio Verify.
+    TwilioVerify,
+    /// Twilio Messaging.
+    TwilioMessage,
+    /// Amazon SNS SMS delivery logs.
+    AwsSns,
+    /// AWS End User Messaging SMS events.
+    AwsEum,
+    /// Okta System Log.
+    Okta,
+    /// Auth0 tenant logs.
+    Auth0,
+    /// Azure Communication Services.
+    AzureAcs,
+    /// pumpguard's flat schema.
+    Generic,
+}
+
+impl Profile {
+    /// All profiles, in report order.
+    pub const ALL: [Profile; 8] = [
+        Profile::TwilioVerify,
+        Profile::TwilioMessage,
+        Profile::AwsSns,
+        Profile::AwsEum,
+        Profile::Okta,
+        Profile::Auth0,
+        Profile::AzureAcs,
+        Profile::Generic,
+    ];
+
+    /// Name as in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::TwilioVerify => "twilio_verify",
+            Profile::TwilioMessage => "twilio_message",
+            Profile::AwsSns => "aws_sns",
+            Profile::AwsEum => "aws_eum",
+            Profile::Okta => "okta",
+            Profile::Auth0 => "auth0",
+            Profile::AzureAcs => "azure_acs",
+            Profile::Generic => "generic",
+        }
+    }
+
+    fn from_choice(c: ProfileChoice) -> Option<Profile> {
+        Some(match c {
+            ProfileChoice::Auto => return None,
+            ProfileChoice::TwilioVerify => Profile::TwilioVerify,
+            ProfileChoice::TwilioMessage => Profile::TwilioMessage,
+            ProfileChoice::AwsSns => Profile::AwsSns,
+            ProfileChoice::AwsEum => Profile::AwsEum,
+            ProfileChoice::Okta => Profile::Okta,
+            ProfileChoice::Auth0 => Profile::Auth0,
+            ProfileChoice::AzureAcs => Profile::AzureAcs,
+            ProfileChoice::Generic => Profile::Generic,
+        })
+    }
+}
+
+/// What a record tells the scorer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An outbound SMS (a send or a status of one): scored and tagged.
+    Sms,
+    /// A completed verification: evidence only, passes through untouched.
+    Conversion,
+    /// A provider or identity platform blocked a requester (no destination): evidence only.
+    SourceBlock,
+    /// An expected change announced in the log stream: evidence only.
+    Annotation,
+}
+
+/// The normalised view of one record.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    /// Profile the record was read as.
+    pub profile: Profile,
+    /// What it is.
+    pub kind: Kind,
+    /// Event time from the record.
+    pub time: Option<Millis>,
+    /// Tenant (account, organisation, pool, resource).
+    pub tenant: Option<Text<'a>>,
+    /// Workflow (flow tag, Verify service, event type …).
+    pub workflow: Option<Text<'a>>,
+    /// Destination phone number as written.
+    pub to: Option<Text<'a>>,
+    /// Destination country the record states (ISO code).
+    pub country_hint: Option<Text<'a>>,
+    /// Requester IP.
+    pub ip: Option<Text<'a>>,
+    /// Requester user agent.
+    pub user_agent: Option<Text<'a>>,
+    /// Requesting user.
+    pub user: Option<Text<'a>>,
+    /// Requester session.
+    pub session: Option<Text<'a>>,
+    /// Requester country (ISO code or English name).
+    pub client_country: Option<Text<'a>>,
+    /// Price in USD, when the log has it.
+    pub price_usd: Option<f64>,
+    /// Message segments.
+    pub segments: Option<f64>,
+    /// Message id, to count a message once across its status events.
+    pub message_id: Option<Text<'a>>,
+    /// Id that links a send to its later conversion (verification, user).
+    pub conversion_ref: Option<Text<'a>>,
+    /// Provider status or error code.
+    pub provider_code: Option<Text<'a>>,
+    /// Annotation window (annotations only).
+    pub window: Option<(Millis, Millis)>,
+    /// Annotation label (annotations only).
+    pub label: Option<Text<'a>>,
+}
+
+impl<'a> Event<'a> {
+    fn new(profile: Profile, kind: Kind) -> Self {
+        Event {
+            profile,
+            kind,
+            time: None,
+            tenant: None,
+            workflow: None,
+            to: None,
+            country_hint: None,
+            ip: None,
+            user_agent: None,
+            user: None,
+            session: None,
+            client_country: None,
+            price_usd: None,
+            segments: None,
+            message_id: None,
+            conversion_ref: None,
+            provider_code: None,
+            window: None,
+            label: None,
+        }
+    }
+}
+
+/// Detects the profile of a record from its shape.
+pub fn detect(o: &Obj<'_>) -> Option<Profile> {
+    if let Some(t) = o.str("type") {
+        if t.starts_with("com.twilio.accountsecurity.verify.") {
+            return Some(Profile::TwilioVerify);
+        }
+        if t.starts_with("com.twilio.messaging.") {
+            return Some(Profile::TwilioMessage);
+        }
+        if o.has("log_id") && o.has("date") {
+            return Some(Profile::Auth0);
+        }
+    }
+    if let Some(sid) = o.str("sid") {
+        if (sid.starts_with("VE") && o.has("service_sid")) || (sid.starts_with("VL") && o.has("verification_sid")) {
+            return Some(Profile::TwilioVerify);
+        }
+        if (sid.starts_with("SM") || sid.starts_with("MM")) && o.has("account_sid") {
+            return Some(Profile::TwilioMessage);
+        }
+    }
+    if o.has("MessageSid") || o.has("SmsSid") {
+        return Some(Profile::TwilioMessage);
+    }
+    if o.has("notification") && o.has("delivery") {
+        return Some(Profile::AwsSns);
+    }
+    if let Some(et) = o.str("eventType") {
+        if et.starts_with("TEXT_") {
+            return Some(Profile::AwsEum);
+        }
+        if et.starts_with("Microsoft.Communication.SMS") {
+            return Some(Profile::AzureAcs);
+        }
+        if o.has("published") && o.has("uuid") {
+            return Some(Profile::Okta);
+        }
+    }
+    if o.str("source").as_deref() == Some("aws.sms-voice") {
+        return Some(Profile::AwsEum);
+    }
+    if o.str("Type").as_deref() == Some("ACSSMSIncomingOperations") {
+        return Some(Profile::AzureAcs);
+    }
+    if let Some(e) = o.str("event") {
+        if GENERIC_EVENTS.contains(&e.as_ref()) {
+            return Some(Profile::Generic);
+        }
+    }
+    None
+}
+
+/// Reads a record as `choice` (or as its detected profile). `None`: not an SMS-related record.
+pub fn read<'a>(o: &Obj<'a>, choice: ProfileChoice) -> Option<Event<'a>> {
+    let profile = Profile::from_choice(choice).or_else(|| detect(o))?;
+    match profile {
+        Profile::TwilioVerify => twilio_verify(o),
+        Profile::TwilioMessage => twilio_message(o),
+        Profile::AwsSns => aws_sns(o),
+        Profile::AwsEum => aws_eum(o),
+        Profile::Okta => okta(o),
+        Profile::Auth0 => auth0(o),
+        Profile::AzureAcs => azure_acs(o),
+        Profile::Generic => generic(o),
+    }
+}
+
+fn t<'a>(o: &Obj<'a>, path: &[&str]) -> Option<Text<'a>> {
+    o.text(path).filter(|s| !s.is_empty())
+}
+
+fn time_at(o: &Obj<'_>, path: &[&str]) -> Option<Millis> {
+    o.path(path).and_then(time::parse_raw)
+}
+
+/// A workflow from a tag value: `{"flow": "signup"}`, `"flow=signup"`, or a plain tag.
+fn workflow_from_tags<'a>(o: &Obj<'a>, path: &[&str]) -> Option<Text<'a>> {
+    let raw = o.path(path)?;
+    if let Some(tags) = raw_obj(raw) {
+        return ["flow", "workflow", "purpose"].iter().find_map(|k| tags.str(k)).filter(|s| !s.is_empty());
+    }
+    if raw.get().starts_with('[') {
+        return raw_array(raw).into_iter().find_map(raw_text).filter(|s| !s.is_empty());
+    }
+    let s = raw_text(raw)?;
+    for part in s.split([';', ',', '&']) {
+        if let Some((k, v)) = part.split_once('=') {
+            if matches!(k.trim(), "flow" | "workflow" | "purpose") {
+                return Some(Cow::Owned(v.trim().to_string()));
+            }
+        }
+    }
+    (!s.is_empty()).then_some(s)
+}
+
+fn is_sms_channel(c: Option<Text<'_>>) -> bool {
+    c.is_none_or(|c| c.eq_ignore_ascii_case("sms"))
+}
+
+fn twilio_verify<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    if let Some(ty) = o.str("type") {
+        let suffix = ty.strip_prefix("com.twilio.accountsecurity.verify.")?;
+        let d = o.obj("data")?;
+        let mut e;
+        if let Some(status) = suffix.strip_prefix("message.") {
+            if !is_sms_channel(d.str("channel")) {
+                return None;
+            }
+            e = Event::new(Profile::TwilioVerify, Kind::Sms);
+            e.message_id = t(&d, &["attempt_sid"]);
+            e.provider_code = t(&d, &["error_code"]);
+            e.segments = d.num(&["number_segments"]);
+            e.time = time_at(&d, &["created_at"]);
+            let _ = status;
+        } else if let Some(state) = suffix.strip_prefix("verification.") {
+            if state == "approved" {
+                e = Event::new(Profile::TwilioVerify, Kind::Conversion);
+                e.time = time_at(&d, &["verified_at"]).or_else(|| time_at(&d, &["created_at"]));
+            } else {
+                let attempts = d.obj("send_code_attempts");
+                let last = attempts
+                    .as_ref()
+                    .and_then(|a| a.raw("attempts"))
+                    .and_then(|r| raw_array(r).pop())
+                    .and_then(raw_obj);
+                if let Some(last) = &last {
+                    if !is_sms_channel(last.str("channel")) {
+                        return None;
+                    }
+                }
+                e = Event::new(Profile::TwilioVerify, Kind::Sms);
+                e.message_id = last.as_ref().and_then(|l| t(l, &["attempt_sid"]));
+                e.provider_code = last.as_ref().and_then(|l| t(l, &["error_code"]));
+                e.time = last
+                    .as_ref()
+                    .and_then(|l| time_at(l, &["time"]))
+                    .or_else(|| time_at(&d, &["created_at"]));
+            }
+        } else {
+            return None;
+        }
+        e.to = t(&d, &["to"]);
+        e.tenant = t(&d, &["account_sid"]);
+        e.workflow = workflow_from_tags(&d, &["tags"]).or_else(|| t(&d, &["service_sid"]));
+        e.conversion_ref = t(&d, &["verification_sid"]);
+        e.country_hint = t(&d, &["country"]);
+        e.time = e.time.or_else(|| time_at(o, &["time"]));
+        return Some(e);
+    }
+    let sid = o.str("sid")?;
+    if sid.starts_with("VL") {
+        // An Attempt resource: a send, but it does not name the destination.
+        if !is_sms_channel(o.str("channel")) {
+            return None;
+        }
+        let mut e = Event::new(Profile::TwilioVerify, Kind::Sms);
+        e.message_id = Some(sid);
+        e.tenant = t(o, &["account_sid"]);
+        e.conversion_ref = t(o, &["verification_sid"]);
+        e.time = time_at(o, &["date_created"]);
+        e.price_usd = o.path(&["price"]).and_then(|p| raw_obj(p)).and_then(|p| p.num(&["value"])).map(f64::abs);
+        return Some(e);
+    }
+    // A Verification resource.
+    if !is_sms_channel(o.str("channel")) {
+        return None;
+    }
+    let approved = o.str("status").as_deref() == Some("approved");
+    let mut e = Event::new(Profile::TwilioVerify, if approved { Kind::Conversion } else { Kind::Sms });
+    if !approved {
+        e.message_id = o
+            .raw("send_code_attempts")
+            .and_then(|r| raw_array(r).pop())
+            .and_then(raw_obj)
+            .and_then(|a| t(&a, &["attempt_sid"]))
+            .or_else(|| Some(sid.clone()));
+    }
+    e.to = t(o, &["to"]);
+    e.tenant = t(o, &["account_sid"]);
+    e.workflow = t(o, &["service_sid"]);
+    e.conversion_ref = Some(sid);
+    e.time = time_at(o, &["date_updated"]).filter(|_| approved).or_else(|| time_at(o, &["date_created"]));
+    Some(e)
+}
+
+/// Twilio price strings are negative (`"-0.08210"`): a charge.
+fn twilio_price(o: &Obj<'_>, path: &[&str]) -> Option<f64> {
+    o.num(path).map(f64::abs)
+}
+
+fn not_sms_address(to: &Option<Text<'_>>) -> bool {
+    to.as_deref().is_some_and(|s| s.contains(':'))
+}
+
+fn twilio_message<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let mut e = Event::new(Profile::TwilioMessage, Kind::Sms);
+    if let Some(ty) = o.str("type") {
+        let status = ty.strip_prefix("com.twilio.messaging.message.")?;
+        if matches!(status, "received" | "read") {
+            return None;
+        }
+        let d = o.obj("data")?;
+        e.to = t(&d, &["to"]);
+        e.tenant = t(&d, &["accountSid"]);
+        e.message_id = t(&d, &["messageSid"]);
+        e.workflow = workflow_from_tags(&d, &["tags"]).or_else(|| t(&d, &["messagingServiceSid"]));
+        e.segments = d.num(&["numberOfSegments"]);
+        e.provider_code = t(&d, &["errorCode"]);
+        e.time = time_at(&d, &["timestamp"]).or_else(|| time_at(o, &["time"]));
+    } else if o.has("MessageSid") || o.has("SmsSid") {
+        let status = o.str("MessageStatus").or_else(|| o.str("SmsStatus"));
+        if matches!(status.as_deref(), Some("received" | "receiving" | "read")) {
+            return None;
+        }
+        e.to = t(o, &["To"]);
+        e.tenant = t(o, &["AccountSid"]);
+        e.message_id = t(o, &["MessageSid"]).or_else(|| t(o, &["SmsSid"]));
+        e.provider_code = t(o, &["ErrorCode"]);
+        e.segments = o.num(&["NumSegments"]);
+        e.workflow = t(o, &["MessagingServiceSid"]);
+    } else {
+        if !o.str("direction").is_some_and(|d| d.starts_with("outbound")) {
+            return None;
+        }
+        e.to = t(o, &["to"]);
+        e.tenant = t(o, &["account_sid"]);
+        e.message_id = t(o, &["sid"]);
+        e.workflow = workflow_from_tags(o, &["tags"]).or_else(|| t(o, &["messaging_service_sid"]));
+        e.segments = o.num(&["num_segments"]);
+        e.price_usd = twilio_price(o, &["price"]);
+        e.provider_code = t(o, &["error_code"]);
+        e.time = time_at(o, &["date_created"]).or_else(|| time_at(o, &["date_sent"]));
+    }
+    if not_sms_address(&e.to) {
+        return None; // whatsapp:+… , messenger:… — another channel
+    }
+    Some(e)
+}
+
+fn aws_sns<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let n = o.obj("notification")?;
+    let d = o.obj("delivery")?;
+    let mut e = Event::new(Profile::AwsSns, Kind::Sms);
+    e.to = t(&d, &["destination"]);
+    e.price_usd = d.num(&["priceInUSD"]);
+    e.message_id = t(&n, &["messageId"]);
+    e.time = time_at(&n, &["timestamp"]);
+    e.workflow = t(&d, &["smsType"]);
+    if o.str("status").as_deref() == Some("FAILURE") {
+        e.provider_code = t(&d, &["providerResponse"]);
+    }
+    Some(e)
+}
+
+fn aws_eum<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let (d, account) = match o.obj("detail") {
+        Some(d) if o.str("source").as_deref() == Some("aws.sms-voice") => (d, t(o, &["account"])),
+        _ => (Obj::parse(b"{}").ok()?, None),
+    };
+    let d = if d.is_empty() { None } else { Some(d) };
+    let r = d.as_ref().unwrap_or(o);
+    let et = r.str("eventType")?;
+    if !et.starts_with("TEXT_") {
+        return None;
+    }
+    let mut e = Event::new(Profile::AwsEum, Kind::Sms);
+    e.to = t(r, &["destinationPhoneNumber"]);
+    e.country_hint = t(r, &["isoCountryCode"]);
+    e.message_id = t(r, &["messageId"]);
+    e.time = time_at(r, &["messageRequestTimestamp"]).or_else(|| time_at(r, &["eventTimestamp"]));
+    e.price_usd = match (r.num(&["totalMessagePrice"]), r.num(&["totalCarrierFee"])) {
+        (Some(p), f) => Some(p + f.unwrap_or(0.0)),
+        (None, f) => f,
+    };
+    e.segments = r.num(&["totalMessageParts"]);
+    e.tenant = t(r, &["context", "tenant"]).or(account);
+    e.workflow = t(r, &["context", "flow"]).or_else(|| t(r, &["context", "workflow"]));
+    let protect = t(r, &["protectConfiguration", "protectStatus"]);
+    e.provider_code = if et == "TEXT_PROTECT_BLOCKED" || protect.as_deref() == Some("BLOCK") {
+        Some(Cow::Borrowed("TEXT_PROTECT_BLOCKED"))
+    } else {
+        None
+    };
+    Some(e)
+}
+
+fn looks_like_phone(s: &str) -> bool {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    digits >= 6 && s.bytes().all(|c| c.is_ascii_digit() || b"+-() .".contains(&c))
+}
+
+fn okta<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let et = o.str("eventType")?;
+    let success = o.str("outcome").is_none()
+        && t(o, &["outcome", "result"]).is_none_or(|r| r == "SUCCESS" || r == "ALLOW");
+    let kind = if let Some(action) = et.strip_prefix("system.sms.send_") {
+        let _ = action;
+        Kind::Sms
+    } else if matches!(et.as_ref(), "user.authentication.auth_via_mfa" | "user.mfa.factor.activate" | "user.authentication.verify") {
+        if !success {
+            return None;
+        }
+        let factor = t(o, &["debugContext", "debugData", "factor"]);
+        if factor.as_deref().is_some_and(|f| !f.to_ascii_lowercase().contains("sms")) {
+            return None;
+        }
+        Kind::Conversion
+    } else {
+        return None;
+    };
+    let mut e = Event::new(Profile::Okta, kind);
+    e.to = t(o, &["debugContext", "debugData", "phoneNumber"]).or_else(|| {
+        o.raw("target")
+            .map(raw_array)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(raw_obj)
+            .find_map(|tg| t(&tg, &["alternateId"]).filter(|s| looks_like_phone(s)))
+    });
+    e.time = time_at(o, &["published"]);
+    e.workflow = Some(et.clone());
+    e.ip = t(o, &["client", "ipAddress"]);
+    e.user_agent = t(o, &["client", "userAgent", "rawUserAgent"]);
+    e.user = t(o, &["actor", "id"]);
+    e.session = t(o, &["authenticationContext", "externalSessionId"]);
+    e.client_country = t(o, &["client", "geographicalContext", "country"]);
+    e.message_id = t(o, &["uuid"]);
+    e.conversion_ref = e.user.clone();
+    e.tenant = t(o, &["tenant"]);
+    if kind == Kind::Sms && !success {
+        e.provider_code = t(o, &["outcome", "reason"]).or_else(|| t(o, &["outcome", "result"]));
+    }
+    Some(e)
+}
+
+/// Auth0 log types that block a requester (attack protection and rate limits).
+const AUTH0_BLOCKS: [&str; 5] = ["limit_wc", "limit_mu", "limit_sul", "limit_delegation", "api_limit"];
+
+fn auth0<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let ty = o.str("type")?;
+    let sms_conn = || {
+        o.str("connection").as_deref() == Some("sms") || o.str("strategy").as_deref() == Some("sms")
+    };
+    let authenticator_sms = || {
+        t(o, &["details", "authenticator", "type"]).is_none_or(|a| a == "sms" || a == "phone")
+            && t(o, &["details", "authenticator", "phone_number"]).is_some()
+    };
+    let (kind, workflow) = match ty.as_ref() {
+        "gd_send_sms" | "gd_send_sms_failure" => (Kind::Sms, "mfa"),
+        "cs" | "cls" if sms_conn() => (Kind::Sms, "passwordless"),
+        "gd_auth_succeed" | "gd_enrollment_complete" if authenticator_sms() => (Kind::Conversion, "mfa"),
+        "s" if sms_conn() => (Kind::Conversion, "passwordless"),
+        t if AUTH0_BLOCKS.contains(&t) => (Kind::SourceBlock, "attack_protection"),
+        _ => return None,
+    };
+    let mut e = Event::new(Profile::Auth0, kind);
+    e.to = t(o, &["details", "authenticator", "phone_number"])
+        .or_else(|| t(o, &["details", "enrollment", "phone_number"]))
+        .or_else(|| t(o, &["details", "body", "phone_number"]))
+        .or_else(|| t(o, &["details", "phone_number"]))
+        .or_else(|| t(o, &["user_name"]).filter(|s| looks_like_phone(s)));
+    e.time = time_at(o, &["date"]);
+    e.tenant = t(o, &["tenant_name"]);
+    e.workflow = Some(Cow::Borrowed(workflow));
+    e.ip = t(o, &["ip"]);
+    e.user_agent = t(o, &["user_agent"]);
+    e.user = t(o, &["user_id"]);
+    e.session = t(o, &["details", "session_id"]);
+    e.message_id = t(o, &["log_id"]);
+    e.conversion_ref = e.user.clone().or_else(|| e.to.clone());
+    e.provider_code = match kind {
+        Kind::SourceBlock => Some(ty.clone()),
+        _ => t(o, &["details", "provider_error", "errorCode"]),
+    };
+    Some(e)
+}
+
+fn resource_name<'a>(id: Option<Text<'a>>) -> Option<Text<'a>> {
+    let id = id?;
+    let last = id.rsplit('/').find(|s| !s.is_empty())?.to_string();
+    Some(Cow::Owned(last))
+}
+
+fn azure_acs<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let mut e = Event::new(Profile::AzureAcs, Kind::Sms);
+    if let Some(et) = o.str("eventType") {
+        if et != "Microsoft.Communication.SMSDeliveryReportReceived" {
+            return None;
+        }
+        let d = o.obj("data")?;
+        e.to = t(&d, &["to"]);
+        e.message_id = t(&d, &["messageId"]);
+        e.workflow = workflow_from_tags(&d, &["Tag"]).or_else(|| workflow_from_tags(&d, &["tag"]));
+        e.time = d
+            .raw("deliveryAttempts")
+            .and_then(|r| raw_array(r).into_iter().next())
+            .and_then(raw_obj)
+            .and_then(|a| time_at(&a, &["timestamp"]))
+            .or_else(|| time_at(o, &["eventTime"]));
+        e.tenant = resource_name(t(o, &["topic"]));
+        if d.str("deliveryStatus").as_deref() == Some("Failed") {
+            e.provider_code = t(&d, &["deliveryStatusDetails"]);
+        }
+        return Some(e);
+    }
+    // Operational log (ACSSMSIncomingOperations): `PhoneNumber` is the sender; only the
+    // destination country is logged.
+    if o.str("Method").as_deref().is_some_and(|m| m != "POST") {
+        return None;
+    }
+    e.country_hint = t(o, &["Country"]);
+    e.message_id = t(o, &["MessageId"]);
+    e.ip = t(o, &["CallerIpAddress"]);
+    e.time = time_at(o, &["TimeGenerated"]);
+    e.tenant = resource_name(t(o, &["_ResourceId"]));
+    Some(e)
+}
+
+/// `event` values of the generic profile.
+pub const GENERIC_EVENTS: [&str; 4] = ["sms_sent", "sms_blocked", "otp_verified", "annotation"];
+
+fn generic<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+    let ev = o.str("event")?;
+    let kind = match ev.as_ref() {
+        "sms_sent" | "sms_blocked" => Kind::Sms,
+        "otp_verified" => Kind::Conversion,
+        "annotation" => Kind::Annotation,
+        _ => return None,
+    };
+    let mut e = Event::new(Profile::Generic, kind);
+    e.time = time_at(o, &["time"]);
+    e.tenant = t(o, &["tenant"]);
+    e.workflow = t(o, &["workflow"]);
+    e.to = t(o, &["to"]);
+    e.country_hint = t(o, &["country"]);
+    e.ip = t(o, &["ip"]);
+    e.user_agent = t(o, &["user_agent"]);
+    e.user = t(o, &["user_id"]);
+    e.session = t(o, &["session_id"]);
+    e.client_country = t(o, &["client_country"]);
+    e.price_usd = o.num(&["price_usd"]);
+    e.segments = o.num(&["segments"]);
+    e.message_id = t(o, &["message_id"]);
+    e.conversion_ref = t(o, &["verification_id"]);
+    e.provider_code = t(o, &["provider_code"]);
+    if ev == "sms_blocked" && e.provider_code.is_none() {
+        e.provider_code = Some(Cow::Borrowed("sms_blocked"));
+    }
+    if kind == Kind::Annotation {
+        e.window = time_at(o, &["start"]).zip(time_at(o, &["end"]));
+        e.label = t(o, &["label"]);
+    }
+    Some(e)
+}

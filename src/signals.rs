@@ -1,0 +1,510 @@
+//! The DET0156 signals. Each one updates its own state with a send and then says how strongly
+//! the send looks like pumping, with a human detail. Times are the records' own (`now`).
+
+use std::f64::consts::LN_2;
+
+use crate::config::Config;
+use crate::numbering::Country;
+use crate::state::{Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, LONG_RUN, TENANT_COUNTRIES, TENANT_WORKFLOWS};
+use crate::time::{self, Millis};
+use crate::verdict::{code, Reason};
+
+const HOUR: Millis = 3_600_000;
+
+/// Everything the signals need to know about one send.
+pub struct Send {
+    /// Event time used for state.
+    pub now: Millis,
+    /// Whether this is the first record of its message (counts update only once).
+    pub first: bool,
+    /// Tenant × workflow key.
+    pub workflow: Option<u64>,
+    /// Destination country.
+    pub country: Country,
+    /// Tenant × range key and the range shown in details.
+    pub range: Option<(u64, String)>,
+    /// Last digits of the number (or their salted hash in privacy mode).
+    pub suffix: u32,
+    /// Salted hash of the full number.
+    pub number: u64,
+    /// Source keys (kind name, key).
+    pub sources: Vec<(&'static str, u64)>,
+}
+
+fn window_ms(cfg: &Config) -> Millis {
+    cfg.an0443.time_window_secs as Millis * 1000
+}
+
+fn secs(t: Millis) -> u32 {
+    (t / 1000).clamp(1, i64::from(u32::MAX)) as u32
+}
+
+fn minutes(ms: Millis) -> String {
+    if ms % HOUR == 0 {
+        format!("{}h", ms / HOUR)
+    } else {
+        format!("{}m", ms / 60_000)
+    }
+}
+
+fn scale(min_w: u32, max_w: u32, x: f64) -> i32 {
+    let x = if x.is_finite() { x.clamp(0.0, 1.0) } else { 1.0 };
+    (f64::from(min_w) + (f64::from(max_w) - f64::from(min_w)) * x).round() as i32
+}
+
+fn reason(code: &'static str, weight: i32, detail: String) -> Reason {
+    Reason { code, weight, detail }
+}
+
+/// Poisson upper-tail surprise, -ln P(X >= k), by the Chernoff bound.
+pub fn poisson_surprise(k: f64, lambda: f64) -> f64 {
+    if k <= lambda || lambda <= 0.0 {
+        return 0.0;
+    }
+    k * (k / lambda).ln() - (k - lambda)
+}
+
+/// Binomial lower-tail surprise, -ln P(X <= v) for n trials at rate p, by the Chernoff bound.
+pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
+    if n <= 0.0 || p <= 0.0 {
+        return 0.0;
+    }
+    let q = (v / n).clamp(0.0, 1.0);
+    if q >= p {
+        return 0.0;
+    }
+    let p = p.min(1.0 - 1e-9);
+    let a = if q > 0.0 { q * (q / p).ln() } else { 0.0 };
+    let b = if q < 1.0 { (1.0 - q) * ((1.0 - q) / (1.0 - p)).ln() } else { 0.0 };
+    n * (a + b)
+}
+
+// ---------------------------------------------------------------- tenant, countries, workflows
+
+/// What the tenant looked like before this send.
+pub struct TenantView {
+    /// The country was unknown to a tenant with a history.
+    pub new_country: bool,
+    /// Share of the country in the tenant's long-run traffic (before this send).
+    pub country_share: f64,
+    /// The tenant's history is long enough for novelty and rarity to mean something.
+    pub established: bool,
+}
+
+/// Updates the tenant with a send and reports novelty.
+pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option<u64>, cost: f64) -> TenantView {
+    let now = s.now;
+    let dc = &cfg.signals.destination_country;
+    let established = t.sends >= u64::from(dc.min_tenant_sends)
+        && now - t.first >= i64::from(dc.min_tenant_hours) * HOUR;
+    let lr_total = f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
+    let cid = s.country.id();
+    let found = t.countries.iter().position(|c| c.0 == cid);
+    let share = found.map_or(0.0, |i| f64::from(t.countries[i].1.get(now, LONG_RUN)) / lr_total);
+    let view = TenantView { new_country: established && found.is_none(), country_share: share, established };
+    if !s.first {
+        return view;
+    }
+    t.last = t.last.max(now);
+    if t.sends == 0 {
+        t.first = now;
+    }
+    roll_day(t, now);
+    t.sends += 1;
+    t.day_count += 1;
+    t.day_spend += cost;
+    t.long_run.add(now, 1.0, LONG_RUN);
+    t.window.add(now, 1.0, window_ms(cfg));
+    t.conv_den = t.conv_den * 0.9995 + 1.0;
+    t.conv_num *= 0.9995;
+    match found {
+        Some(i) => {
+            t.countries[i].1.add(now, 1.0, LONG_RUN);
+            t.countries[i].2 = t.countries[i].2.saturating_add(1);
+        }
+        None => {
+            let mut d = Decayed::default();
+            d.add(now, 1.0, LONG_RUN);
+            if t.countries.len() < TENANT_COUNTRIES {
+                t.countries.push((cid, d, 1));
+            } else if let Some(min) = (0..t.countries.len()).min_by(|&a, &b| {
+                t.countries[a].1.get(now, LONG_RUN).total_cmp(&t.countries[b].1.get(now, LONG_RUN))
+            }) {
+                t.countries[min] = (cid, d, 1);
+            }
+        }
+    }
+    if let Some(wh) = workflow_hash {
+        let wms = window_ms(cfg);
+        match t.workflows.iter().position(|w| w.0 == wh) {
+            Some(i) => {
+                t.workflows[i].1.add(now, 1.0, wms);
+                t.workflows[i].2.add(now, 1.0, LONG_RUN);
+            }
+            None => {
+                let (mut a, mut b) = (Decayed::default(), Decayed::default());
+                a.add(now, 1.0, wms);
+                b.add(now, 1.0, LONG_RUN);
+                if t.workflows.len() < TENANT_WORKFLOWS {
+                    t.workflows.push((wh, a, b));
+                } else if let Some(min) = (0..t.workflows.len()).min_by(|&x, &y| {
+                    t.workflows[x].2.get(now, LONG_RUN).total_cmp(&t.workflows[y].2.get(now, LONG_RUN))
+                }) {
+                    t.workflows[min] = (wh, a, b);
+                }
+            }
+        }
+    }
+    view
+}
+
+fn roll_day(t: &mut Tenant, now: Millis) {
+    let day = time::day_number(now);
+    if t.day == 0 {
+        t.day = day;
+        return;
+    }
+    if day <= t.day {
+        return;
+    }
+    // Fold the closed day, and empty days after it, into the day-of-week profile.
+    for (i, d) in (t.day..day).take(7).enumerate() {
+        let count = if i == 0 { t.day_count as f32 } else { 0.0 };
+        let dow = time::day_of_week(d * 86_400_000);
+        let alpha = (1.0 / (t.days_seen as f32 / 7.0 + 1.0)).max(0.2);
+        t.dow[dow] += alpha * (count - t.dow[dow]);
+        t.days_seen = t.days_seen.saturating_add(1);
+    }
+    t.day = day;
+    t.day_count = 0;
+    t.day_spend = 0.0;
+    t.day_mark = 0;
+}
+
+/// `new_destination_country` / `rare_destination_country`.
+pub fn country_novelty(cfg: &Config, view: &TenantView, s: &Send, out: &mut Vec<Reason>) {
+    let dc = &cfg.signals.destination_country;
+    if !dc.enabled || !view.established {
+        return;
+    }
+    if view.new_country {
+        out.push(reason(
+            code::NEW_DESTINATION_COUNTRY,
+            dc.new_weight as i32,
+            format!("first send of this tenant to {}", s.country),
+        ));
+    } else if view.country_share < dc.rare_share {
+        out.push(reason(
+            code::RARE_DESTINATION_COUNTRY,
+            dc.rare_weight as i32,
+            format!("{} carries {:.2}% of this tenant's traffic", s.country, view.country_share * 100.0),
+        ));
+    }
+}
+
+/// `workflow_concentration`.
+pub fn workflow_concentration(cfg: &Config, t: &Tenant, wh: Option<u64>, name: &str, now: Millis, out: &mut Vec<Reason>) {
+    let w = &cfg.signals.workflow_concentration;
+    let Some(wh) = wh else { return };
+    if !w.enabled || t.sends < u64::from(w.min_history) {
+        return;
+    }
+    let wms = window_ms(cfg);
+    let total = f64::from(t.window.get(now, wms)) * LN_2;
+    if total < f64::from(w.min_sends) {
+        return;
+    }
+    let Some(entry) = t.workflows.iter().find(|x| x.0 == wh) else { return };
+    let share = f64::from(entry.1.get(now, wms)) * LN_2 / total;
+    let base = f64::from(entry.2.get(now, LONG_RUN)) / f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
+    if share >= w.min_share && base <= w.max_baseline_share {
+        out.push(reason(
+            code::WORKFLOW_CONCENTRATION,
+            w.weight as i32,
+            format!(
+                "workflow {name} carries {:.0}% of sends in {} (long-run {:.0}%)",
+                share * 100.0,
+                minutes(wms),
+                base * 100.0
+            ),
+        ));
+    }
+}
+
+// ---------------------------------------------------------------- volume
+
+/// Updates a volume key with a send.
+pub fn volume_send(cfg: &Config, v: &mut Volume, now: Millis) {
+    let alpha = cfg.signals.volume_spike.alpha as f32;
+    let hour = now.div_euclid(HOUR);
+    if v.hour == 0 {
+        v.hour = hour;
+    }
+    if hour > v.hour {
+        let mean = v.hod.iter().sum::<f32>() / 24.0;
+        let days = v.hours_seen / 24;
+        let a = alpha.max(1.0 / (days as f32 + 1.0));
+        // Fold the closed hour, capped so that an attack does not become the baseline.
+        let h = (v.hour.rem_euclid(24)) as usize;
+        let cap = if v.hours_seen >= 24 { 3.0 * v.hod[h].max(mean) + 5.0 } else { f32::MAX };
+        v.hod[h] += a * ((v.hour_count as f32).min(cap) - v.hod[h]);
+        for gap in (v.hour + 1..hour).take(24) {
+            let g = gap.rem_euclid(24) as usize;
+            v.hod[g] -= a * v.hod[g];
+        }
+        v.hours_seen = v.hours_seen.saturating_add((hour - v.hour).min(1 << 20) as u32);
+        v.hour = hour;
+        v.hour_count = 0;
+    }
+    if hour == v.hour {
+        v.hour_count = v.hour_count.saturating_add(1);
+    }
+    v.window.add(now, 1.0, window_ms(cfg));
+    v.last = v.last.max(now);
+}
+
+/// `volume_spike` of one volume key: surprise of the window count against the seasonal baseline.
+/// `dow_factor` scales for the day of week.
+pub fn volume_spike(cfg: &Config, v: &Volume, now: Millis, dow_factor: f64, what: &str) -> Option<Reason> {
+    let c = &cfg.signals.volume_spike;
+    let wms = window_ms(cfg);
+    let k = f64::from(v.window.get(now, wms)) * LN_2; // ≈ sends in the window
+    let threshold = cfg.an0443.sms_frequency_threshold;
+    if threshold > 0 && what.starts_with("country") && k >= threshold as f64 {
+        return Some(reason(
+            code::VOLUME_SPIKE,
+            c.max_weight as i32,
+            format!("{what}: {:.0} sends in {} (SMSFrequencyThreshold {threshold})", k, minutes(wms)),
+        ));
+    }
+    if !c.enabled || v.hours_seen < c.min_history_hours || k < f64::from(c.min_count) {
+        return None;
+    }
+    let h = time::hour_of_day(now);
+    let mean = f64::from(v.hod.iter().sum::<f32>()) / 24.0;
+    let per_hour = f64::from(v.hod[h]).max(0.25 * mean) * dow_factor;
+    let lambda = (per_hour * wms as f64 / HOUR as f64).max(1.0);
+    let s = poisson_surprise(k, lambda);
+    if k / lambda < c.min_ratio || s < c.min_surprise {
+        return None;
+    }
+    let w = scale(c.min_weight, c.max_weight, (s - c.min_surprise) / (c.full_surprise - c.min_surprise));
+    Some(reason(
+        code::VOLUME_SPIKE,
+        w,
+        format!("{what}: {:.0} sends in {} vs {:.1} expected (x{:.1})", k, minutes(wms), lambda, k / lambda),
+    ))
+}
+
+/// Day-of-week factor of a tenant (1 until two weeks of history).
+pub fn dow_factor(t: &Tenant, now: Millis) -> f64 {
+    if t.days_seen < 14 {
+        return 1.0;
+    }
+    let mean = f64::from(t.dow.iter().sum::<f32>()) / 7.0;
+    if mean <= 0.0 {
+        return 1.0;
+    }
+    (f64::from(t.dow[time::day_of_week(now)]) / mean).clamp(0.2, 5.0)
+}
+
+// ---------------------------------------------------------------- conversion
+
+fn bucket_ms(cfg: &Config) -> Millis {
+    let c = &cfg.signals.low_conversion;
+    let span = (c.window_secs + c.grace_secs) as Millis * 1000;
+    (span + (CONV_BUCKETS as Millis - 3)) / (CONV_BUCKETS as Millis - 2)
+}
+
+fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64) {
+    if c.head == 0 {
+        c.head = bucket;
+        return;
+    }
+    if bucket <= c.head {
+        return;
+    }
+    let p = conv_rate(cfg, c, 0.0);
+    for b in (c.head + 1..=bucket).take(CONV_BUCKETS) {
+        let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+        let (n, v) = (f32::from(c.sends[i]), f32::from(c.verified[i]));
+        // Fold old buckets into the long-run rate, unless they look like an attack.
+        if n > 0.0 && (c.rate_den < 20.0 || f64::from(v / n) >= p * cfg.signals.low_conversion.max_ratio) {
+            c.rate_num = c.rate_num * 0.98 + v;
+            c.rate_den = c.rate_den * 0.98 + n;
+        }
+        c.sends[i] = 0;
+        c.verified[i] = 0;
+    }
+    c.head = bucket;
+}
+
+/// Long-run conversion rate of a key, shrunk towards `prior` (or the configured default).
+fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
+    let prior = if prior > 0.0 { prior } else { cfg.signals.low_conversion.default_rate };
+    (f64::from(c.rate_num) + prior * 20.0) / (f64::from(c.rate_den) + 20.0)
+}
+
+/// Counts a send in a conversion key.
+pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis) {
+    let b = now.div_euclid(bucket_ms(cfg));
+    conv_advance(cfg, c, b);
+    if b > c.head - CONV_BUCKETS as i64 {
+        let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+        c.sends[i] = c.sends[i].saturating_add(1);
+    }
+    c.last = c.last.max(now);
+}
+
+/// Credits a conversion of a send made at `sent_at`.
+pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: Millis) {
+    let bms = bucket_ms(cfg);
+    conv_advance(cfg, c, now.div_euclid(bms));
+    match sent_at.map(|t| t.div_euclid(bms)) {
+        Some(b) if b > c.head - CONV_BUCKETS as i64 && b <= c.head => {
+            let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+            if c.verified[i] < c.sends[i] {
+                c.verified[i] += 1;
+            }
+        }
+        _ => c.rate_num += 1.0,
+    }
+    c.last = c.last.max(now);
+}
+
+/// `low_conversion` of one key: matured sends against verified ones.
+pub fn low_conversion(cfg: &Config, c: &Conv, tenant_rate: f64, now: Millis, what: &str) -> Option<Reason> {
+    let lc = &cfg.signals.low_conversion;
+    let bms = bucket_ms(cfg);
+    let grace = lc.grace_secs as Millis * 1000;
+    let window = lc.window_secs as Millis * 1000;
+    let (mut n, mut v) = (0u32, 0u32);
+    for k in 0..CONV_BUCKETS as i64 {
+        let b = c.head - k;
+        let (start, end) = (b * bms, (b + 1) * bms);
+        if end <= now - grace && start >= now - grace - window {
+            let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+            n += u32::from(c.sends[i]);
+            v += u32::from(c.verified[i]);
+        }
+    }
+    if n < lc.min_sends {
+        return None;
+    }
+    let p = conv_rate(cfg, c, tenant_rate);
+    let q = f64::from(v) / f64::from(n);
+    if q >= p * lc.max_ratio {
+        return None;
+    }
+    let s = binomial_surprise(f64::from(v), f64::from(n), p);
+    if s < lc.min_surprise {
+        return None;
+    }
+    let strength = (1.0 - q / p) * ((s - lc.min_surprise) / (3.0 * lc.min_surprise)).min(1.0);
+    Some(reason(
+        code::LOW_CONVERSION,
+        scale(lc.min_weight, lc.max_weight, strength),
+        format!(
+            "{what}: {v} of {n} verified in {} (baseline {:.0}%)",
+            minutes(window),
+            p * 100.0
+        ),
+    ))
+}
+
+/// Tenant-wide conversion rate, or 0 when unknown.
+pub fn tenant_rate(t: &Tenant) -> f64 {
+    if t.conversions < 20 || t.conv_den < 20.0 {
+        return 0.0;
+    }
+    (f64::from(t.conv_num) / f64::from(t.conv_den)).clamp(0.01, 1.0)
+}
+
+// ---------------------------------------------------------------- adjacency
+
+/// Updates a range with a send and reports `adjacent_numbers`.
+pub fn adjacent(cfg: &Config, r: &mut Range, s: &Send, shown: &str, privacy: bool) -> Option<Reason> {
+    let a = &cfg.signals.adjacent_numbers;
+    let now = s.now;
+    if s.first {
+        r.seen.see(s.suffix, secs(now));
+        r.last = r.last.max(now);
+    }
+    if !a.enabled {
+        return None;
+    }
+    let wms = window_ms(cfg);
+    let since = secs(now - wms);
+    let n = r.seen.count_since(since);
+    if n < a.min_distinct {
+        return None;
+    }
+    let mut w = a.min_weight + a.step_weight * (n - a.min_distinct);
+    let mut tight = false;
+    if !privacy {
+        let (lo, hi) = r.seen.values_since(since).fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        tight = hi - lo < 8 * n;
+        if tight {
+            w += a.sequential_bonus;
+        }
+    }
+    let w = w.min(a.max_weight);
+    Some(reason(
+        code::ADJACENT_NUMBERS,
+        w as i32,
+        format!(
+            "{}{n} distinct numbers in {shown} in {}",
+            if tight { "sequential: " } else { "" },
+            minutes(wms)
+        ),
+    ))
+}
+
+// ---------------------------------------------------------------- sources
+
+/// Updates a source with a send and reports `source_velocity`.
+#[allow(clippy::too_many_arguments)]
+pub fn source(cfg: &Config, src: &mut Source, kind: &str, s: &Send, tenant: &Tenant, out: &mut Vec<Reason>) {
+    let now = s.now;
+    let wms = window_ms(cfg);
+    if s.first {
+        src.numbers.see(s.number as u32 | 1, secs(now));
+        src.countries.see(u32::from(s.country.id()), secs(now));
+        src.long_run.add(now, 1.0, LONG_RUN);
+        src.last = src.last.max(now);
+    }
+    let sv = &cfg.signals.source_velocity;
+    if sv.enabled {
+        let since = secs(now - wms);
+        let numbers = src.numbers.count_since(since);
+        let countries = src.countries.count_since(since);
+        let threshold = match kind {
+            "ip" => Some(sv.ip_numbers),
+            "user" | "session" => Some(sv.user_numbers),
+            _ => {
+                let share = f64::from(src.long_run.get(now, LONG_RUN)) / f64::from(tenant.long_run.get(now, LONG_RUN)).max(1e-9);
+                (tenant.sends >= 200 && share < sv.rare_user_agent_share)
+                    .then_some(cfg.an0443.user_agent_anomaly_threshold)
+            }
+        };
+        let geo = cfg.an0443.ip_geo_variance_score;
+        let by_numbers = threshold.filter(|t| numbers >= *t).map(|t| f64::from(numbers - t) / f64::from(t));
+        let by_geo = (kind != "user_agent" && countries >= geo).then(|| f64::from(countries - geo) / f64::from(geo));
+        if let Some(x) = by_numbers.into_iter().chain(by_geo).reduce(f64::max) {
+            out.push(reason(
+                code::SOURCE_VELOCITY,
+                scale(sv.min_weight, sv.max_weight, x),
+                format!("one {kind} reached {numbers} numbers in {countries} countries in {}", minutes(wms)),
+            ));
+        }
+    }
+    let pb = &cfg.signals.provider_block;
+    let blocks = src.blocks.get(now, wms);
+    if pb.enabled && blocks >= 0.5 {
+        out.push(reason(
+            code::PROVIDER_BLOCK,
+            pb.neighbour_weight as i32,
+            format!("this {kind} was blocked by the identity provider {:.0} time(s) recently", blocks.ceil()),
+        ));
+    }
+}

@@ -1,0 +1,674 @@
+//! Bounded state. Every map has a capacity from [`Limits`] and evicts the least recently seen of
+//! a few sampled entries when full, so memory has a hard upper bound ([`State::bytes_bound`])
+//! whatever an attacker sprays. Eviction is deterministic (seeded), so replays give identical
+//! verdicts. All keys are 64-bit keyed hashes: no phone number, IP or name is stored as text.
+
+use std::hash::{BuildHasher, Hasher};
+use std::mem::size_of;
+
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Limits;
+use crate::time::Millis;
+
+/// Something that knows when it was last touched.
+pub trait Aged {
+    /// Time of the last update.
+    fn last_seen(&self) -> Millis;
+    /// Heap bytes the value may own beyond its inline size.
+    const HEAP_BOUND: usize = 0;
+}
+
+#[derive(Default, Clone, Copy)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct BuildIdentity;
+
+impl BuildHasher for BuildIdentity {
+    type Hasher = Identity;
+    fn build_hasher(&self) -> Identity {
+        Identity(0)
+    }
+}
+
+/// A map from 64-bit hashed keys with a fixed capacity.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct BoundedMap<V> {
+    cap: usize,
+    keys: Vec<u64>,
+    vals: Vec<V>,
+    rng: u64,
+    #[serde(skip)]
+    index: HashMap<u64, u32, BuildIdentity>,
+}
+
+const EVICTION_SAMPLES: usize = 8;
+
+impl<V: Aged> BoundedMap<V> {
+    /// An empty map holding at most `cap` entries.
+    pub fn new(cap: usize) -> Self {
+        BoundedMap {
+            cap: cap.max(1),
+            keys: Vec::new(),
+            vals: Vec::new(),
+            rng: 0x9E37_79B9_7F4A_7C15 ^ cap as u64,
+            index: HashMap::with_hasher(BuildIdentity),
+        }
+    }
+
+    /// Upper bound of the bytes a map of `cap` entries may use.
+    pub fn bytes_bound(cap: usize) -> usize {
+        // Entry vectors grow by doubling up to the next power of two; the index holds up to 7/8
+        // of its buckets, each a key, a position and a control byte.
+        let entry = size_of::<u64>() + size_of::<V>() + V::HEAP_BOUND;
+        let buckets = (cap * 8 / 7 + 1).next_power_of_two();
+        cap.next_power_of_two() * entry + buckets * (size_of::<u64>() + size_of::<u32>() + 1) + size_of::<Self>()
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Bytes in use now (allocated capacity, not just length).
+    pub fn bytes_used(&self) -> usize {
+        self.keys.capacity() * size_of::<u64>()
+            + self.vals.capacity() * (size_of::<V>() + V::HEAP_BOUND)
+            + self.index.capacity() * (size_of::<u64>() + size_of::<u32>() + 1)
+    }
+
+    /// The value at `key`.
+    pub fn get(&self, key: u64) -> Option<&V> {
+        self.index.get(&key).map(|&i| &self.vals[i as usize])
+    }
+
+    /// The value at `key`, mutable.
+    pub fn get_mut(&mut self, key: u64) -> Option<&mut V> {
+        match self.index.get(&key) {
+            Some(&i) => Some(&mut self.vals[i as usize]),
+            None => None,
+        }
+    }
+
+    /// The value at `key`, inserted with `make` when absent (evicting if full).
+    pub fn entry(&mut self, key: u64, make: impl FnOnce() -> V) -> &mut V {
+        if let Some(&i) = self.index.get(&key) {
+            return &mut self.vals[i as usize];
+        }
+        if self.keys.len() >= self.cap {
+            self.evict();
+        }
+        let i = self.keys.len();
+        self.keys.push(key);
+        self.vals.push(make());
+        self.index.insert(key, i as u32);
+        &mut self.vals[i]
+    }
+
+    /// Removes `key`.
+    pub fn remove(&mut self, key: u64) -> Option<V> {
+        let i = self.index.remove(&key)? as usize;
+        self.keys.swap_remove(i);
+        let v = self.vals.swap_remove(i);
+        if i < self.keys.len() {
+            self.index.insert(self.keys[i], i as u32);
+        }
+        Some(v)
+    }
+
+    fn next_rand(&mut self) -> u64 {
+        // xorshift64*
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn evict(&mut self) {
+        let n = self.keys.len();
+        if n == 0 {
+            return;
+        }
+        let mut victim = (self.next_rand() % n as u64) as usize;
+        for _ in 1..EVICTION_SAMPLES.min(n) {
+            let j = (self.next_rand() % n as u64) as usize;
+            if self.vals[j].last_seen() < self.vals[victim].last_seen() {
+                victim = j;
+            }
+        }
+        let key = self.keys[victim];
+        self.remove(key);
+    }
+
+    /// Entries in storage order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &V)> {
+        self.keys.iter().copied().zip(self.vals.iter())
+    }
+
+    /// Rebuilds the index after deserialisation; checks the capacity.
+    pub fn rebuild(&mut self, cap: usize) -> Result<(), String> {
+        if self.keys.len() != self.vals.len() || self.keys.len() > cap {
+            return Err("map larger than its capacity".into());
+        }
+        self.cap = cap.max(1);
+        self.index = HashMap::with_capacity_and_hasher(self.keys.len(), BuildIdentity);
+        for (i, k) in self.keys.iter().enumerate() {
+            if self.index.insert(*k, i as u32).is_some() {
+                return Err("duplicate key".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An exponentially decayed count: each unit loses half its weight every `half_life`.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decayed {
+    v: f32,
+    t: Millis,
+}
+
+impl Decayed {
+    fn decay(v: f32, dt: Millis, half_life: Millis) -> f32 {
+        if dt <= 0 {
+            return v;
+        }
+        (f64::from(v) * (-(dt as f64) / half_life as f64 * std::f64::consts::LN_2).exp()) as f32
+    }
+
+    /// Adds `x` at time `now` (a time before the last update counts at the last update).
+    pub fn add(&mut self, now: Millis, x: f32, half_life: Millis) {
+        if now > self.t {
+            self.v = Self::decay(self.v, now - self.t, half_life);
+            self.t = now;
+        }
+        self.v += x;
+    }
+
+    /// The value at `now`.
+    pub fn get(&self, now: Millis, half_life: Millis) -> f32 {
+        Self::decay(self.v, now - self.t, half_life)
+    }
+
+    /// Time of the last update.
+    pub fn at(&self) -> Millis {
+        self.t
+    }
+}
+
+/// A small set of `(value, time)` slots: distinct values seen inside a window.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recent<const N: usize> {
+    #[serde(with = "serde_slots")]
+    slots: [(u32, u32); N],
+}
+
+impl<const N: usize> Default for Recent<N> {
+    fn default() -> Self {
+        Recent { slots: [(0, 0); N] }
+    }
+}
+
+impl<const N: usize> Recent<N> {
+    /// Records `value` seen at `secs` (seconds; 0 is "empty").
+    pub fn see(&mut self, value: u32, secs: u32) {
+        let mut oldest = 0;
+        for i in 0..N {
+            let (v, t) = self.slots[i];
+            if t != 0 && v == value {
+                self.slots[i].1 = t.max(secs);
+                return;
+            }
+            if t < self.slots[oldest].1 {
+                oldest = i;
+            }
+        }
+        if secs >= self.slots[oldest].1 {
+            self.slots[oldest] = (value, secs);
+        }
+    }
+
+    /// Values seen at or after `since` (seconds).
+    pub fn values_since(&self, since: u32) -> impl Iterator<Item = u32> + '_ {
+        self.slots.iter().filter(move |(_, t)| *t != 0 && *t >= since).map(|(v, _)| *v)
+    }
+
+    /// Distinct values seen at or after `since`.
+    pub fn count_since(&self, since: u32) -> u32 {
+        self.values_since(since).count() as u32
+    }
+}
+
+mod serde_slots {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, const N: usize>(v: &[(u32, u32); N], s: S) -> Result<S::Ok, S::Error> {
+        v.as_slice().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<[(u32, u32); N], D::Error> {
+        let v: Vec<(u32, u32)> = Vec::deserialize(d)?;
+        v.try_into().map_err(|_| serde::de::Error::custom("wrong slot count"))
+    }
+}
+
+/// Per tenant × {all, workflow, country} volume and its hour-of-day baseline.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Volume {
+    /// Last update.
+    pub last: Millis,
+    /// Decayed count with the time window as half-life.
+    pub window: Decayed,
+    /// Hour (since epoch) being counted.
+    pub hour: i64,
+    /// Sends in that hour.
+    pub hour_count: u32,
+    /// Hours of history folded into the baseline.
+    pub hours_seen: u32,
+    /// Smoothed sends per hour, by hour of day (UTC).
+    pub hod: [f32; 24],
+}
+
+impl Aged for Volume {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+}
+
+/// Conversion buckets for tenant × country and tenant × block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Conv {
+    /// Last update.
+    pub last: Millis,
+    /// Bucket number of `sends[0]`'s… newest bucket.
+    pub head: i64,
+    /// Sends per bucket (ring, newest at `head % N`).
+    pub sends: [u16; CONV_BUCKETS],
+    /// Verified sends per bucket (by the bucket of the send).
+    pub verified: [u16; CONV_BUCKETS],
+    /// Long-run verified sends (decayed sum).
+    pub rate_num: f32,
+    /// Long-run sends (decayed sum).
+    pub rate_den: f32,
+    /// Provider blocks (decayed, half-life = time window).
+    pub blocks: Decayed,
+}
+
+/// Buckets of a conversion ring.
+pub const CONV_BUCKETS: usize = 16;
+
+impl Aged for Conv {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+}
+
+/// Distinct numbers of one adjacency range (tenant × number without its last digits).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Range {
+    /// Last update.
+    pub last: Millis,
+    /// Suffixes (or their salted hashes in privacy mode) and when they were seen.
+    pub seen: Recent<16>,
+}
+
+impl Aged for Range {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+}
+
+/// One requester (tenant × IP / user agent / user / session).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Source {
+    /// Last update.
+    pub last: Millis,
+    /// Numbers reached (salted hashes).
+    pub numbers: Recent<16>,
+    /// Countries reached.
+    pub countries: Recent<8>,
+    /// Long-run sends (half-life `LONG_RUN`).
+    pub long_run: Decayed,
+    /// Provider / identity-platform blocks of this source (half-life = time window).
+    pub blocks: Decayed,
+}
+
+impl Aged for Source {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+}
+
+/// Half-life of long-run shares: three days.
+pub const LONG_RUN: Millis = 3 * 86_400_000;
+
+/// Countries tracked per tenant.
+pub const TENANT_COUNTRIES: usize = 32;
+/// Workflows tracked per tenant.
+pub const TENANT_WORKFLOWS: usize = 8;
+
+/// One tenant.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tenant {
+    /// Last update.
+    pub last: Millis,
+    /// First send seen.
+    pub first: Millis,
+    /// Sends seen.
+    pub sends: u64,
+    /// Conversions seen (0: the logs carry no conversion evidence for this tenant).
+    pub conversions: u64,
+    /// Long-run sends.
+    pub long_run: Decayed,
+    /// Sends in the time window.
+    pub window: Decayed,
+    /// Countries: id, long-run count, total.
+    pub countries: Vec<(u16, Decayed, u32)>,
+    /// Workflows: hash, window count, long-run count.
+    pub workflows: Vec<(u64, Decayed, Decayed)>,
+    /// UTC day being counted for budgets and weekly seasonality.
+    pub day: i64,
+    /// Sends that day.
+    pub day_count: u64,
+    /// Spend that day (USD).
+    pub day_spend: f64,
+    /// Highest budget mark crossed that day (percent).
+    pub day_mark: u32,
+    /// Smoothed daily sends by day of week (Monday first).
+    pub dow: [f32; 7],
+    /// Days folded into `dow`.
+    pub days_seen: u32,
+    /// Long-run conversion of the tenant: verified (decayed).
+    pub conv_num: f32,
+    /// Long-run conversion of the tenant: sends (decayed).
+    pub conv_den: f32,
+}
+
+impl Aged for Tenant {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+    const HEAP_BOUND: usize = TENANT_COUNTRIES.next_power_of_two() * size_of::<(u16, Decayed, u32)>()
+        + TENANT_WORKFLOWS.next_power_of_two() * size_of::<(u64, Decayed, Decayed)>();
+}
+
+/// A send remembered to attribute its conversion.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct SentRef {
+    /// Send time.
+    pub at: Millis,
+    /// Tenant key.
+    pub tenant: u64,
+    /// Tenant × country conversion key.
+    pub country_key: u64,
+    /// Tenant × block conversion key.
+    pub block_key: u64,
+    /// Already verified.
+    pub verified: bool,
+}
+
+impl Aged for SentRef {
+    fn last_seen(&self) -> Millis {
+        self.at
+    }
+}
+
+/// A message id seen (to count each message once).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Seen(pub Millis);
+
+impl Aged for Seen {
+    fn last_seen(&self) -> Millis {
+        self.0
+    }
+}
+
+/// Incident bookkeeping.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Incident {
+    /// Incident id.
+    pub id: String,
+    /// Tenant.
+    pub tenant: String,
+    /// Country.
+    pub country: String,
+    /// Block of the opening record.
+    pub block: String,
+    /// Opened.
+    pub first: Millis,
+    /// Last record at alert level.
+    pub last: Millis,
+    /// Highest level so far (as an ordinal of `Level`).
+    pub max_level: u8,
+    /// Alerts raised (open + escalations).
+    pub alerts: u32,
+    /// Sends attributed (records at medium or above while open).
+    pub sends: u64,
+    /// Estimated cost of those sends (USD).
+    pub cost: f64,
+    /// Strongest reasons seen: code and highest weight.
+    pub reasons: Vec<(String, i32)>,
+    /// Whether it is still open.
+    pub open: bool,
+}
+
+impl Aged for Incident {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+    const HEAP_BOUND: usize = 4 * 64 + 6 * (size_of::<(String, i32)>() + 32);
+}
+
+/// An expected change in force.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ActiveAnnotation {
+    /// Tenant key.
+    pub tenant: u64,
+    /// Workflow key, if limited to one.
+    pub workflow: Option<u64>,
+    /// Country id, if limited to one.
+    pub country: Option<u16>,
+    /// Start.
+    pub start: Millis,
+    /// End.
+    pub end: Millis,
+    /// Label.
+    pub label: String,
+}
+
+/// All mutable state of an engine.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct State {
+    /// Newest event time seen.
+    pub clock: Millis,
+    /// Tenants.
+    pub tenants: BoundedMap<Tenant>,
+    /// Volume keys.
+    pub volumes: BoundedMap<Volume>,
+    /// Conversion keys.
+    pub convs: BoundedMap<Conv>,
+    /// Adjacency ranges.
+    pub ranges: BoundedMap<Range>,
+    /// Sources.
+    pub sources: BoundedMap<Source>,
+    /// Recent sends by reference and by number.
+    pub sent: BoundedMap<SentRef>,
+    /// Message ids.
+    pub messages: BoundedMap<Seen>,
+    /// Incidents by id key.
+    pub incidents: BoundedMap<Incident>,
+    /// Open incident per tenant × country: incident id key.
+    pub open: BoundedMap<OpenRef>,
+    /// Annotations received in the stream.
+    pub annotations: Vec<ActiveAnnotation>,
+}
+
+/// Pointer from a tenant × country to its open incident.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct OpenRef {
+    /// Incident key.
+    pub incident: u64,
+    /// Last alert-level record.
+    pub last: Millis,
+}
+
+impl Aged for OpenRef {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+}
+
+impl State {
+    /// Empty state with the capacities of `l`.
+    pub fn new(l: &Limits) -> State {
+        State {
+            clock: 0,
+            tenants: BoundedMap::new(l.tenants),
+            volumes: BoundedMap::new(l.volume_keys),
+            convs: BoundedMap::new(l.conversion_keys),
+            ranges: BoundedMap::new(l.ranges),
+            sources: BoundedMap::new(l.sources),
+            sent: BoundedMap::new(l.recent_sends),
+            messages: BoundedMap::new(l.messages),
+            incidents: BoundedMap::new(l.incidents),
+            open: BoundedMap::new(l.incidents),
+            annotations: Vec::new(),
+        }
+    }
+
+    /// Upper bound of the bytes state with these capacities may use.
+    pub fn bytes_bound(l: &Limits) -> usize {
+        BoundedMap::<Tenant>::bytes_bound(l.tenants)
+            + BoundedMap::<Volume>::bytes_bound(l.volume_keys)
+            + BoundedMap::<Conv>::bytes_bound(l.conversion_keys)
+            + BoundedMap::<Range>::bytes_bound(l.ranges)
+            + BoundedMap::<Source>::bytes_bound(l.sources)
+            + BoundedMap::<SentRef>::bytes_bound(l.recent_sends)
+            + BoundedMap::<Seen>::bytes_bound(l.messages)
+            + BoundedMap::<Incident>::bytes_bound(l.incidents)
+            + BoundedMap::<OpenRef>::bytes_bound(l.incidents)
+            + l.annotations * (size_of::<ActiveAnnotation>() + 128)
+    }
+
+    /// Bytes in use now.
+    pub fn bytes_used(&self) -> usize {
+        self.tenants.bytes_used()
+            + self.volumes.bytes_used()
+            + self.convs.bytes_used()
+            + self.ranges.bytes_used()
+            + self.sources.bytes_used()
+            + self.sent.bytes_used()
+            + self.messages.bytes_used()
+            + self.incidents.bytes_used()
+            + self.open.bytes_used()
+            + self.annotations.capacity() * (size_of::<ActiveAnnotation>() + 128)
+    }
+
+    /// Rebuilds indexes after a restore and checks capacities.
+    pub fn rebuild(&mut self, l: &Limits) -> Result<(), String> {
+        self.tenants.rebuild(l.tenants)?;
+        self.volumes.rebuild(l.volume_keys)?;
+        self.convs.rebuild(l.conversion_keys)?;
+        self.ranges.rebuild(l.ranges)?;
+        self.sources.rebuild(l.sources)?;
+        self.sent.rebuild(l.recent_sends)?;
+        self.messages.rebuild(l.messages)?;
+        self.incidents.rebuild(l.incidents)?;
+        self.open.rebuild(l.incidents)?;
+        if self.annotations.len() > l.annotations {
+            return Err("more annotations than the limit".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Aged for Millis {
+        fn last_seen(&self) -> Millis {
+            *self
+        }
+    }
+
+    #[test]
+    fn bounded_map_never_exceeds_capacity_and_keeps_recent() {
+        let mut m: BoundedMap<Millis> = BoundedMap::new(100);
+        for i in 0..10_000u64 {
+            *m.entry(i.wrapping_mul(0x9E37_79B9_7F4A_7C15), || 0) = i as Millis;
+            assert!(m.len() <= 100);
+        }
+        // Sampled LRU keeps mostly recent entries.
+        let recent = m.iter().filter(|(_, v)| **v >= 9_000).count();
+        assert!(recent > 80, "{recent}");
+        for (k, v) in m.iter() {
+            assert_eq!(m.get(k), Some(v));
+        }
+    }
+
+    #[test]
+    fn decayed_halves() {
+        let mut d = Decayed::default();
+        d.add(1_000, 8.0, 1_000);
+        assert!((d.get(2_000, 1_000) - 4.0).abs() < 1e-3);
+        d.add(500, 1.0, 1_000); // out of order: counts at the last update
+        assert!((d.get(1_000, 1_000) - 9.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn recent_counts_distinct_in_window() {
+        let mut r: Recent<4> = Recent::default();
+        for (v, t) in [(1, 10), (2, 11), (1, 12), (3, 13), (4, 14), (5, 15)] {
+            r.see(v, t);
+        }
+        assert_eq!(r.count_since(13), 3); // 3, 4, 5
+        assert_eq!(r.count_since(0), 4);
+    }
+}
+
+#[cfg(test)]
+mod size_report {
+    use super::*;
+
+    #[test]
+    fn default_bound_fits_64_mib() {
+        let l = Limits::default();
+        for (name, b) in [
+            ("tenants", BoundedMap::<Tenant>::bytes_bound(l.tenants)),
+            ("volumes", BoundedMap::<Volume>::bytes_bound(l.volume_keys)),
+            ("convs", BoundedMap::<Conv>::bytes_bound(l.conversion_keys)),
+            ("ranges", BoundedMap::<Range>::bytes_bound(l.ranges)),
+            ("sources", BoundedMap::<Source>::bytes_bound(l.sources)),
+            ("sent", BoundedMap::<SentRef>::bytes_bound(l.recent_sends)),
+            ("messages", BoundedMap::<Seen>::bytes_bound(l.messages)),
+            ("incidents", BoundedMap::<Incident>::bytes_bound(l.incidents)),
+        ] {
+            eprintln!("{name:10} {:>10}", b);
+        }
+        assert!(State::bytes_bound(&l) <= l.max_state_bytes, "{}", State::bytes_bound(&l));
+    }
+}
