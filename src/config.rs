@@ -91,15 +91,15 @@ pub struct An0443 {
     /// `DestinationCountryCodeFilter`: countries (ISO codes, `XX` = non-geographic).
     pub destination_country_code_filter: CountryFilter,
     /// `UserAgentAnomalyThreshold`: distinct numbers one user agent that is rare for the tenant
-    /// may reach inside `TimeWindow`.
+    /// may reach inside `TimeWindow` (2–16).
     pub user_agent_anomaly_threshold: u32,
     /// `IPGeoVarianceScore`: distinct destination countries one IP or user may reach inside
-    /// `TimeWindow`.
+    /// `TimeWindow` (2–8).
     pub ip_geo_variance_score: u32,
 }
 
 /// Country allow / deny lists.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CountryFilter {
     /// Destinations that are always flagged (weight `deny_weight`).
@@ -220,6 +220,8 @@ pub struct DestinationCountry {
     pub min_tenant_sends: u32,
     /// Hours a tenant must have been seen before a country can be "new" for it.
     pub min_tenant_hours: u32,
+    /// A country stays "new" for this many hours after the tenant's first send to it.
+    pub new_for_hours: u32,
     /// A country with less than this share of the tenant's sends is rare.
     pub rare_share: f64,
     /// Weight of `new_destination_country`.
@@ -457,14 +459,16 @@ impl Default for An0443 {
         An0443 {
             time_window_secs: 900,
             sms_frequency_threshold: 0,
-            destination_country_code_filter: CountryFilter {
-                deny_weight: 40,
-                outside_allow_weight: 25,
-                ..CountryFilter::default()
-            },
-            user_agent_anomaly_threshold: 20,
+            destination_country_code_filter: CountryFilter::default(),
+            user_agent_anomaly_threshold: 12,
             ip_geo_variance_score: 3,
         }
+    }
+}
+
+impl Default for CountryFilter {
+    fn default() -> Self {
+        CountryFilter { deny: Vec::new(), allow: Vec::new(), deny_weight: 40, outside_allow_weight: 25 }
     }
 }
 
@@ -531,6 +535,7 @@ impl Default for DestinationCountry {
             enabled: true,
             min_tenant_sends: 200,
             min_tenant_hours: 24,
+            new_for_hours: 24,
             rare_share: 0.002,
             new_weight: 15,
             rare_weight: 10,
@@ -710,11 +715,11 @@ impl Config {
         if !(60..=86_400).contains(&a.time_window_secs) {
             err("an0443.time_window_secs", "must be 60 to 86400 seconds".into());
         }
-        if a.ip_geo_variance_score < 2 {
-            err("an0443.ip_geo_variance_score", "must be at least 2 countries".into());
+        if !(2..=16).contains(&a.user_agent_anomaly_threshold) {
+            err("an0443.user_agent_anomaly_threshold", "must be 2 to 16 numbers (a source remembers 16)".into());
         }
-        if a.user_agent_anomaly_threshold < 2 {
-            err("an0443.user_agent_anomaly_threshold", "must be at least 2 numbers".into());
+        if !(2..=8).contains(&a.ip_geo_variance_score) {
+            err("an0443.ip_geo_variance_score", "must be 2 to 8 countries (a source remembers 8)".into());
         }
         for (field, list) in [
             ("an0443.destination_country_code_filter.deny", &a.destination_country_code_filter.deny),

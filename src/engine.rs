@@ -505,7 +505,7 @@ impl Engine {
         ] {
             let c = self.state.convs.entry(key, new_conv);
             if first {
-                signals::conv_send(cfg, c, now);
+                signals::conv_send(cfg, c, now, tenant_rate);
             }
             if blocked {
                 c.blocks.add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
@@ -611,13 +611,13 @@ impl Engine {
             None
         };
         if let Some(label) = annotation {
+            // The explained reasons keep their weights (so the ticket shows what was seen);
+            // `expected_change` carries the reduction.
             let keep = cfg.signals.expected_change.keep_share;
-            let mut removed = 0;
-            for r in &mut damped {
-                let kept = (f64::from(r.weight) * keep).round() as i32;
-                removed += r.weight - kept;
-                r.weight = kept;
-            }
+            let removed: i32 = damped
+                .iter()
+                .map(|r| r.weight - (f64::from(r.weight) * keep).round() as i32)
+                .sum();
             reasons.push(Reason {
                 code: code::EXPECTED_CHANGE,
                 weight: -removed,
@@ -794,6 +794,7 @@ impl Engine {
             return;
         }
         t.conv_num += 1.0;
+        let prior = signals::tenant_rate(t);
         for c in &candidates {
             if let Some(s) = self.state.sent.get_mut(*c) {
                 s.verified = true;
@@ -801,7 +802,7 @@ impl Engine {
         }
         for key in [sent.country_key, sent.block_key] {
             if let Some(c) = self.state.convs.get_mut(key) {
-                signals::conv_verified(&self.cfg, c, Some(sent.at), now);
+                signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);
             }
         }
     }

@@ -101,7 +101,17 @@ pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option
     let cid = s.country.id();
     let found = t.countries.iter().position(|c| c.0 == cid);
     let share = found.map_or(0.0, |i| f64::from(t.countries[i].1.get(now, LONG_RUN)) / lr_total);
-    let view = TenantView { new_country: established && found.is_none(), country_share: share, established };
+    // New: never seen, or first seen in the last `new_for_hours` by a tenant that already had
+    // a history then.
+    let new_country = match found {
+        None => established,
+        Some(i) => {
+            let first_seen = Millis::from(t.countries[i].2) * 1000;
+            now - first_seen < i64::from(dc.new_for_hours) * HOUR
+                && first_seen - t.first >= i64::from(dc.min_tenant_hours) * HOUR
+        }
+    };
+    let view = TenantView { new_country, country_share: share, established };
     if !s.first {
         return view;
     }
@@ -118,19 +128,16 @@ pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option
     t.conv_den = t.conv_den * 0.9995 + 1.0;
     t.conv_num *= 0.9995;
     match found {
-        Some(i) => {
-            t.countries[i].1.add(now, 1.0, LONG_RUN);
-            t.countries[i].2 = t.countries[i].2.saturating_add(1);
-        }
+        Some(i) => t.countries[i].1.add(now, 1.0, LONG_RUN),
         None => {
             let mut d = Decayed::default();
             d.add(now, 1.0, LONG_RUN);
             if t.countries.len() < TENANT_COUNTRIES {
-                t.countries.push((cid, d, 1));
+                t.countries.push((cid, d, secs(now)));
             } else if let Some(min) = (0..t.countries.len()).min_by(|&a, &b| {
                 t.countries[a].1.get(now, LONG_RUN).total_cmp(&t.countries[b].1.get(now, LONG_RUN))
             }) {
-                t.countries[min] = (cid, d, 1);
+                t.countries[min] = (cid, d, secs(now));
             }
         }
     }
@@ -191,7 +198,7 @@ pub fn country_novelty(cfg: &Config, view: &TenantView, s: &Send, out: &mut Vec<
         out.push(reason(
             code::NEW_DESTINATION_COUNTRY,
             dc.new_weight as i32,
-            format!("first send of this tenant to {}", s.country),
+            format!("{} is new for this tenant (first send in the last {}h)", s.country, dc.new_for_hours),
         ));
     } else if view.country_share < dc.rare_share {
         out.push(reason(
@@ -210,12 +217,12 @@ pub fn workflow_concentration(cfg: &Config, t: &Tenant, wh: Option<u64>, name: &
         return;
     }
     let wms = window_ms(cfg);
-    let total = f64::from(t.window.get(now, wms)) * LN_2;
+    let total = f64::from(t.window.get(now, wms));
     if total < f64::from(w.min_sends) {
         return;
     }
     let Some(entry) = t.workflows.iter().find(|x| x.0 == wh) else { return };
-    let share = f64::from(entry.1.get(now, wms)) * LN_2 / total;
+    let share = f64::from(entry.1.get(now, wms)) / total;
     let base = f64::from(entry.2.get(now, LONG_RUN)) / f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
     if share >= w.min_share && base <= w.max_baseline_share {
         out.push(reason(
@@ -268,7 +275,9 @@ pub fn volume_send(cfg: &Config, v: &mut Volume, now: Millis) {
 pub fn volume_spike(cfg: &Config, v: &Volume, now: Millis, dow_factor: f64, what: &str) -> Option<Reason> {
     let c = &cfg.signals.volume_spike;
     let wms = window_ms(cfg);
-    let k = f64::from(v.window.get(now, wms)) * LN_2; // ≈ sends in the window
+    // A decayed count with the window as half-life: a burst inside the window counts fully,
+    // steady traffic at rate r settles at r·W/ln 2.
+    let k = f64::from(v.window.get(now, wms));
     let threshold = cfg.an0443.sms_frequency_threshold;
     if threshold > 0 && what.starts_with("country") && k >= threshold as f64 {
         return Some(reason(
@@ -283,7 +292,7 @@ pub fn volume_spike(cfg: &Config, v: &Volume, now: Millis, dow_factor: f64, what
     let h = time::hour_of_day(now);
     let mean = f64::from(v.hod.iter().sum::<f32>()) / 24.0;
     let per_hour = f64::from(v.hod[h]).max(0.25 * mean) * dow_factor;
-    let lambda = (per_hour * wms as f64 / HOUR as f64).max(1.0);
+    let lambda = (per_hour * wms as f64 / HOUR as f64 / LN_2).max(1.0);
     let s = poisson_surprise(k, lambda);
     if k / lambda < c.min_ratio || s < c.min_surprise {
         return None;
@@ -316,7 +325,7 @@ fn bucket_ms(cfg: &Config) -> Millis {
     (span + (CONV_BUCKETS as Millis - 3)) / (CONV_BUCKETS as Millis - 2)
 }
 
-fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64) {
+fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
     if c.head == 0 {
         c.head = bucket;
         return;
@@ -324,14 +333,17 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64) {
     if bucket <= c.head {
         return;
     }
-    let p = conv_rate(cfg, c, 0.0);
+    let p = conv_rate(cfg, c, prior);
     for b in (c.head + 1..=bucket).take(CONV_BUCKETS) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         let (n, v) = (f32::from(c.sends[i]), f32::from(c.verified[i]));
-        // Fold old buckets into the long-run rate, unless they look like an attack.
-        if n > 0.0 && (c.rate_den < 20.0 || f64::from(v / n) >= p * cfg.signals.low_conversion.max_ratio) {
-            c.rate_num = c.rate_num * 0.98 + v;
-            c.rate_den = c.rate_den * 0.98 + n;
+        // Fold old buckets into the long-run rate. A bucket that looks like an attack counts
+        // for 5%: an attack cannot teach the baseline, a country that really converts poorly
+        // still does, slowly.
+        if n > 0.0 {
+            let w = if f64::from(v / n) >= p * cfg.signals.low_conversion.max_ratio { 1.0 } else { 0.05 };
+            c.rate_num = c.rate_num * 0.98 + w * v;
+            c.rate_den = c.rate_den * 0.98 + w * n;
         }
         c.sends[i] = 0;
         c.verified[i] = 0;
@@ -346,9 +358,9 @@ fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
 }
 
 /// Counts a send in a conversion key.
-pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis) {
+pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
     let b = now.div_euclid(bucket_ms(cfg));
-    conv_advance(cfg, c, b);
+    conv_advance(cfg, c, b, prior);
     if b > c.head - CONV_BUCKETS as i64 {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         c.sends[i] = c.sends[i].saturating_add(1);
@@ -357,9 +369,9 @@ pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis) {
 }
 
 /// Credits a conversion of a send made at `sent_at`.
-pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: Millis) {
+pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: Millis, prior: f64) {
     let bms = bucket_ms(cfg);
-    conv_advance(cfg, c, now.div_euclid(bms));
+    conv_advance(cfg, c, now.div_euclid(bms), prior);
     match sent_at.map(|t| t.div_euclid(bms)) {
         Some(b) if b > c.head - CONV_BUCKETS as i64 && b <= c.head => {
             let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
@@ -482,7 +494,10 @@ pub fn source(cfg: &Config, src: &mut Source, kind: &str, s: &Send, tenant: &Ten
             "ip" => Some(sv.ip_numbers),
             "user" | "session" => Some(sv.user_numbers),
             _ => {
-                let share = f64::from(src.long_run.get(now, LONG_RUN)) / f64::from(tenant.long_run.get(now, LONG_RUN)).max(1e-9);
+                // Rarity from the history before this window, so a burst cannot make its own
+                // user agent look common.
+                let before = (f64::from(src.long_run.get(now, LONG_RUN)) - f64::from(numbers)).max(0.0);
+                let share = before / f64::from(tenant.long_run.get(now, LONG_RUN)).max(1e-9);
                 (tenant.sends >= 200 && share < sv.rare_user_agent_share)
                     .then_some(cfg.an0443.user_agent_anomaly_threshold)
             }

@@ -385,7 +385,7 @@ pub struct Tenant {
     pub long_run: Decayed,
     /// Sends in the time window.
     pub window: Decayed,
-    /// Countries: id, long-run count, total.
+    /// Countries: id, long-run count, first send (seconds).
     pub countries: Vec<(u16, Decayed, u32)>,
     /// Workflows: hash, window count, long-run count.
     pub workflows: Vec<(u64, Decayed, Decayed)>,

@@ -1,0 +1,167 @@
+//! The output contract of DESIGN.md section 4.
+
+use pumpguard::{Action, Level, Outcome};
+use serde_json::Value;
+
+use crate::support::*;
+
+fn out(e: &mut pumpguard::Engine, rec: &str) -> (Vec<u8>, Outcome) {
+    let mut o = Vec::new();
+    let oc = e.process(rec.as_bytes(), None, &mut o);
+    (o, oc)
+}
+
+#[test]
+fn enrichment_adds_one_key_and_keeps_every_byte_before_it() {
+    let mut r = Rng(42);
+    let mut e = engine();
+    let pieces = [
+        r#""a":1"#,
+        r#""nested":{"x":[1,2,{"y":null}],"z":"é\u00e9\\\""}"#,
+        r#""n":-1.5e3"#,
+        r#""t":true"#,
+        r#""emoji":"📱""#,
+        "\"ws\" :  [ ]",
+    ];
+    for i in 0..300 {
+        let mut extra = String::new();
+        for _ in 0..r.below(4) {
+            extra.push(',');
+            extra.push_str(pieces[r.below(pieces.len() as u64) as usize]);
+        }
+        let rec = sms(i, "acme", &us_number(&mut r), &extra);
+        let (o, _) = out(&mut e, &rec);
+        let prefix = &rec.as_bytes()[..rec.len() - 1];
+        assert!(o.starts_with(prefix), "record bytes changed: {rec}");
+        assert_eq!(&o[prefix.len()..prefix.len() + 13], b",\"pumpguard\":");
+        let v: Value = serde_json::from_slice(&o).expect("output is JSON");
+        let p = &v["pumpguard"];
+        for key in ["score", "level", "action", "reasons", "alert", "incident", "keys", "model"] {
+            assert!(p.get(key).is_some(), "missing {key}");
+        }
+        assert!(p["score"].as_u64().expect("score") <= 100);
+        let ws: Vec<i64> = p["reasons"].as_array().expect("reasons").iter().map(|r| r["weight"].as_i64().expect("w")).collect();
+        assert!(ws.windows(2).all(|w| w[0] >= w[1]), "reasons sorted by weight: {ws:?}");
+    }
+}
+
+#[test]
+fn empty_object_and_whitespace_are_spliced_cleanly() {
+    let mut e = engine();
+    let rec = r#"  {"event":"sms_sent","to":"+447400123456","time":"2026-01-05T00:00:00Z"}   "#;
+    let (o, _) = out(&mut e, rec);
+    let v: Value = serde_json::from_slice(&o).expect("json");
+    assert_eq!(v["pumpguard"]["keys"]["country"], "GB");
+}
+
+#[test]
+fn non_sms_and_evidence_records_pass_through_unchanged() {
+    let mut e = engine();
+    for rec in [
+        r#"{"hello":"world"}"#,
+        r#"{"event":"login","user":"x"}"#,
+        &verified(10, "acme", "+447400123456"),
+        r#"{"event":"annotation","tenant":"acme","start":"2026-01-05T00:00:00Z","end":"2026-01-06T00:00:00Z"}"#,
+    ] {
+        let (o, oc) = out(&mut e, rec);
+        assert_eq!(o, rec.as_bytes(), "{rec}");
+        assert!(matches!(oc, Outcome::Passed | Outcome::Evidence));
+    }
+}
+
+#[test]
+fn one_alert_per_incident() {
+    let mut e = engine();
+    let mut r = Rng(7);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let mut alerts = 0;
+    let mut incidents = std::collections::BTreeSet::new();
+    for i in 0..300 {
+        let rec = sms(2 * 86_400 + 36_000 + i * 5, "acme", &format!("+99655510{:04}", i), r#","ip":"185.220.101.10","user_agent":"python-requests/2.31""#);
+        let v = verdict(&mut e, &rec);
+        alerts += usize::from(v.alert);
+        if let Some(id) = v.incident {
+            incidents.insert(id);
+        }
+    }
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert!((1..=3).contains(&alerts), "alerts {alerts}");
+    let summary = e.incidents();
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].country, "KG");
+    assert_eq!(summary[0].block, "+9965551");
+    assert!(summary[0].level >= Level::High);
+}
+
+#[test]
+fn monitor_only_turns_every_action_into_monitor() {
+    let mut e = engine_with(r#"{"monitor_only": true}"#);
+    let v = verdict(&mut e, &sms(0, "acme", "+881612345678", ""));
+    assert_eq!(v.action, Action::Monitor);
+    let v = verdict(&mut e, r#"{"event":"sms_sent","to":"garbage"}"#);
+    assert_eq!(v.action, Action::Monitor);
+}
+
+#[test]
+fn levels_follow_scores_and_actions_follow_the_policy() {
+    let mut e = engine_with(r#"{"actions": {"low": "throttle"}}"#);
+    let v = verdict(&mut e, &sms(0, "acme", "+881612345678", ""));
+    assert_eq!(v.score, 35);
+    assert_eq!(v.level, Level::Low);
+    assert_eq!(v.action, Action::Throttle);
+}
+
+#[test]
+fn privacy_mode_shows_blocks_only() {
+    let mut e = engine_with(r#"{"privacy": {"enabled": true, "salt": "0123456789abcdef-secret"}}"#);
+    let mut all = Vec::new();
+    for i in 0..10 {
+        let num = format!("+44740012{:04}", 3456 + i);
+        let (o, _) = out(&mut e, &sms(i * 10, "acme", &num, ""));
+        all.extend_from_slice(&o);
+        all.push(b'\n');
+    }
+    let text = String::from_utf8(all).expect("utf8");
+    // The records contain the numbers; the verdicts must not.
+    for line in text.lines() {
+        let verdict_part = &line[line.find("\"pumpguard\"").expect("tag")..];
+        assert!(!verdict_part.contains("4474001234"), "{verdict_part}");
+        assert!(!verdict_part.contains("44740012xxxx"), "{verdict_part}");
+    }
+    assert!(text.contains("one range of +447400…"));
+    let snap = e.snapshot();
+    assert!(!snap.windows(12).any(|w| w == b"447400123456"), "snapshot holds a number");
+}
+
+#[test]
+fn ecs_fields_are_added_when_asked() {
+    let mut e = engine_with(r#"{"ecs": true, "output_key": "pg"}"#);
+    let (o, _) = out(&mut e, &sms(0, "acme", "+447400123456", ""));
+    let v: Value = serde_json::from_slice(&o).expect("json");
+    assert!(v["pg"]["score"].is_u64());
+    assert_eq!(v["threat.technique.subtechnique.id"], "T1496.003");
+    assert_eq!(v["rule.id"], "AN0443");
+    assert!(v["event.risk_score"].is_u64());
+}
+
+#[test]
+fn one_weak_signal_alone_is_never_high() {
+    let c = pumpguard::Config::default();
+    let s = &c.signals;
+    let singles = [
+        s.volume_spike.max_weight,
+        s.destination_country.new_weight,
+        s.destination_country.rare_weight,
+        s.adjacent_numbers.max_weight,
+        s.low_conversion.max_weight,
+        s.workflow_concentration.weight,
+        s.source_velocity.max_weight,
+        s.ip_geo_mismatch.weight,
+        s.provider_block.weight,
+        *c.budgets.weights.iter().max().expect("weights"),
+        40, // the highest high-risk prefix weight in data/risk_prefixes.tsv
+    ];
+    for w in singles {
+        assert!(w < c.levels.high, "a single signal of weight {w} reaches high");
+    }
+}

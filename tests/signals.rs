@@ -1,0 +1,311 @@
+//! One test (or more) per DET0156 signal, driven by event time only.
+
+use pumpguard::Level;
+
+use crate::support::*;
+
+const DAY: i64 = 86_400;
+
+#[test]
+fn volume_spike_against_a_learned_baseline() {
+    let mut e = engine();
+    let mut r = Rng(1);
+    warm(&mut e, "acme", 3, 12, &mut r);
+    // An ordinary hour on day 4: no spike.
+    let mut worst = 0;
+    for i in 0..12 {
+        let v = verdict(&mut e, &sms(3 * DAY + 10 * 3600 + i * 300, "acme", &us_number(&mut r), r#","workflow":"login""#));
+        worst = worst.max(weight(&v, "volume_spike").unwrap_or(0));
+    }
+    assert_eq!(worst, 0, "ordinary traffic is no spike");
+    // 150 sends in 15 minutes: a spike.
+    let mut fired = None;
+    for i in 0..150 {
+        let v = verdict(&mut e, &sms(3 * DAY + 11 * 3600 + i * 6, "acme", &us_number(&mut r), r#","workflow":"login""#));
+        if fired.is_none() && weight(&v, "volume_spike").is_some() {
+            fired = Some(i);
+        }
+    }
+    let at = fired.expect("volume_spike fires");
+    assert!(at < 60, "fired after {at} sends");
+}
+
+#[test]
+fn volume_spike_needs_history_so_small_keys_are_quiet() {
+    let mut e = engine();
+    let mut r = Rng(2);
+    for i in 0..30 {
+        let v = verdict(&mut e, &sms(i * 10, "new-tenant", &us_number(&mut r), ""));
+        assert!(weight(&v, "volume_spike").is_none());
+    }
+}
+
+#[test]
+fn sms_frequency_threshold_is_a_static_ceiling() {
+    let mut e = engine_with(r#"{"an0443": {"sms_frequency_threshold": 10}}"#);
+    let mut r = Rng(3);
+    let mut hits = 0;
+    for i in 0..15 {
+        let v = verdict(&mut e, &sms(i * 20, "acme", &us_number(&mut r), ""));
+        hits += usize::from(weight(&v, "volume_spike").is_some());
+    }
+    assert!((4..=6).contains(&hits), "{hits}");
+}
+
+#[test]
+fn new_and_rare_destination_countries() {
+    let mut e = engine();
+    let mut r = Rng(4);
+    e.score(sms(100, "acme", "+33612345678", "").as_bytes(), None); // one FR send at the start
+    warm(&mut e, "acme", 2, 10, &mut r);
+    let v = verdict(&mut e, &sms(2 * DAY + 100, "acme", "+4917012345678", ""));
+    assert_eq!(weight(&v, "new_destination_country"), Some(15), "{v:?}");
+    // Still new an hour later, not a day later.
+    let v = verdict(&mut e, &sms(2 * DAY + 3700, "acme", "+4917012345679", ""));
+    assert!(weight(&v, "new_destination_country").is_some());
+    let v = verdict(&mut e, &sms(2 * DAY + 200, "acme", "+33612345679", ""));
+    assert_eq!(weight(&v, "rare_destination_country"), Some(10), "{v:?}");
+    assert!(weight(&v, "new_destination_country").is_none());
+    // A tenant without a history has nothing to compare with.
+    let v = verdict(&mut e, &sms(2 * DAY, "fresh", "+4917012345678", ""));
+    assert!(weight(&v, "new_destination_country").is_none());
+}
+
+#[test]
+fn high_risk_prefix_from_the_versioned_table() {
+    let mut e = engine();
+    let v = verdict(&mut e, &sms(0, "acme", "+881612345678", ""));
+    assert_eq!(weight(&v, "high_risk_prefix"), Some(35));
+    assert!(v.reasons[0].detail.contains("satellite"));
+    let v = verdict(&mut e, &sms(0, "acme", "+447400123456", ""));
+    assert!(weight(&v, "high_risk_prefix").is_none());
+}
+
+#[test]
+fn adjacent_numbers_in_one_block() {
+    let mut e = engine();
+    let mut last = None;
+    for i in 0..6 {
+        last = Some(verdict(&mut e, &sms(i * 30, "acme", &format!("+4474001234{:02}", i), "")));
+    }
+    let v = last.expect("verdict");
+    assert!(weight(&v, "adjacent_numbers").expect("fires") >= 28, "{v:?}");
+    let detail = &v.reasons.iter().find(|r| r.code == "adjacent_numbers").expect("reason").detail;
+    assert!(detail.contains("sequential: 6 distinct numbers in +44740012xxxx"), "{detail}");
+    // Spread over the range, or outside the window: weaker or none.
+    let mut e = engine();
+    for i in 0..6 {
+        let v = verdict(&mut e, &sms(i * 1800, "acme", &format!("+447400123{:03}", i * 100), ""));
+        assert!(weight(&v, "adjacent_numbers").is_none());
+    }
+}
+
+#[test]
+fn low_conversion_with_late_conversions() {
+    let mut e = engine();
+    let mut r = Rng(5);
+    warm(&mut e, "acme", 2, 10, &mut r);
+    let t0 = 2 * DAY + 12 * 3600;
+    // 30 sends to GB, each verified 8 minutes later (late, but inside the grace period).
+    for i in 0..30 {
+        let to = format!("+4474{:08}", r.below(100_000_000));
+        e.score(sms(t0 + i * 60, "acme", &to, "").as_bytes(), None);
+        e.score(verified(t0 + i * 60 + 480, "acme", &to).as_bytes(), None);
+    }
+    let v = verdict(&mut e, &sms(t0 + 2400, "acme", "+447400999999", ""));
+    assert!(weight(&v, "low_conversion").is_none(), "late conversions count: {v:?}");
+    // 30 sends to DE, none verified.
+    let t1 = t0 + 3 * 3600;
+    for i in 0..30 {
+        e.score(sms(t1 + i * 60, "acme", &format!("+4917{:09}", r.below(1_000_000_000)), "").as_bytes(), None);
+    }
+    let v = verdict(&mut e, &sms(t1 + 2400, "acme", "+4917012345678", ""));
+    let w = weight(&v, "low_conversion").expect("fires once sends mature");
+    assert!(w >= 30, "{v:?}");
+    assert!(v.reasons.iter().any(|r| r.detail.contains("0 of")));
+}
+
+#[test]
+fn low_conversion_stays_silent_without_conversion_telemetry() {
+    let mut e = engine();
+    let mut r = Rng(6);
+    for i in 0..200 {
+        let v = verdict(&mut e, &sms(i * 30, "provider-logs-only", &us_number(&mut r), ""));
+        assert!(weight(&v, "low_conversion").is_none());
+    }
+}
+
+#[test]
+fn workflow_concentration_on_a_rare_flow() {
+    let mut e = engine();
+    let mut r = Rng(7);
+    warm(&mut e, "acme", 2, 10, &mut r);
+    e.score(sms(2 * DAY - 100, "acme", &us_number(&mut r), r#","workflow":"reset""#).as_bytes(), None);
+    let mut fired = false;
+    for i in 0..60 {
+        let v = verdict(&mut e, &sms(2 * DAY + i * 10, "acme", &us_number(&mut r), r#","workflow":"reset""#));
+        fired |= weight(&v, "workflow_concentration").is_some();
+    }
+    assert!(fired);
+}
+
+#[test]
+fn source_velocity_by_ip_user_agent_and_geo() {
+    let mut e = engine();
+    let mut r = Rng(8);
+    let ip = r#","ip":"203.0.113.9""#;
+    let mut v = None;
+    for i in 0..6 {
+        v = Some(verdict(&mut e, &sms(i * 10, "acme", &us_number(&mut r), ip)));
+    }
+    assert!(weight(&v.expect("v"), "source_velocity").is_some(), "one IP, six numbers");
+    // One IP, three countries (IPGeoVarianceScore = 3).
+    let mut e = engine();
+    let ip = r#","ip":"203.0.113.10""#;
+    verdict(&mut e, &sms(0, "acme", "+447400123456", ip));
+    verdict(&mut e, &sms(10, "acme", "+33612345678", ip));
+    let v = verdict(&mut e, &sms(20, "acme", "+4917012345678", ip));
+    assert!(v.reasons.iter().any(|x| x.code == "source_velocity" && x.detail.contains("3 countries")), "{v:?}");
+    // A rare user agent reaching many numbers.
+    let mut e = engine();
+    warm(&mut e, "acme", 1, 10, &mut r);
+    let ua = r#","user_agent":"python-requests/2.31""#;
+    let mut fired = false;
+    for i in 0..14 {
+        let v = verdict(&mut e, &sms(DAY + i * 30, "acme", &us_number(&mut r), ua));
+        fired |= weight(&v, "source_velocity").is_some();
+    }
+    assert!(fired, "rare UA fan-out");
+}
+
+#[test]
+fn ip_geo_mismatch() {
+    let mut e = engine();
+    let v = verdict(&mut e, &sms(0, "acme", "+447400123456", r#","client_country":"United States""#));
+    assert_eq!(weight(&v, "ip_geo_mismatch"), Some(8));
+    let v = verdict(&mut e, &sms(0, "acme", "+447400123457", r#","client_country":"GB""#));
+    assert!(weight(&v, "ip_geo_mismatch").is_none());
+}
+
+#[test]
+fn budget_marks_and_one_budget_alert_per_day() {
+    let mut e = engine_with(r#"{"budgets": {"tenants": {"acme": {"daily_count": 10}}}}"#);
+    let mut r = Rng(9);
+    let mut marks = Vec::new();
+    let mut alerts = 0;
+    for i in 0..12 {
+        let v = verdict(&mut e, &sms(i * 60, "acme", &us_number(&mut r), ""));
+        marks.push(weight(&v, "budget").unwrap_or(0));
+        alerts += usize::from(v.alert);
+        if v.alert {
+            assert!(v.incident.as_deref().is_some_and(|i| i.starts_with("budget-acme-2026-01-05")));
+        }
+    }
+    assert_eq!(marks, vec![0, 0, 0, 0, 5, 5, 5, 15, 15, 30, 30, 30]);
+    assert_eq!(alerts, 1);
+    // A new day starts from zero.
+    let v = verdict(&mut e, &sms(DAY + 60, "acme", &us_number(&mut r), ""));
+    assert!(weight(&v, "budget").is_none());
+    // Spend budgets use the tariff table when the log has no price.
+    let mut e = engine_with(r#"{"budgets": {"default": {"daily_spend_usd": 1.0}}}"#);
+    let mut v = None;
+    for i in 0..4 {
+        v = Some(verdict(&mut e, &sms(i, "any", "+881612345678", ""))); // 0.30 USD each
+    }
+    assert_eq!(weight(&v.expect("v"), "budget"), Some(30));
+}
+
+#[test]
+fn expected_change_explains_an_annotated_spike() {
+    let run = |annotated: bool| {
+        let cfg = if annotated {
+            r#"{"annotations": [{"label": "black-friday", "tenant": "acme", "start": "2026-01-08T10:00:00Z", "end": "2026-01-08T14:00:00Z"}]}"#
+        } else {
+            "{}"
+        };
+        let mut e = engine_with(cfg);
+        let mut r = Rng(10);
+        warm(&mut e, "acme", 3, 12, &mut r);
+        let mut max = 0;
+        let mut explained = false;
+        for i in 0..150 {
+            let v = verdict(&mut e, &sms(3 * DAY + 11 * 3600 + i * 6, "acme", &us_number(&mut r), r#","workflow":"login""#));
+            max = max.max(v.score);
+            explained |= weight(&v, "expected_change").is_some_and(|w| w < 0);
+        }
+        (max, explained)
+    };
+    let (plain, _) = run(false);
+    let (annotated, explained) = run(true);
+    assert!(explained);
+    assert!(annotated < plain, "annotated {annotated} vs plain {plain}");
+}
+
+#[test]
+fn provider_blocks_are_strong_evidence() {
+    let mut e = engine();
+    let v = verdict(&mut e, r#"{"event":"sms_blocked","tenant":"acme","time":"2026-01-05T00:00:00Z","to":"+4917012345678","provider_code":"60410"}"#);
+    assert_eq!(weight(&v, "provider_block"), Some(40));
+    let v = verdict(&mut e, &sms(60, "acme", "+4917012345679", ""));
+    assert_eq!(weight(&v, "provider_block"), Some(20), "neighbours of a block");
+    // Auth0 attack-protection events mark the IP.
+    let mut e = engine();
+    let block = r#"{"type":"limit_mu","date":"2026-01-05T00:00:00.000Z","log_id":"1","tenant_name":"acme","ip":"203.0.113.66"}"#;
+    assert!(matches!(e.score(block.as_bytes(), None), pumpguard::Outcome::Evidence));
+    let send = r#"{"type":"gd_send_sms","date":"2026-01-05T00:01:00.000Z","log_id":"2","tenant_name":"acme","ip":"203.0.113.66","details":{"authenticator":{"type":"sms","phone_number":"+447400123456"}}}"#;
+    let v = verdict(&mut e, send);
+    assert_eq!(weight(&v, "provider_block"), Some(20));
+}
+
+#[test]
+fn destination_country_code_filter() {
+    let mut e = engine_with(r#"{"an0443": {"destination_country_code_filter": {"deny": ["KG"], "allow": ["US", "GB", "KG"]}}}"#);
+    let v = verdict(&mut e, &sms(0, "acme", "+996555123456", ""));
+    assert_eq!(weight(&v, "destination_filter"), Some(40));
+    let v = verdict(&mut e, &sms(0, "acme", "+33612345678", ""));
+    assert_eq!(weight(&v, "destination_filter"), Some(25));
+    let v = verdict(&mut e, &sms(0, "acme", "+447400123456", ""));
+    assert!(weight(&v, "destination_filter").is_none());
+}
+
+#[test]
+fn a_burst_combines_evidence_into_high() {
+    let mut e = engine();
+    let mut r = Rng(11);
+    warm(&mut e, "acme", 2, 10, &mut r);
+    let mut first_high = None;
+    for i in 0..100 {
+        let v = verdict(&mut e, &sms(2 * DAY + 3600 + i * 5, "acme", &format!("+99655510{:04}", i * 2), r#","ip":"185.220.101.7""#));
+        if first_high.is_none() && v.level >= Level::High {
+            first_high = Some(i);
+        }
+    }
+    let n = first_high.expect("reaches high");
+    assert!(n <= 25, "detected after {n} sends");
+}
+
+#[test]
+fn replay_gives_identical_verdicts() {
+    let run = || {
+        let mut e = engine();
+        let mut r = Rng(12);
+        warm(&mut e, "acme", 1, 10, &mut r);
+        (0..50)
+            .map(|i| verdict(&mut e, &sms(DAY + i * 7, "acme", &format!("+99655510{:04}", i), "")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn out_of_order_records_within_tolerance() {
+    let mut e = engine();
+    let mut r = Rng(13);
+    for i in 0..20 {
+        // Alternating slightly late records: no panic, all scored, clock monotone.
+        let t = i * 60 - if i % 2 == 0 { 120 } else { 0 };
+        let v = verdict(&mut e, &sms(t.max(0), "acme", &us_number(&mut r), ""));
+        assert_ne!(v.level, Level::Unknown);
+    }
+    assert_eq!(e.clock(), (T0 + 19 * 60) * 1000);
+}
