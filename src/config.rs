@@ -468,13 +468,23 @@ impl Default for An0443 {
 
 impl Default for CountryFilter {
     fn default() -> Self {
-        CountryFilter { deny: Vec::new(), allow: Vec::new(), deny_weight: 40, outside_allow_weight: 25 }
+        CountryFilter {
+            deny: Vec::new(),
+            allow: Vec::new(),
+            deny_weight: 40,
+            outside_allow_weight: 25,
+        }
     }
 }
 
 impl Default for Levels {
     fn default() -> Self {
-        Levels { low: 20, medium: 40, high: 65, critical: 85 }
+        Levels {
+            low: 20,
+            medium: 40,
+            high: 65,
+            critical: 85,
+        }
     }
 }
 
@@ -500,9 +510,15 @@ impl Default for Signals {
             low_conversion: LowConversion::default(),
             workflow_concentration: WorkflowConcentration::default(),
             source_velocity: SourceVelocity::default(),
-            ip_geo_mismatch: IpGeoMismatch { enabled: true, weight: 8 },
+            ip_geo_mismatch: IpGeoMismatch {
+                enabled: true,
+                weight: 8,
+            },
             provider_block: ProviderBlock::default(),
-            expected_change: ExpectedChange { enabled: true, keep_share: 0.25 },
+            expected_change: ExpectedChange {
+                enabled: true,
+                keep_share: 0.25,
+            },
         }
     }
 }
@@ -600,7 +616,10 @@ impl Default for SourceVelocity {
 
 impl Default for IpGeoMismatch {
     fn default() -> Self {
-        IpGeoMismatch { enabled: true, weight: 8 }
+        IpGeoMismatch {
+            enabled: true,
+            weight: 8,
+        }
     }
 }
 
@@ -610,16 +629,25 @@ impl Default for ProviderBlock {
             enabled: true,
             weight: 40,
             neighbour_weight: 20,
-            codes: ["60410", "60605", "30450", "TEXT_PROTECT_BLOCKED", "BLOCKED_BY_PROTECT"]
-                .map(String::from)
-                .to_vec(),
+            codes: [
+                "60410",
+                "60605",
+                "30450",
+                "TEXT_PROTECT_BLOCKED",
+                "BLOCKED_BY_PROTECT",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
 
 impl Default for ExpectedChange {
     fn default() -> Self {
-        ExpectedChange { enabled: true, keep_share: 0.25 }
+        ExpectedChange {
+            enabled: true,
+            keep_share: 0.25,
+        }
     }
 }
 
@@ -688,7 +716,10 @@ impl Config {
     /// Parses a JSON configuration; unknown keys and wrong types are errors.
     pub fn from_json(bytes: &[u8]) -> Result<Config, ConfigErrors> {
         let cfg: Config = serde_json::from_slice(bytes).map_err(|e| {
-            ConfigErrors(vec![ConfigError { field: "(file)".into(), message: e.to_string() }])
+            ConfigErrors(vec![ConfigError {
+                field: "(file)".into(),
+                message: e.to_string(),
+            }])
         })?;
         Ok(cfg)
     }
@@ -697,13 +728,19 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigErrors> {
         let mut errs = Vec::new();
         let mut err = |field: &str, message: String| {
-            errs.push(ConfigError { field: field.into(), message })
+            errs.push(ConfigError {
+                field: field.into(),
+                message,
+            })
         };
         if self.output_key.is_empty() || self.output_key.len() > 64 {
             err("output_key", "must be 1 to 64 characters".into());
         }
         if self.privacy.enabled && self.privacy.salt.len() < 16 {
-            err("privacy.salt", "privacy mode needs a secret salt of at least 16 characters".into());
+            err(
+                "privacy.salt",
+                "privacy mode needs a secret salt of at least 16 characters".into(),
+            );
         }
         if !(1..=8).contains(&self.block_digits) {
             err("block_digits", "must be 1 to 8".into());
@@ -716,14 +753,26 @@ impl Config {
             err("an0443.time_window_secs", "must be 60 to 86400 seconds".into());
         }
         if !(2..=16).contains(&a.user_agent_anomaly_threshold) {
-            err("an0443.user_agent_anomaly_threshold", "must be 2 to 16 numbers (a source remembers 16)".into());
+            err(
+                "an0443.user_agent_anomaly_threshold",
+                "must be 2 to 16 numbers (a source remembers 16)".into(),
+            );
         }
         if !(2..=8).contains(&a.ip_geo_variance_score) {
-            err("an0443.ip_geo_variance_score", "must be 2 to 8 countries (a source remembers 8)".into());
+            err(
+                "an0443.ip_geo_variance_score",
+                "must be 2 to 8 countries (a source remembers 8)".into(),
+            );
         }
         for (field, list) in [
-            ("an0443.destination_country_code_filter.deny", &a.destination_country_code_filter.deny),
-            ("an0443.destination_country_code_filter.allow", &a.destination_country_code_filter.allow),
+            (
+                "an0443.destination_country_code_filter.deny",
+                &a.destination_country_code_filter.deny,
+            ),
+            (
+                "an0443.destination_country_code_filter.allow",
+                &a.destination_country_code_filter.allow,
+            ),
         ] {
             for c in list {
                 if crate::numbering::Country::from_code(c).is_none() {
@@ -745,20 +794,44 @@ impl Config {
         let weights: [(&str, u32); 16] = [
             ("signals.volume_spike.min_weight", s.volume_spike.min_weight),
             ("signals.volume_spike.max_weight", s.volume_spike.max_weight),
-            ("signals.destination_country.new_weight", s.destination_country.new_weight),
-            ("signals.destination_country.rare_weight", s.destination_country.rare_weight),
-            ("signals.adjacent_numbers.min_weight", s.adjacent_numbers.min_weight),
-            ("signals.adjacent_numbers.max_weight", s.adjacent_numbers.max_weight),
+            (
+                "signals.destination_country.new_weight",
+                s.destination_country.new_weight,
+            ),
+            (
+                "signals.destination_country.rare_weight",
+                s.destination_country.rare_weight,
+            ),
+            (
+                "signals.adjacent_numbers.min_weight",
+                s.adjacent_numbers.min_weight,
+            ),
+            (
+                "signals.adjacent_numbers.max_weight",
+                s.adjacent_numbers.max_weight,
+            ),
             ("signals.low_conversion.min_weight", s.low_conversion.min_weight),
             ("signals.low_conversion.max_weight", s.low_conversion.max_weight),
-            ("signals.workflow_concentration.weight", s.workflow_concentration.weight),
+            (
+                "signals.workflow_concentration.weight",
+                s.workflow_concentration.weight,
+            ),
             ("signals.source_velocity.min_weight", s.source_velocity.min_weight),
             ("signals.source_velocity.max_weight", s.source_velocity.max_weight),
             ("signals.ip_geo_mismatch.weight", s.ip_geo_mismatch.weight),
             ("signals.provider_block.weight", s.provider_block.weight),
-            ("signals.provider_block.neighbour_weight", s.provider_block.neighbour_weight),
-            ("an0443.destination_country_code_filter.deny_weight", a.destination_country_code_filter.deny_weight),
-            ("an0443.destination_country_code_filter.outside_allow_weight", a.destination_country_code_filter.outside_allow_weight),
+            (
+                "signals.provider_block.neighbour_weight",
+                s.provider_block.neighbour_weight,
+            ),
+            (
+                "an0443.destination_country_code_filter.deny_weight",
+                a.destination_country_code_filter.deny_weight,
+            ),
+            (
+                "an0443.destination_country_code_filter.outside_allow_weight",
+                a.destination_country_code_filter.outside_allow_weight,
+            ),
         ];
         for (f, w) in weights {
             if w > 100 {
@@ -766,10 +839,26 @@ impl Config {
             }
         }
         for (f, lo, hi) in [
-            ("signals.volume_spike", s.volume_spike.min_weight, s.volume_spike.max_weight),
-            ("signals.adjacent_numbers", s.adjacent_numbers.min_weight, s.adjacent_numbers.max_weight),
-            ("signals.low_conversion", s.low_conversion.min_weight, s.low_conversion.max_weight),
-            ("signals.source_velocity", s.source_velocity.min_weight, s.source_velocity.max_weight),
+            (
+                "signals.volume_spike",
+                s.volume_spike.min_weight,
+                s.volume_spike.max_weight,
+            ),
+            (
+                "signals.adjacent_numbers",
+                s.adjacent_numbers.min_weight,
+                s.adjacent_numbers.max_weight,
+            ),
+            (
+                "signals.low_conversion",
+                s.low_conversion.min_weight,
+                s.low_conversion.max_weight,
+            ),
+            (
+                "signals.source_velocity",
+                s.source_velocity.min_weight,
+                s.source_velocity.max_weight,
+            ),
         ] {
             if lo > hi {
                 err(f, "min_weight is above max_weight".into());
@@ -780,7 +869,10 @@ impl Config {
             err("signals.volume_spike.alpha", "must be in (0, 1]".into());
         }
         if !(v.min_ratio >= 1.0 && v.min_surprise > 0.0 && v.full_surprise > v.min_surprise) {
-            err("signals.volume_spike", "need min_ratio >= 1 and 0 < min_surprise < full_surprise".into());
+            err(
+                "signals.volume_spike",
+                "need min_ratio >= 1 and 0 < min_surprise < full_surprise".into(),
+            );
         }
         let c = &s.low_conversion;
         if !(c.default_rate > 0.0 && c.default_rate <= 1.0) {
@@ -790,13 +882,28 @@ impl Config {
             err("signals.low_conversion.max_ratio", "must be in (0, 1)".into());
         }
         if c.window_secs < 300 || c.window_secs > 86_400 || c.grace_secs > c.window_secs {
-            err("signals.low_conversion", "need 300 <= window_secs <= 86400 and grace_secs <= window_secs".into());
+            err(
+                "signals.low_conversion",
+                "need 300 <= window_secs <= 86400 and grace_secs <= window_secs".into(),
+            );
         }
         for (f, x) in [
-            ("signals.destination_country.rare_share", s.destination_country.rare_share),
-            ("signals.workflow_concentration.min_share", s.workflow_concentration.min_share),
-            ("signals.workflow_concentration.max_baseline_share", s.workflow_concentration.max_baseline_share),
-            ("signals.source_velocity.rare_user_agent_share", s.source_velocity.rare_user_agent_share),
+            (
+                "signals.destination_country.rare_share",
+                s.destination_country.rare_share,
+            ),
+            (
+                "signals.workflow_concentration.min_share",
+                s.workflow_concentration.min_share,
+            ),
+            (
+                "signals.workflow_concentration.max_baseline_share",
+                s.workflow_concentration.max_baseline_share,
+            ),
+            (
+                "signals.source_velocity.rare_user_agent_share",
+                s.source_velocity.rare_user_agent_share,
+            ),
             ("signals.expected_change.keep_share", s.expected_change.keep_share),
         ] {
             if !(0.0..=1.0).contains(&x) {
@@ -807,9 +914,14 @@ impl Config {
         if b.marks.len() != b.weights.len() || b.marks.windows(2).any(|w| w[0] >= w[1]) {
             err("budgets", "marks must increase and have one weight each".into());
         }
-        for (name, budget) in std::iter::once(("default", &b.default)).chain(b.tenants.iter().map(|(k, v)| (k.as_str(), v))) {
+        for (name, budget) in
+            std::iter::once(("default", &b.default)).chain(b.tenants.iter().map(|(k, v)| (k.as_str(), v)))
+        {
             if matches!(budget.daily_spend_usd, Some(x) if !(x.is_finite() && x > 0.0)) {
-                err(&format!("budgets.{name}.daily_spend_usd"), "must be a positive number".into());
+                err(
+                    &format!("budgets.{name}.daily_spend_usd"),
+                    "must be a positive number".into(),
+                );
             }
             if budget.daily_count == Some(0) {
                 err(&format!("budgets.{name}.daily_count"), "must be positive".into());

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+const _: () = assert!(FIELDS.len() == 11);
+
 use serde::{Deserialize, Serialize};
 
 use crate::profiles::{Event, Kind, Profile};
@@ -16,8 +18,8 @@ pub struct FieldCounts {
     pub conversions: u64,
     /// Block and annotation records.
     pub other_evidence: u64,
-    /// SMS records with each field.
-    pub with: BTreeMap<String, u64>,
+    /// SMS records with each field of [`FIELDS`], in that order.
+    pub with: [u64; 11],
 }
 
 /// Coverage over everything seen.
@@ -100,10 +102,8 @@ impl Coverage {
             e.price_usd.is_some(),
             e.message_id.is_some(),
         ];
-        for (f, on) in FIELDS.iter().zip(present) {
-            if on {
-                *p.with.entry((*f).to_string()).or_default() += 1;
-            }
+        for (count, on) in p.with.iter_mut().zip(present) {
+            *count += u64::from(on);
         }
     }
 
@@ -113,12 +113,9 @@ impl Coverage {
         self.profiles
             .iter()
             .map(|(profile, c)| {
-                let share = |f: &str| {
-                    if c.sms == 0 {
-                        0.0
-                    } else {
-                        *c.with.get(f).unwrap_or(&0) as f64 / c.sms as f64
-                    }
+                let share = |f: &str| match FIELDS.iter().position(|x| *x == f) {
+                    Some(i) if c.sms > 0 => c.with[i] as f64 / c.sms as f64,
+                    _ => 0.0,
                 };
                 let has = |f: &str| share(f) > 0.0;
                 let mut signals = Vec::new();

@@ -11,7 +11,9 @@ use crate::json::{write_str, Obj};
 use crate::numbering::{Country, Number, NumberingPlan};
 use crate::profiles::{self, Event, Kind};
 use crate::signals::{self, Send};
-use crate::state::{ActiveAnnotation, Conv, Incident, OpenRef, Range, SentRef, Source, State, Tenant, Volume};
+use crate::state::{
+    ActiveAnnotation, Conv, Incident, OpenRef, Range, SentRef, Source, State, Tenant, Volume,
+};
 use crate::tables::{RiskTable, Tariffs, EMBEDDED_RISK, EMBEDDED_TARIFFS};
 use crate::time::{self, Millis, MIN_TIME};
 use crate::verdict::{code, Action, Keys, Level, Reason, Verdict};
@@ -175,8 +177,19 @@ impl Engine {
             Ok(()) => Vec::new(),
             Err(ConfigErrors(e)) => e,
         };
-        let mut table_err = |field: &str, e: String| errs.push(ConfigError { field: field.into(), message: e });
-        let pick = |s: &str, d: &'static str| -> String { if s.is_empty() { d.to_string() } else { s.to_string() } };
+        let mut table_err = |field: &str, e: String| {
+            errs.push(ConfigError {
+                field: field.into(),
+                message: e,
+            })
+        };
+        let pick = |s: &str, d: &'static str| -> String {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
         let plan = NumberingPlan::parse(
             &pick(&cfg.data.numbering_plan, crate::numbering::EMBEDDED_PLAN),
             &pick(&cfg.data.countries, crate::numbering::EMBEDDED_COUNTRIES),
@@ -195,15 +208,26 @@ impl Engine {
         if !errs.is_empty() {
             return Err(ConfigErrors(errs));
         }
-        let keyer = Keyer::new(if cfg.privacy.enabled { &cfg.privacy.salt } else { "pumpguard" });
-        let countries = |v: &Vec<String>| v.iter().filter_map(|c| Country::from_code(c)).collect::<HashSet<_>>();
+        let keyer = Keyer::new(if cfg.privacy.enabled {
+            &cfg.privacy.salt
+        } else {
+            "pumpguard"
+        });
+        let countries = |v: &Vec<String>| {
+            v.iter()
+                .filter_map(|c| Country::from_code(c))
+                .collect::<HashSet<_>>()
+        };
         let configured = cfg
             .annotations
             .iter()
             .filter_map(|a| {
                 Some(ActiveAnnotation {
                     tenant: keyer.hash(dom::TENANT, a.tenant.as_bytes()),
-                    workflow: a.workflow.as_ref().map(|w| keyer.hash(dom::WORKFLOW, w.as_bytes())),
+                    workflow: a
+                        .workflow
+                        .as_ref()
+                        .map(|w| keyer.hash(dom::WORKFLOW, w.as_bytes())),
                     country: a.country.as_deref().and_then(Country::from_code).map(|c| c.id()),
                     start: time::parse(&a.start)?,
                     end: time::parse(&a.end)?,
@@ -240,7 +264,12 @@ impl Engine {
 
     /// Versions of the data tables.
     pub fn data_versions(&self) -> String {
-        format!("{}, {}, {}", self.plan.version(), self.risk.version(), self.tariffs.version())
+        format!(
+            "{}, {}, {}",
+            self.plan.version(),
+            self.risk.version(),
+            self.tariffs.version()
+        )
     }
 
     /// Newest event time seen.
@@ -279,7 +308,11 @@ impl Engine {
             self.coverage.unparsed += 1;
             return Outcome::Unscored(Verdict::unscored(
                 code::TOO_LARGE,
-                format!("record of {} bytes is above limits.max_record_bytes ({})", record.len(), self.cfg.limits.max_record_bytes),
+                format!(
+                    "record of {} bytes is above limits.max_record_bytes ({})",
+                    record.len(),
+                    self.cfg.limits.max_record_bytes
+                ),
                 action,
             ));
         }
@@ -287,7 +320,11 @@ impl Engine {
             Ok(o) => o,
             Err(e) => {
                 self.coverage.unparsed += 1;
-                return Outcome::Unscored(Verdict::unscored(code::UNPARSED, format!("not a JSON object: {e}"), action));
+                return Outcome::Unscored(Verdict::unscored(
+                    code::UNPARSED,
+                    format!("not a JSON object: {e}"),
+                    action,
+                ));
             }
         };
         let Some(ev) = profiles::read(&obj, self.cfg.profile) else {
@@ -301,7 +338,11 @@ impl Engine {
             None => (self.state.clock.max(MIN_TIME), false),
         };
         let tolerance = self.cfg.out_of_order_tolerance_secs as Millis * 1000;
-        let now = if raw_t < self.state.clock - tolerance { self.state.clock } else { raw_t };
+        let now = if raw_t < self.state.clock - tolerance {
+            self.state.clock
+        } else {
+            raw_t
+        };
         self.state.clock = self.state.clock.max(now);
         match ev.kind {
             Kind::Sms => {
@@ -339,7 +380,8 @@ impl Engine {
     }
 
     fn tenant_key(&self, ev: &Event<'_>) -> u64 {
-        self.keyer.hash(dom::TENANT, ev.tenant.as_deref().unwrap_or("").as_bytes())
+        self.keyer
+            .hash(dom::TENANT, ev.tenant.as_deref().unwrap_or("").as_bytes())
     }
 
     fn base_keys(ev: &Event<'_>) -> Keys {
@@ -350,53 +392,58 @@ impl Engine {
         }
     }
 
-    fn normalize(&self, ev: &Event<'_>) -> Result<Number, Verdict> {
+    fn normalize(&self, ev: &Event<'_>) -> Result<Number, Box<Verdict>> {
         let action = self.unknown_action();
         let mut keys = Self::base_keys(ev);
         let hint = ev.country_hint.as_deref().and_then(|c| self.plan.country(c));
         keys.country = hint.map(|c| c.to_string());
         let Some(to) = ev.to.as_deref() else {
-            let mut v = Verdict::unscored(code::NO_DESTINATION, format!("{} record without a destination number", ev.profile.as_str()), action);
+            let mut v = Verdict::unscored(
+                code::NO_DESTINATION,
+                format!("{} record without a destination number", ev.profile.as_str()),
+                action,
+            );
             v.keys = keys;
-            return Err(v);
+            return Err(Box::new(v));
         };
         self.plan.normalize(cut(to, 64), hint).map_err(|e| {
-            let mut v = Verdict::unscored(code::INVALID_DESTINATION, format!("destination is not a valid phone number: {}", e.as_str()), action);
+            let mut v = Verdict::unscored(
+                code::INVALID_DESTINATION,
+                format!("destination is not a valid phone number: {}", e.as_str()),
+                action,
+            );
             v.keys = keys;
-            v
+            Box::new(v)
         })
     }
 
     fn score_sms(&mut self, ev: &Event<'_>, now: Millis) -> Verdict {
         let number = match self.normalize(ev) {
             Ok(n) => n,
-            Err(v) => return v,
+            Err(v) => return *v,
         };
         let cfg = &self.cfg;
         let privacy = cfg.privacy.enabled;
         let k = &self.keyer;
         let tenant = self.tenant_key(ev);
-        let workflow_hash = ev.workflow.as_deref().map(|w| k.hash(dom::WORKFLOW, w.as_bytes()));
+        let workflow_hash = ev
+            .workflow
+            .as_deref()
+            .map(|w| k.hash(dom::WORKFLOW, w.as_bytes()));
         let country = number.country;
         let block_digits = number.block(cfg.block_digits);
         let block = format!("+{block_digits}");
         let country_key = Keyer::mix(tenant, KEY_COUNTRY ^ u64::from(country.id()) << 8);
         let block_key = Keyer::mix(tenant, k.hash(dom::BLOCK, block_digits.as_bytes()));
         let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
-        let range = number.range(cfg.adjacent_suffix_digits).map(|r| {
-            let shown = if privacy {
-                format!("one range of {block}…")
-            } else {
-                format!("+{r}{}", "x".repeat(cfg.adjacent_suffix_digits))
-            };
-            (Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())), shown)
-        });
+        let range_digits = number.range(cfg.adjacent_suffix_digits);
+        let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
         let suffix = if privacy {
             (k.hash(dom::SUFFIX, number.digits().as_bytes()) as u32) | 1
         } else {
             number.suffix(cfg.adjacent_suffix_digits)
         };
-        let mut sources = Vec::with_capacity(4);
+        let mut sources = Vec::new();
         for (kind, dm, val) in [
             ("ip", dom::IP, &ev.ip),
             ("user_agent", dom::UA, &ev.user_agent),
@@ -462,7 +509,14 @@ impl Engine {
         });
         let view = signals::tenant_send(cfg, t, &send, workflow_hash, cost);
         signals::country_novelty(cfg, &view, &send, &mut damped);
-        signals::workflow_concentration(cfg, t, workflow_hash, ev.workflow.as_deref().unwrap_or(""), now, &mut damped);
+        signals::workflow_concentration(
+            cfg,
+            t,
+            workflow_hash,
+            ev.workflow.as_deref().unwrap_or(""),
+            now,
+            &mut damped,
+        );
         let dow = signals::dow_factor(t, now);
         let tenant_rate = signals::tenant_rate(t);
         let has_conversions = t.conversions > 0;
@@ -472,11 +526,11 @@ impl Engine {
         // Volume: tenant, tenant × workflow, tenant × country.
         let mut spike: Option<Reason> = None;
         let vol_keys = [
-            (Some(Keyer::mix(tenant, KEY_ALL)), "tenant".to_string()),
-            (send.workflow, format!("workflow {}", cut(ev.workflow.as_deref().unwrap_or(""), 64))),
-            (Some(Keyer::mix(country_key, KEY_ALL)), format!("country {country}")),
+            (Some(Keyer::mix(tenant, KEY_ALL)), 0u8),
+            (send.workflow, 1),
+            (Some(Keyer::mix(country_key, KEY_ALL)), 2),
         ];
-        for (key, what) in vol_keys {
+        for (key, kind) in vol_keys {
             let Some(key) = key else { continue };
             let v = self.state.volumes.entry(key, || Volume {
                 last: now,
@@ -489,7 +543,12 @@ impl Engine {
             if first {
                 signals::volume_send(cfg, v, now);
             }
-            if let Some(r) = signals::volume_spike(cfg, v, now, dow, &what) {
+            let what = || match kind {
+                0 => "tenant".to_string(),
+                1 => format!("workflow {}", cut(ev.workflow.as_deref().unwrap_or(""), 64)),
+                _ => format!("country {country}"),
+            };
+            if let Some(r) = signals::volume_spike(cfg, v, now, dow, kind == 2, what) {
                 if spike.as_ref().is_none_or(|s| r.weight > s.weight) {
                     spike = Some(r);
                 }
@@ -499,19 +558,27 @@ impl Engine {
 
         // Conversion.
         let mut conv_best: Option<Reason> = None;
-        for (key, what) in [
-            (Keyer::mix(country_key, KEY_COUNTRY_CONV), country.to_string()),
-            (Keyer::mix(block_key, KEY_BLOCK_CONV), format!("{country} {block}")),
+        for (key, by_block) in [
+            (Keyer::mix(country_key, KEY_COUNTRY_CONV), false),
+            (Keyer::mix(block_key, KEY_BLOCK_CONV), true),
         ] {
             let c = self.state.convs.entry(key, new_conv);
             if first {
                 signals::conv_send(cfg, c, now, tenant_rate);
             }
             if blocked {
-                c.blocks.add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
+                c.blocks
+                    .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
             }
             if cfg.signals.low_conversion.enabled && has_conversions {
-                if let Some(r) = signals::low_conversion(cfg, c, tenant_rate, now, &what) {
+                let what = || {
+                    if by_block {
+                        format!("{country} {block}")
+                    } else {
+                        country.to_string()
+                    }
+                };
+                if let Some(r) = signals::low_conversion(cfg, c, tenant_rate, now, what) {
                     if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
                         conv_best = Some(r);
                     }
@@ -525,7 +592,11 @@ impl Engine {
                 reasons.push(Reason {
                     code: code::PROVIDER_BLOCK,
                     weight: pb.weight as i32,
-                    detail: format!("{} blocked this send ({})", ev.profile.as_str(), cut(ev.provider_code.as_deref().unwrap_or(""), 64)),
+                    detail: format!(
+                        "{} blocked this send ({})",
+                        ev.profile.as_str(),
+                        cut(ev.provider_code.as_deref().unwrap_or(""), 64)
+                    ),
                 });
             } else if let Some(c) = self.state.convs.get(Keyer::mix(country_key, KEY_COUNTRY_CONV)) {
                 let n = c.blocks.get(now, cfg.an0443.time_window_secs as Millis * 1000);
@@ -533,7 +604,10 @@ impl Engine {
                     reasons.push(Reason {
                         code: code::PROVIDER_BLOCK,
                         weight: pb.neighbour_weight as i32,
-                        detail: format!("provider blocked {:.0} recent send(s) of this tenant to {country}", n.ceil()),
+                        detail: format!(
+                            "provider blocked {:.0} recent send(s) of this tenant to {country}",
+                            n.ceil()
+                        ),
                     });
                 }
             }
@@ -549,31 +623,40 @@ impl Engine {
                 verified: false,
             };
             if let Some(r) = ev.conversion_ref.as_deref() {
-                *self.state.sent.entry(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())), || sent) = sent;
+                *self.state.sent.entry(
+                    Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())),
+                    || sent,
+                ) = sent;
             }
             *self.state.sent.entry(Keyer::mix(tenant, number_hash), || sent) = sent;
         }
 
         // Adjacent numbers.
-        if let Some((rk, shown)) = &send.range {
-            let r = self.state.ranges.entry(*rk, Range::default);
+        if let (Some(rk), Some(digits)) = (send.range, range_digits) {
+            let shown = || {
+                if privacy {
+                    format!("one range of {block}…")
+                } else {
+                    format!("+{digits}{}", "x".repeat(cfg.adjacent_suffix_digits))
+                }
+            };
+            let r = self.state.ranges.entry(rk, Range::default);
             reasons.extend(signals::adjacent(cfg, r, &send, shown, privacy));
         }
 
         // Sources.
-        let tenant_view = Tenant {
-            sends: tenant_snapshot.0,
-            long_run: tenant_snapshot.1,
-            ..self.state.tenants.get(tenant).cloned().unwrap_or_else(|| empty_tenant(now))
-        };
         let mut velocity = Vec::new();
         for (kind, sk) in &send.sources {
             let s = self.state.sources.entry(*sk, Source::default);
-            signals::source(cfg, s, kind, &send, &tenant_view, &mut velocity);
+            signals::source(cfg, s, kind, &send, tenant_snapshot, &mut velocity);
         }
-        velocity.sort_by(|a, b| b.weight.cmp(&a.weight));
-        let mut seen_codes = HashSet::new();
-        reasons.extend(velocity.into_iter().filter(|r| seen_codes.insert(r.code)));
+        // The strongest of each code among the sources.
+        velocity.sort_by_key(|r| std::cmp::Reverse(r.weight));
+        for r in velocity {
+            if !reasons.iter().any(|x| x.code == r.code) {
+                reasons.push(r);
+            }
+        }
 
         // Static facts about the destination and requester.
         if cfg.signals.high_risk_prefix.enabled {
@@ -587,9 +670,17 @@ impl Engine {
         }
         let cf = &cfg.an0443.destination_country_code_filter;
         if self.deny.contains(&country) {
-            reasons.push(Reason { code: code::DESTINATION_FILTER, weight: cf.deny_weight as i32, detail: format!("{country} is on the deny list") });
+            reasons.push(Reason {
+                code: code::DESTINATION_FILTER,
+                weight: cf.deny_weight as i32,
+                detail: format!("{country} is on the deny list"),
+            });
         } else if !self.allow.is_empty() && !self.allow.contains(&country) {
-            reasons.push(Reason { code: code::DESTINATION_FILTER, weight: cf.outside_allow_weight as i32, detail: format!("{country} is not on the allow list") });
+            reasons.push(Reason {
+                code: code::DESTINATION_FILTER,
+                weight: cf.outside_allow_weight as i32,
+                detail: format!("{country} is not on the allow list"),
+            });
         }
         if cfg.signals.ip_geo_mismatch.enabled && country != Country::NON_GEO {
             if let Some(rc) = ev.client_country.as_deref().and_then(|c| self.plan.country(c)) {
@@ -606,7 +697,12 @@ impl Engine {
 
         // Expected changes explain volume-type evidence.
         let annotation = if cfg.signals.expected_change.enabled && !damped.is_empty() {
-            self.annotation_for(tenant, send.workflow.map(|_| workflow_hash.unwrap_or(0)), country, now)
+            self.annotation_for(
+                tenant,
+                send.workflow.map(|_| workflow_hash.unwrap_or(0)),
+                country,
+                now,
+            )
         } else {
             None
         };
@@ -629,7 +725,11 @@ impl Engine {
         reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)));
         let score = reasons.iter().map(|r| r.weight).sum::<i32>().clamp(0, 100) as u32;
         let level = self.level(score);
-        let action = if cfg.monitor_only { Action::Monitor } else { self.action(level) };
+        let action = if cfg.monitor_only {
+            Action::Monitor
+        } else {
+            self.action(level)
+        };
         let mut verdict = Verdict {
             score,
             level,
@@ -643,7 +743,15 @@ impl Engine {
                 ..Self::base_keys(ev)
             },
         };
-        self.incident(&mut verdict, tenant, ev.tenant.as_deref().unwrap_or(""), country, &block, now, cost);
+        self.incident(
+            &mut verdict,
+            tenant,
+            ev.tenant.as_deref().unwrap_or(""),
+            country,
+            &block,
+            now,
+            cost,
+        );
         if let Some((_, mark)) = budget {
             let t = self.state.tenants.entry(tenant, || empty_tenant(now));
             if mark > t.day_mark {
@@ -651,7 +759,11 @@ impl Engine {
                 if mark >= self.cfg.budgets.alert_mark && !verdict.alert {
                     verdict.alert = true;
                     verdict.incident.get_or_insert_with(|| {
-                        format!("budget-{}-{}", id_part(ev.tenant.as_deref().unwrap_or("")), &time::format(now)[..10])
+                        format!(
+                            "budget-{}-{}",
+                            id_part(ev.tenant.as_deref().unwrap_or("")),
+                            &time::format(now)[..10]
+                        )
                     });
                 }
             }
@@ -681,7 +793,13 @@ impl Engine {
         }
     }
 
-    fn annotation_for(&self, tenant: u64, workflow: Option<u64>, country: Country, now: Millis) -> Option<String> {
+    fn annotation_for(
+        &self,
+        tenant: u64,
+        workflow: Option<u64>,
+        country: Country,
+        now: Millis,
+    ) -> Option<String> {
         self.configured
             .iter()
             .chain(self.state.annotations.iter())
@@ -696,7 +814,16 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn incident(&mut self, v: &mut Verdict, tenant: u64, tenant_name: &str, country: Country, block: &str, now: Millis, cost: f64) {
+    fn incident(
+        &mut self,
+        v: &mut Verdict,
+        tenant: u64,
+        tenant_name: &str,
+        country: Country,
+        block: &str,
+        now: Millis,
+        cost: f64,
+    ) {
         let open_key = Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()));
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         let alert_level = self.cfg.alert_level;
@@ -754,7 +881,13 @@ impl Engine {
         if v.level >= alert_level {
             inc.last = inc.last.max(now);
             inc.max_level = inc.max_level.max(rank);
-            *self.state.open.entry(open_key, || OpenRef { incident: ik, last: now }) = OpenRef { incident: ik, last: now };
+            *self.state.open.entry(open_key, || OpenRef {
+                incident: ik,
+                last: now,
+            }) = OpenRef {
+                incident: ik,
+                last: now,
+            };
         }
         for r in v.reasons.iter().filter(|r| r.weight > 0) {
             if let Some(e) = inc.reasons.iter_mut().find(|(c, _)| c == r.code) {
@@ -784,7 +917,9 @@ impl Engine {
         if let Some(n) = &number {
             candidates.push(Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
         }
-        let found = candidates.iter().find_map(|c| self.state.sent.get(*c).copied().map(|s| (*c, s)));
+        let found = candidates
+            .iter()
+            .find_map(|c| self.state.sent.get(*c).copied().map(|s| (*c, s)));
         let t = self.state.tenants.entry(tenant, || empty_tenant(now));
         t.conversions += 1;
         let Some((_, sent)) = found else {
@@ -824,8 +959,15 @@ impl Engine {
         };
         let a = ActiveAnnotation {
             tenant: self.tenant_key(ev),
-            workflow: ev.workflow.as_deref().map(|w| self.keyer.hash(dom::WORKFLOW, w.as_bytes())),
-            country: ev.country_hint.as_deref().and_then(|c| self.plan.country(c)).map(|c| c.id()),
+            workflow: ev
+                .workflow
+                .as_deref()
+                .map(|w| self.keyer.hash(dom::WORKFLOW, w.as_bytes())),
+            country: ev
+                .country_hint
+                .as_deref()
+                .and_then(|c| self.plan.country(c))
+                .map(|c| c.id()),
             start,
             end,
             label: cut(ev.label.as_deref().unwrap_or("annotation"), 64).to_string(),
@@ -896,7 +1038,7 @@ impl Engine {
             .iter()
             .map(|(_, i)| {
                 let mut reasons = i.reasons.clone();
-                reasons.sort_by(|a, b| b.1.cmp(&a.1));
+                reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
                 IncidentSummary {
                     id: i.id.clone(),
                     tenant: i.tenant.clone(),
@@ -975,10 +1117,17 @@ fn empty_tenant(now: Millis) -> Tenant {
 }
 
 fn level_from_rank(r: u8) -> Level {
-    [Level::Unknown, Level::None, Level::Low, Level::Medium, Level::High, Level::Critical]
-        .get(r as usize)
-        .copied()
-        .unwrap_or(Level::Unknown)
+    [
+        Level::Unknown,
+        Level::None,
+        Level::Low,
+        Level::Medium,
+        Level::High,
+        Level::Critical,
+    ]
+    .get(r as usize)
+    .copied()
+    .unwrap_or(Level::Unknown)
 }
 
 /// Budget evidence of a tenant and the mark crossed.
@@ -990,12 +1139,20 @@ fn budget_reason(cfg: &Config, name: &str, t: &Tenant) -> Option<(Reason, u32)> 
     let i = cfg.budgets.marks.iter().rposition(|m| pct >= f64::from(*m))?;
     let mark = cfg.budgets.marks[i];
     let detail = match (by_count, by_spend) {
-        (Some(c), Some(s)) if s >= c => format!("{:.0}% of the daily spend budget ({:.2} USD)", s, t.day_spend),
-        (_, Some(s)) if by_count.is_none() => format!("{:.0}% of the daily spend budget ({:.2} USD)", s, t.day_spend),
+        (Some(c), Some(s)) if s >= c => {
+            format!("{:.0}% of the daily spend budget ({:.2} USD)", s, t.day_spend)
+        }
+        (_, Some(s)) if by_count.is_none() => {
+            format!("{:.0}% of the daily spend budget ({:.2} USD)", s, t.day_spend)
+        }
         _ => format!("{:.0}% of the daily count budget ({} SMS)", pct, t.day_count),
     };
     Some((
-        Reason { code: code::BUDGET, weight: cfg.budgets.weights.get(i).copied().unwrap_or(0) as i32, detail },
+        Reason {
+            code: code::BUDGET,
+            weight: cfg.budgets.weights.get(i).copied().unwrap_or(0) as i32,
+            detail,
+        },
         mark,
     ))
 }
@@ -1003,7 +1160,13 @@ fn budget_reason(cfg: &Config, name: &str, t: &Tenant) -> Option<(Reason, u32)> 
 fn id_part(s: &str) -> String {
     let s: String = cut(s, 40)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() {
         "default".into()
@@ -1031,7 +1194,10 @@ fn is_object(b: &[u8]) -> bool {
 fn base64(data: &[u8], out: &mut Vec<u8>) {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(A[(n >> (18 - 6 * i) & 63) as usize]);
@@ -1045,5 +1211,7 @@ fn base64(data: &[u8], out: &mut Vec<u8>) {
 /// Text of a record's destination, for tests and tools.
 pub fn destination_of(record: &[u8]) -> Option<String> {
     let o = Obj::parse(record).ok()?;
-    profiles::read(&o, crate::config::ProfileChoice::Auto)?.to.map(Cow::into_owned)
+    profiles::read(&o, crate::config::ProfileChoice::Auto)?
+        .to
+        .map(Cow::into_owned)
 }

@@ -37,7 +37,16 @@ struct Opts {
 }
 
 fn parse_opts(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts { input: None, config: None, profile: None, report: None, state: None, monitor_only: false, quiet: false, json: false };
+    let mut o = Opts {
+        input: None,
+        config: None,
+        profile: None,
+        report: None,
+        state: None,
+        monitor_only: false,
+        quiet: false,
+        json: false,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
@@ -119,7 +128,10 @@ impl Progress {
         }
         self.last = Instant::now();
         let rate = lines as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
-        let pct = self.total.map(|t| format!(" {:5.1}%", self.bytes as f64 * 100.0 / t.max(1) as f64)).unwrap_or_default();
+        let pct = self
+            .total
+            .map(|t| format!(" {:5.1}%", self.bytes as f64 * 100.0 / t.max(1) as f64))
+            .unwrap_or_default();
         eprint!("\r{lines} lines{pct}, {rate:.0} lines/s ");
     }
     fn done(&self) {
@@ -147,7 +159,13 @@ fn scan(o: &Opts) -> Result<ExitCode, String> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf = Vec::with_capacity(8192);
-    let mut progress = Progress { on: !o.quiet && io::stderr().is_terminal(), start: Instant::now(), last: Instant::now(), total: size, bytes: 0 };
+    let mut progress = Progress {
+        on: !o.quiet && io::stderr().is_terminal(),
+        start: Instant::now(),
+        last: Instant::now(),
+        total: size,
+        bytes: 0,
+    };
     let (mut lines, mut scored, mut alerts) = (0u64, 0u64, 0u64);
     let result = for_each_line(input, |line| {
         lines += 1;
@@ -227,17 +245,33 @@ fn coverage(o: &Opts) -> Result<ExitCode, String> {
     let c = engine.coverage();
     let report = c.report();
     if o.json {
-        let v = serde_json::json!({"profiles": report, "unparsed_records": c.unparsed, "other_records": c.other});
+        let v =
+            serde_json::json!({"profiles": report, "unparsed_records": c.unparsed, "other_records": c.other});
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("pumpguard coverage: {} unparsed record(s), {} record(s) of no SMS profile", c.unparsed, c.other);
+    println!(
+        "pumpguard coverage: {} unparsed record(s), {} record(s) of no SMS profile",
+        c.unparsed, c.other
+    );
     for p in report {
-        println!("\n== {} ({} SMS records, {} conversion records)", p.profile, p.sms_records, p.conversion_records);
-        let fields: Vec<String> = p.fields.iter().map(|(f, s)| format!("{f} {:.0}%", s * 100.0)).collect();
+        println!(
+            "\n== {} ({} SMS records, {} conversion records)",
+            p.profile, p.sms_records, p.conversion_records
+        );
+        let fields: Vec<String> = p
+            .fields
+            .iter()
+            .map(|(f, s)| format!("{f} {:.0}%", s * 100.0))
+            .collect();
         println!("   fields: {}", fields.join(", "));
         for s in p.signals {
-            println!("   {} {:<24} {}", if s.runs { "[ok]     " } else { "[BLIND]  " }, s.signal, s.why);
+            println!(
+                "   {} {:<24} {}",
+                if s.runs { "[ok]     " } else { "[BLIND]  " },
+                s.signal,
+                s.why
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -246,7 +280,10 @@ fn coverage(o: &Opts) -> Result<ExitCode, String> {
 fn config_cmd(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("--defaults") => {
-            println!("{}", serde_json::to_string_pretty(&Config::default()).map_err(|e| e.to_string())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Config::default()).map_err(|e| e.to_string())?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some("--check") => {
@@ -273,7 +310,10 @@ fn version() -> Result<ExitCode, String> {
     println!("pumpguard {}", pumpguard::VERSION);
     println!("model {}", engine.model());
     println!("data {}", engine.data_versions());
-    println!("state bound {} bytes (default limits)", engine.state_bytes_bound());
+    println!(
+        "state bound {} bytes (default limits)",
+        engine.state_bytes_bound()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -303,4 +343,3 @@ fn main() -> ExitCode {
         }
     }
 }
-

@@ -216,7 +216,13 @@ impl NumberingPlan {
                 if codes.contains_key(&cc) {
                     return Err(bad("two default regions for one calling code"));
                 }
-                codes.insert(cc, CallingCode { default: region, by_prefix: Vec::new() });
+                codes.insert(
+                    cc,
+                    CallingCode {
+                        default: region,
+                        by_prefix: Vec::new(),
+                    },
+                );
             } else {
                 for p in cols[5].split(',').filter(|s| !s.is_empty()) {
                     if !p.bytes().all(|c| c.is_ascii_digit()) {
@@ -233,7 +239,8 @@ impl NumberingPlan {
             entry.by_prefix.push((p, region));
         }
         for c in codes.values_mut() {
-            c.by_prefix.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            c.by_prefix
+                .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         }
         if codes.is_empty() {
             return Err("numbering plan is empty".into());
@@ -251,7 +258,12 @@ impl NumberingPlan {
                 known.insert(c);
             }
         }
-        Ok(NumberingPlan { version, codes, names, known })
+        Ok(NumberingPlan {
+            version,
+            codes,
+            names,
+            known,
+        })
     }
 
     /// Version of the underlying data (e.g. `libphonenumber-9.0.43`).
@@ -406,7 +418,9 @@ mod tests {
     #[test]
     fn national_form_with_home_country() {
         let p = plan();
-        let n = p.normalize("07911 123456", Country::from_code("GB")).expect("valid");
+        let n = p
+            .normalize("07911 123456", Country::from_code("GB"))
+            .expect("valid");
         assert_eq!(n.digits(), "447911123456");
         assert_eq!(n.block(4), "447911");
         assert_eq!(n.range(4), Some("44791112"));
@@ -418,11 +432,23 @@ mod tests {
         let p = plan();
         assert_eq!(p.normalize("", None), Err(NumberError::Empty));
         assert_eq!(p.normalize("+44 abc", None), Err(NumberError::NotANumber));
-        assert_eq!(p.normalize("+4479111234567890", None), Err(NumberError::BadLength));
+        assert_eq!(
+            p.normalize("+4479111234567890", None),
+            Err(NumberError::BadLength)
+        );
         assert_eq!(p.normalize("+44791", None), Err(NumberError::BadLength));
-        assert_eq!(p.normalize("+999123456", None), Err(NumberError::UnknownCallingCode));
-        assert_eq!(p.normalize("+44\u{0}7911123456", None), Err(NumberError::NotANumber));
-        assert_eq!(p.normalize("99999999999999999999999999", None), Err(NumberError::BadLength));
+        assert_eq!(
+            p.normalize("+999123456", None),
+            Err(NumberError::UnknownCallingCode)
+        );
+        assert_eq!(
+            p.normalize("+44\u{0}7911123456", None),
+            Err(NumberError::NotANumber)
+        );
+        assert_eq!(
+            p.normalize("99999999999999999999999999", None),
+            Err(NumberError::BadLength)
+        );
     }
 
     #[test]

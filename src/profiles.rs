@@ -173,7 +173,9 @@ pub fn detect(o: &Obj<'_>) -> Option<Profile> {
         }
     }
     if let Some(sid) = o.str("sid") {
-        if (sid.starts_with("VE") && o.has("service_sid")) || (sid.starts_with("VL") && o.has("verification_sid")) {
+        if (sid.starts_with("VE") && o.has("service_sid"))
+            || (sid.starts_with("VL") && o.has("verification_sid"))
+        {
             return Some(Profile::TwilioVerify);
         }
         if (sid.starts_with("SM") || sid.starts_with("MM")) && o.has("account_sid") {
@@ -238,10 +240,16 @@ fn time_at(o: &Obj<'_>, path: &[&str]) -> Option<Millis> {
 fn workflow_from_tags<'a>(o: &Obj<'a>, path: &[&str]) -> Option<Text<'a>> {
     let raw = o.path(path)?;
     if let Some(tags) = raw_obj(raw) {
-        return ["flow", "workflow", "purpose"].iter().find_map(|k| tags.str(k)).filter(|s| !s.is_empty());
+        return ["flow", "workflow", "purpose"]
+            .iter()
+            .find_map(|k| tags.str(k))
+            .filter(|s| !s.is_empty());
     }
     if raw.get().starts_with('[') {
-        return raw_array(raw).into_iter().find_map(raw_text).filter(|s| !s.is_empty());
+        return raw_array(raw)
+            .into_iter()
+            .find_map(raw_text)
+            .filter(|s| !s.is_empty());
     }
     let s = raw_text(raw)?;
     for part in s.split([';', ',', '&']) {
@@ -319,7 +327,11 @@ fn twilio_verify<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
         e.tenant = t(o, &["account_sid"]);
         e.conversion_ref = t(o, &["verification_sid"]);
         e.time = time_at(o, &["date_created"]);
-        e.price_usd = o.path(&["price"]).and_then(|p| raw_obj(p)).and_then(|p| p.num(&["value"])).map(f64::abs);
+        e.price_usd = o
+            .path(&["price"])
+            .and_then(raw_obj)
+            .and_then(|p| p.num(&["value"]))
+            .map(f64::abs);
         return Some(e);
     }
     // A Verification resource.
@@ -327,7 +339,10 @@ fn twilio_verify<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
         return None;
     }
     let approved = o.str("status").as_deref() == Some("approved");
-    let mut e = Event::new(Profile::TwilioVerify, if approved { Kind::Conversion } else { Kind::Sms });
+    let mut e = Event::new(
+        Profile::TwilioVerify,
+        if approved { Kind::Conversion } else { Kind::Sms },
+    );
     if !approved {
         e.message_id = o
             .raw("send_code_attempts")
@@ -340,7 +355,9 @@ fn twilio_verify<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     e.tenant = t(o, &["account_sid"]);
     e.workflow = t(o, &["service_sid"]);
     e.conversion_ref = Some(sid);
-    e.time = time_at(o, &["date_updated"]).filter(|_| approved).or_else(|| time_at(o, &["date_created"]));
+    e.time = time_at(o, &["date_updated"])
+        .filter(|_| approved)
+        .or_else(|| time_at(o, &["date_created"]));
     Some(e)
 }
 
@@ -457,12 +474,18 @@ fn okta<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     let kind = if let Some(action) = et.strip_prefix("system.sms.send_") {
         let _ = action;
         Kind::Sms
-    } else if matches!(et.as_ref(), "user.authentication.auth_via_mfa" | "user.mfa.factor.activate" | "user.authentication.verify") {
+    } else if matches!(
+        et.as_ref(),
+        "user.authentication.auth_via_mfa" | "user.mfa.factor.activate" | "user.authentication.verify"
+    ) {
         if !success {
             return None;
         }
         let factor = t(o, &["debugContext", "debugData", "factor"]);
-        if factor.as_deref().is_some_and(|f| !f.to_ascii_lowercase().contains("sms")) {
+        if factor
+            .as_deref()
+            .is_some_and(|f| !f.to_ascii_lowercase().contains("sms"))
+        {
             return None;
         }
         Kind::Conversion
@@ -495,13 +518,18 @@ fn okta<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
 }
 
 /// Auth0 log types that block a requester (attack protection and rate limits).
-const AUTH0_BLOCKS: [&str; 5] = ["limit_wc", "limit_mu", "limit_sul", "limit_delegation", "api_limit"];
+const AUTH0_BLOCKS: [&str; 5] = [
+    "limit_wc",
+    "limit_mu",
+    "limit_sul",
+    "limit_delegation",
+    "api_limit",
+];
 
 fn auth0<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     let ty = o.str("type")?;
-    let sms_conn = || {
-        o.str("connection").as_deref() == Some("sms") || o.str("strategy").as_deref() == Some("sms")
-    };
+    let sms_conn =
+        || o.str("connection").as_deref() == Some("sms") || o.str("strategy").as_deref() == Some("sms");
     let authenticator_sms = || {
         t(o, &["details", "authenticator", "type"]).is_none_or(|a| a == "sms" || a == "phone")
             && t(o, &["details", "authenticator", "phone_number"]).is_some()

@@ -5,7 +5,9 @@ use std::f64::consts::LN_2;
 
 use crate::config::Config;
 use crate::numbering::Country;
-use crate::state::{Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, LONG_RUN, TENANT_COUNTRIES, TENANT_WORKFLOWS};
+use crate::state::{
+    Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, LONG_RUN, TENANT_COUNTRIES, TENANT_WORKFLOWS,
+};
 use crate::time::{self, Millis};
 use crate::verdict::{code, Reason};
 
@@ -21,8 +23,8 @@ pub struct Send {
     pub workflow: Option<u64>,
     /// Destination country.
     pub country: Country,
-    /// Tenant × range key and the range shown in details.
-    pub range: Option<(u64, String)>,
+    /// Tenant × range key.
+    pub range: Option<u64>,
     /// Last digits of the number (or their salted hash in privacy mode).
     pub suffix: u32,
     /// Salted hash of the full number.
@@ -75,7 +77,11 @@ pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
     }
     let p = p.min(1.0 - 1e-9);
     let a = if q > 0.0 { q * (q / p).ln() } else { 0.0 };
-    let b = if q < 1.0 { (1.0 - q) * ((1.0 - q) / (1.0 - p)).ln() } else { 0.0 };
+    let b = if q < 1.0 {
+        (1.0 - q) * ((1.0 - q) / (1.0 - p)).ln()
+    } else {
+        0.0
+    };
     n * (a + b)
 }
 
@@ -92,11 +98,17 @@ pub struct TenantView {
 }
 
 /// Updates the tenant with a send and reports novelty.
-pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option<u64>, cost: f64) -> TenantView {
+pub fn tenant_send(
+    cfg: &Config,
+    t: &mut Tenant,
+    s: &Send,
+    workflow_hash: Option<u64>,
+    cost: f64,
+) -> TenantView {
     let now = s.now;
     let dc = &cfg.signals.destination_country;
-    let established = t.sends >= u64::from(dc.min_tenant_sends)
-        && now - t.first >= i64::from(dc.min_tenant_hours) * HOUR;
+    let established =
+        t.sends >= u64::from(dc.min_tenant_sends) && now - t.first >= i64::from(dc.min_tenant_hours) * HOUR;
     let lr_total = f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
     let cid = s.country.id();
     let found = t.countries.iter().position(|c| c.0 == cid);
@@ -111,7 +123,11 @@ pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option
                 && first_seen - t.first >= i64::from(dc.min_tenant_hours) * HOUR
         }
     };
-    let view = TenantView { new_country, country_share: share, established };
+    let view = TenantView {
+        new_country,
+        country_share: share,
+        established,
+    };
     if !s.first {
         return view;
     }
@@ -135,7 +151,10 @@ pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option
             if t.countries.len() < TENANT_COUNTRIES {
                 t.countries.push((cid, d, secs(now)));
             } else if let Some(min) = (0..t.countries.len()).min_by(|&a, &b| {
-                t.countries[a].1.get(now, LONG_RUN).total_cmp(&t.countries[b].1.get(now, LONG_RUN))
+                t.countries[a]
+                    .1
+                    .get(now, LONG_RUN)
+                    .total_cmp(&t.countries[b].1.get(now, LONG_RUN))
             }) {
                 t.countries[min] = (cid, d, secs(now));
             }
@@ -155,7 +174,10 @@ pub fn tenant_send(cfg: &Config, t: &mut Tenant, s: &Send, workflow_hash: Option
                 if t.workflows.len() < TENANT_WORKFLOWS {
                     t.workflows.push((wh, a, b));
                 } else if let Some(min) = (0..t.workflows.len()).min_by(|&x, &y| {
-                    t.workflows[x].2.get(now, LONG_RUN).total_cmp(&t.workflows[y].2.get(now, LONG_RUN))
+                    t.workflows[x]
+                        .2
+                        .get(now, LONG_RUN)
+                        .total_cmp(&t.workflows[y].2.get(now, LONG_RUN))
                 }) {
                     t.workflows[min] = (wh, a, b);
                 }
@@ -198,19 +220,33 @@ pub fn country_novelty(cfg: &Config, view: &TenantView, s: &Send, out: &mut Vec<
         out.push(reason(
             code::NEW_DESTINATION_COUNTRY,
             dc.new_weight as i32,
-            format!("{} is new for this tenant (first send in the last {}h)", s.country, dc.new_for_hours),
+            format!(
+                "{} is new for this tenant (first send in the last {}h)",
+                s.country, dc.new_for_hours
+            ),
         ));
     } else if view.country_share < dc.rare_share {
         out.push(reason(
             code::RARE_DESTINATION_COUNTRY,
             dc.rare_weight as i32,
-            format!("{} carries {:.2}% of this tenant's traffic", s.country, view.country_share * 100.0),
+            format!(
+                "{} carries {:.2}% of this tenant's traffic",
+                s.country,
+                view.country_share * 100.0
+            ),
         ));
     }
 }
 
 /// `workflow_concentration`.
-pub fn workflow_concentration(cfg: &Config, t: &Tenant, wh: Option<u64>, name: &str, now: Millis, out: &mut Vec<Reason>) {
+pub fn workflow_concentration(
+    cfg: &Config,
+    t: &Tenant,
+    wh: Option<u64>,
+    name: &str,
+    now: Millis,
+    out: &mut Vec<Reason>,
+) {
     let w = &cfg.signals.workflow_concentration;
     let Some(wh) = wh else { return };
     if !w.enabled || t.sends < u64::from(w.min_history) {
@@ -221,7 +257,9 @@ pub fn workflow_concentration(cfg: &Config, t: &Tenant, wh: Option<u64>, name: &
     if total < f64::from(w.min_sends) {
         return;
     }
-    let Some(entry) = t.workflows.iter().find(|x| x.0 == wh) else { return };
+    let Some(entry) = t.workflows.iter().find(|x| x.0 == wh) else {
+        return;
+    };
     let share = f64::from(entry.1.get(now, wms)) / total;
     let base = f64::from(entry.2.get(now, LONG_RUN)) / f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
     if share >= w.min_share && base <= w.max_baseline_share {
@@ -253,7 +291,11 @@ pub fn volume_send(cfg: &Config, v: &mut Volume, now: Millis) {
         let a = alpha.max(1.0 / (days as f32 + 1.0));
         // Fold the closed hour, capped so that an attack does not become the baseline.
         let h = (v.hour.rem_euclid(24)) as usize;
-        let cap = if v.hours_seen >= 24 { 3.0 * v.hod[h].max(mean) + 5.0 } else { f32::MAX };
+        let cap = if v.hours_seen >= 24 {
+            3.0 * v.hod[h].max(mean) + 5.0
+        } else {
+            f32::MAX
+        };
         v.hod[h] += a * ((v.hour_count as f32).min(cap) - v.hod[h]);
         for gap in (v.hour + 1..hour).take(24) {
             let g = gap.rem_euclid(24) as usize;
@@ -272,18 +314,30 @@ pub fn volume_send(cfg: &Config, v: &mut Volume, now: Millis) {
 
 /// `volume_spike` of one volume key: surprise of the window count against the seasonal baseline.
 /// `dow_factor` scales for the day of week.
-pub fn volume_spike(cfg: &Config, v: &Volume, now: Millis, dow_factor: f64, what: &str) -> Option<Reason> {
+pub fn volume_spike(
+    cfg: &Config,
+    v: &Volume,
+    now: Millis,
+    dow_factor: f64,
+    by_country: bool,
+    what: impl Fn() -> String,
+) -> Option<Reason> {
     let c = &cfg.signals.volume_spike;
     let wms = window_ms(cfg);
     // A decayed count with the window as half-life: a burst inside the window counts fully,
     // steady traffic at rate r settles at r·W/ln 2.
     let k = f64::from(v.window.get(now, wms));
     let threshold = cfg.an0443.sms_frequency_threshold;
-    if threshold > 0 && what.starts_with("country") && k >= threshold as f64 {
+    if threshold > 0 && by_country && k >= threshold as f64 {
         return Some(reason(
             code::VOLUME_SPIKE,
             c.max_weight as i32,
-            format!("{what}: {:.0} sends in {} (SMSFrequencyThreshold {threshold})", k, minutes(wms)),
+            format!(
+                "{}: {:.0} sends in {} (SMSFrequencyThreshold {threshold})",
+                what(),
+                k,
+                minutes(wms)
+            ),
         ));
     }
     if !c.enabled || v.hours_seen < c.min_history_hours || k < f64::from(c.min_count) {
@@ -297,11 +351,22 @@ pub fn volume_spike(cfg: &Config, v: &Volume, now: Millis, dow_factor: f64, what
     if k / lambda < c.min_ratio || s < c.min_surprise {
         return None;
     }
-    let w = scale(c.min_weight, c.max_weight, (s - c.min_surprise) / (c.full_surprise - c.min_surprise));
+    let w = scale(
+        c.min_weight,
+        c.max_weight,
+        (s - c.min_surprise) / (c.full_surprise - c.min_surprise),
+    );
     Some(reason(
         code::VOLUME_SPIKE,
         w,
-        format!("{what}: {:.0} sends in {} vs {:.1} expected (x{:.1})", k, minutes(wms), lambda, k / lambda),
+        format!(
+            "{}: {:.0} sends in {} vs {:.1} expected (x{:.1})",
+            what(),
+            k,
+            minutes(wms),
+            lambda,
+            k / lambda
+        ),
     ))
 }
 
@@ -341,7 +406,11 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
         // for 5%: an attack cannot teach the baseline, a country that really converts poorly
         // still does, slowly.
         if n > 0.0 {
-            let w = if f64::from(v / n) >= p * cfg.signals.low_conversion.max_ratio { 1.0 } else { 0.05 };
+            let w = if f64::from(v / n) >= p * cfg.signals.low_conversion.max_ratio {
+                1.0
+            } else {
+                0.05
+            };
             c.rate_num = c.rate_num * 0.98 + w * v;
             c.rate_den = c.rate_den * 0.98 + w * n;
         }
@@ -353,7 +422,11 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
 
 /// Long-run conversion rate of a key, shrunk towards `prior` (or the configured default).
 fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
-    let prior = if prior > 0.0 { prior } else { cfg.signals.low_conversion.default_rate };
+    let prior = if prior > 0.0 {
+        prior
+    } else {
+        cfg.signals.low_conversion.default_rate
+    };
     (f64::from(c.rate_num) + prior * 20.0) / (f64::from(c.rate_den) + 20.0)
 }
 
@@ -385,7 +458,13 @@ pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: M
 }
 
 /// `low_conversion` of one key: matured sends against verified ones.
-pub fn low_conversion(cfg: &Config, c: &Conv, tenant_rate: f64, now: Millis, what: &str) -> Option<Reason> {
+pub fn low_conversion(
+    cfg: &Config,
+    c: &Conv,
+    tenant_rate: f64,
+    now: Millis,
+    what: impl Fn() -> String,
+) -> Option<Reason> {
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
     let grace = lc.grace_secs as Millis * 1000;
@@ -417,7 +496,8 @@ pub fn low_conversion(cfg: &Config, c: &Conv, tenant_rate: f64, now: Millis, wha
         code::LOW_CONVERSION,
         scale(lc.min_weight, lc.max_weight, strength),
         format!(
-            "{what}: {v} of {n} verified in {} (baseline {:.0}%)",
+            "{}: {v} of {n} verified in {} (baseline {:.0}%)",
+            what(),
             minutes(window),
             p * 100.0
         ),
@@ -435,7 +515,13 @@ pub fn tenant_rate(t: &Tenant) -> f64 {
 // ---------------------------------------------------------------- adjacency
 
 /// Updates a range with a send and reports `adjacent_numbers`.
-pub fn adjacent(cfg: &Config, r: &mut Range, s: &Send, shown: &str, privacy: bool) -> Option<Reason> {
+pub fn adjacent(
+    cfg: &Config,
+    r: &mut Range,
+    s: &Send,
+    shown: impl FnOnce() -> String,
+    privacy: bool,
+) -> Option<Reason> {
     let a = &cfg.signals.adjacent_numbers;
     let now = s.now;
     if s.first {
@@ -454,7 +540,10 @@ pub fn adjacent(cfg: &Config, r: &mut Range, s: &Send, shown: &str, privacy: boo
     let mut w = a.min_weight + a.step_weight * (n - a.min_distinct);
     let mut tight = false;
     if !privacy {
-        let (lo, hi) = r.seen.values_since(since).fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let (lo, hi) = r
+            .seen
+            .values_since(since)
+            .fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
         tight = hi - lo < 8 * n;
         if tight {
             w += a.sequential_bonus;
@@ -465,8 +554,9 @@ pub fn adjacent(cfg: &Config, r: &mut Range, s: &Send, shown: &str, privacy: boo
         code::ADJACENT_NUMBERS,
         w as i32,
         format!(
-            "{}{n} distinct numbers in {shown} in {}",
+            "{}{n} distinct numbers in {} in {}",
             if tight { "sequential: " } else { "" },
+            shown(),
             minutes(wms)
         ),
     ))
@@ -475,8 +565,15 @@ pub fn adjacent(cfg: &Config, r: &mut Range, s: &Send, shown: &str, privacy: boo
 // ---------------------------------------------------------------- sources
 
 /// Updates a source with a send and reports `source_velocity`.
-#[allow(clippy::too_many_arguments)]
-pub fn source(cfg: &Config, src: &mut Source, kind: &str, s: &Send, tenant: &Tenant, out: &mut Vec<Reason>) {
+pub fn source(
+    cfg: &Config,
+    src: &mut Source,
+    kind: &str,
+    s: &Send,
+    tenant: (u64, Decayed),
+    out: &mut Vec<Reason>,
+) {
+    let (tenant_sends, tenant_long_run) = tenant;
     let now = s.now;
     let wms = window_ms(cfg);
     if s.first {
@@ -497,19 +594,25 @@ pub fn source(cfg: &Config, src: &mut Source, kind: &str, s: &Send, tenant: &Ten
                 // Rarity from the history before this window, so a burst cannot make its own
                 // user agent look common.
                 let before = (f64::from(src.long_run.get(now, LONG_RUN)) - f64::from(numbers)).max(0.0);
-                let share = before / f64::from(tenant.long_run.get(now, LONG_RUN)).max(1e-9);
-                (tenant.sends >= 200 && share < sv.rare_user_agent_share)
+                let share = before / f64::from(tenant_long_run.get(now, LONG_RUN)).max(1e-9);
+                (tenant_sends >= 200 && share < sv.rare_user_agent_share)
                     .then_some(cfg.an0443.user_agent_anomaly_threshold)
             }
         };
         let geo = cfg.an0443.ip_geo_variance_score;
-        let by_numbers = threshold.filter(|t| numbers >= *t).map(|t| f64::from(numbers - t) / f64::from(t));
-        let by_geo = (kind != "user_agent" && countries >= geo).then(|| f64::from(countries - geo) / f64::from(geo));
+        let by_numbers = threshold
+            .filter(|t| numbers >= *t)
+            .map(|t| f64::from(numbers - t) / f64::from(t));
+        let by_geo =
+            (kind != "user_agent" && countries >= geo).then(|| f64::from(countries - geo) / f64::from(geo));
         if let Some(x) = by_numbers.into_iter().chain(by_geo).reduce(f64::max) {
             out.push(reason(
                 code::SOURCE_VELOCITY,
                 scale(sv.min_weight, sv.max_weight, x),
-                format!("one {kind} reached {numbers} numbers in {countries} countries in {}", minutes(wms)),
+                format!(
+                    "one {kind} reached {numbers} numbers in {countries} countries in {}",
+                    minutes(wms)
+                ),
             ));
         }
     }
@@ -519,7 +622,10 @@ pub fn source(cfg: &Config, src: &mut Source, kind: &str, s: &Send, tenant: &Ten
         out.push(reason(
             code::PROVIDER_BLOCK,
             pb.neighbour_weight as i32,
-            format!("this {kind} was blocked by the identity provider {:.0} time(s) recently", blocks.ceil()),
+            format!(
+                "this {kind} was blocked by the identity provider {:.0} time(s) recently",
+                blocks.ceil()
+            ),
         ));
     }
 }

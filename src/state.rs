@@ -78,7 +78,9 @@ impl<V: Aged> BoundedMap<V> {
         // of its buckets, each a key, a position and a control byte.
         let entry = size_of::<u64>() + size_of::<V>() + V::HEAP_BOUND;
         let buckets = (cap * 8 / 7 + 1).next_power_of_two();
-        cap.next_power_of_two() * entry + buckets * (size_of::<u64>() + size_of::<u32>() + 1) + size_of::<Self>()
+        cap.next_power_of_two() * entry
+            + buckets * (size_of::<u64>() + size_of::<u32>() + 1)
+            + size_of::<Self>()
     }
 
     /// Entries held.
@@ -253,7 +255,10 @@ impl<const N: usize> Recent<N> {
 
     /// Values seen at or after `since` (seconds).
     pub fn values_since(&self, since: u32) -> impl Iterator<Item = u32> + '_ {
-        self.slots.iter().filter(move |(_, t)| *t != 0 && *t >= since).map(|(v, _)| *v)
+        self.slots
+            .iter()
+            .filter(move |(_, t)| *t != 0 && *t >= since)
+            .map(|(v, _)| *v)
     }
 
     /// Distinct values seen at or after `since`.
@@ -271,7 +276,8 @@ mod serde_slots {
 
     pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<[(u32, u32); N], D::Error> {
         let v: Vec<(u32, u32)> = Vec::deserialize(d)?;
-        v.try_into().map_err(|_| serde::de::Error::custom("wrong slot count"))
+        v.try_into()
+            .map_err(|_| serde::de::Error::custom("wrong slot count"))
     }
 }
 
@@ -669,6 +675,10 @@ mod size_report {
         ] {
             eprintln!("{name:10} {:>10}", b);
         }
-        assert!(State::bytes_bound(&l) <= l.max_state_bytes, "{}", State::bytes_bound(&l));
+        assert!(
+            State::bytes_bound(&l) <= l.max_state_bytes,
+            "{}",
+            State::bytes_bound(&l)
+        );
     }
 }

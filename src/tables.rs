@@ -67,7 +67,9 @@ impl RiskTable {
             if prefix.is_empty() || prefix.len() > 15 || !prefix.bytes().all(|c| c.is_ascii_digit()) {
                 return Err(bad("prefix must be 1-15 digits"));
             }
-            let weight: u32 = cols[2].parse().map_err(|_| bad("weight must be a whole number"))?;
+            let weight: u32 = cols[2]
+                .parse()
+                .map_err(|_| bad("weight must be a whole number"))?;
             if weight > 100 {
                 return Err(bad("weight above 100"));
             }
@@ -82,7 +84,11 @@ impl RiskTable {
                 },
             );
         }
-        Ok(RiskTable { version, by_prefix, max_len })
+        Ok(RiskTable {
+            version,
+            by_prefix,
+            max_len,
+        })
     }
 
     /// Version of the table (goes into every verdict's `model`).
@@ -122,12 +128,17 @@ impl Tariffs {
             if cols[0] == "*" {
                 default = Some(price);
             } else {
-                let c = Country::from_code(cols[0]).ok_or_else(|| bad("country must be a two-letter code"))?;
+                let c =
+                    Country::from_code(cols[0]).ok_or_else(|| bad("country must be a two-letter code"))?;
                 by_country.insert(c, price);
             }
         }
         let default = default.ok_or("tariff table: missing `*` default row")?;
-        Ok(Tariffs { version, by_country, default })
+        Ok(Tariffs {
+            version,
+            by_country,
+            default,
+        })
     }
 
     /// Version of the table.
@@ -149,8 +160,14 @@ mod tests {
     fn embedded_tables_parse() {
         let r = RiskTable::parse(EMBEDDED_RISK).expect("risk table");
         assert_eq!(r.version(), "rules.2026-11");
-        assert_eq!(r.lookup("882000000001").map(|e| e.category.as_str()), Some("international_network"));
-        assert_eq!(r.lookup("8816123456").map(|e| e.category.as_str()), Some("satellite"));
+        assert_eq!(
+            r.lookup("882000000001").map(|e| e.category.as_str()),
+            Some("international_network")
+        );
+        assert_eq!(
+            r.lookup("8816123456").map(|e| e.category.as_str()),
+            Some("satellite")
+        );
         assert!(r.lookup("447911123456").is_none());
         let t = Tariffs::parse(EMBEDDED_TARIFFS).expect("tariffs");
         assert!((t.price(Country(*b"US")) - 0.0083).abs() < 1e-9);

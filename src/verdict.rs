@@ -153,7 +153,11 @@ impl Verdict {
         Verdict {
             level: Level::Unknown,
             action,
-            reasons: vec![Reason { code, weight: 0, detail }],
+            reasons: vec![Reason {
+                code,
+                weight: 0,
+                detail,
+            }],
             ..Verdict::default()
         }
     }
@@ -201,8 +205,17 @@ impl Verdict {
         out.extend_from_slice(b",\"event.risk_score\":");
         push_int(out, i64::from(self.score));
         out.extend_from_slice(b",\"event.kind\":");
-        write_str(out, if self.level >= Level::Medium { "alert" } else { "enrichment" });
-        out.extend_from_slice(b",\"rule.id\":\"AN0443\",\"rule.name\":\"SMS pumping via SaaS application logs\"");
+        write_str(
+            out,
+            if self.level >= Level::Medium {
+                "alert"
+            } else {
+                "enrichment"
+            },
+        );
+        out.extend_from_slice(
+            b",\"rule.id\":\"AN0443\",\"rule.name\":\"SMS pumping via SaaS application logs\"",
+        );
         out.extend_from_slice(b",\"threat.framework\":\"MITRE ATT&CK\",\"threat.technique.id\":\"T1496\",\"threat.technique.subtechnique.id\":\"T1496.003\"");
     }
 }

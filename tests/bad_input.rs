@@ -9,7 +9,12 @@ fn check(rec: &[u8]) -> Value {
     let mut e = engine();
     let mut o = Vec::new();
     e.process(rec, None, &mut o);
-    let v: Value = serde_json::from_slice(&o).unwrap_or_else(|err| panic!("output is not JSON ({err}) for {:?}", String::from_utf8_lossy(&rec[..rec.len().min(80)])));
+    let v: Value = serde_json::from_slice(&o).unwrap_or_else(|err| {
+        panic!(
+            "output is not JSON ({err}) for {:?}",
+            String::from_utf8_lossy(&rec[..rec.len().min(80)])
+        )
+    });
     assert!(v.is_object());
     v
 }
@@ -54,8 +59,15 @@ fn decode_b64(s: &str) -> Vec<u8> {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     for chunk in s.as_bytes().chunks(4) {
-        let vals: Vec<u32> = chunk.iter().filter(|c| **c != b'=').map(|c| A.iter().position(|a| a == c).expect("b64") as u32).collect();
-        let n = vals.iter().enumerate().fold(0u32, |a, (i, v)| a | v << (18 - 6 * i));
+        let vals: Vec<u32> = chunk
+            .iter()
+            .filter(|c| **c != b'=')
+            .map(|c| A.iter().position(|a| a == c).expect("b64") as u32)
+            .collect();
+        let n = vals
+            .iter()
+            .enumerate()
+            .fold(0u32, |a, (i, v)| a | v << (18 - 6 * i));
         for i in 0..vals.len().saturating_sub(1) {
             out.push((n >> (16 - 8 * i)) as u8);
         }
@@ -67,7 +79,10 @@ fn decode_b64(s: &str) -> Vec<u8> {
 fn large_records() {
     // Under the limit: scored normally.
     let pad = "x".repeat(900 * 1024);
-    let rec = format!(r#"{{"event":"sms_sent","time":"{}","to":"+447400123456","pad":"{pad}"}}"#, at(0));
+    let rec = format!(
+        r#"{{"event":"sms_sent","time":"{}","to":"+447400123456","pad":"{pad}"}}"#,
+        at(0)
+    );
     let v = check(rec.as_bytes());
     assert_eq!(v["pumpguard"]["keys"]["country"], "GB");
     // Over the limit (1 MiB and 16 MiB): not parsed, tagged, content kept.
@@ -111,10 +126,19 @@ fn invalid_numbers_and_missing_fields_are_tagged() {
         (sms(0, "a", "+4474001\\u000723456", ""), "invalid_destination"),
         (sms(0, "a", &"9".repeat(5000), ""), "invalid_destination"),
         (sms(0, "a", "", ""), "no_destination"),
-        (format!(r#"{{"event":"sms_sent","time":"{}"}}"#, at(0)), "no_destination"),
+        (
+            format!(r#"{{"event":"sms_sent","time":"{}"}}"#, at(0)),
+            "no_destination",
+        ),
         (r#"{"event":"sms_sent","to":null}"#.to_string(), "no_destination"),
-        (r#"{"event":"sms_sent","to":{"nested":"+447400123456"}}"#.to_string(), "no_destination"),
-        (r#"{"event":"sms_sent","to":["+447400123456"]}"#.to_string(), "no_destination"),
+        (
+            r#"{"event":"sms_sent","to":{"nested":"+447400123456"}}"#.to_string(),
+            "no_destination",
+        ),
+        (
+            r#"{"event":"sms_sent","to":["+447400123456"]}"#.to_string(),
+            "no_destination",
+        ),
     ];
     for (rec, expected) in cases {
         let v = check(rec.as_bytes());
@@ -129,17 +153,32 @@ fn odd_but_valid_values_are_read() {
     // absurd times and prices.
     let mut e = engine();
     for (rec, country) in [
-        (r#"{"event":"sms_sent","to":447400123456,"time":1767571200}"#, "GB"),
-        (r#"{"event":"sms_sent","to":"+15550000000","to":"+447400123456"}"#, "GB"),
-        (r#"{"event":"sms_sent","to":"+447400123456","price_usd":1e308,"segments":123456789012345678901234567890}"#, "GB"),
-        (r#"{"event":"sms_sent","to":"+447400123456","time":"9999-12-31T00:00:00Z"}"#, "GB"),
+        (
+            r#"{"event":"sms_sent","to":447400123456,"time":1767571200}"#,
+            "GB",
+        ),
+        (
+            r#"{"event":"sms_sent","to":"+15550000000","to":"+447400123456"}"#,
+            "GB",
+        ),
+        (
+            r#"{"event":"sms_sent","to":"+447400123456","price_usd":1e308,"segments":123456789012345678901234567890}"#,
+            "GB",
+        ),
+        (
+            r#"{"event":"sms_sent","to":"+447400123456","time":"9999-12-31T00:00:00Z"}"#,
+            "GB",
+        ),
         (r#"{"event":"sms_sent","to":"+447400123456","time":-5}"#, "GB"),
         (r#"{"event":"sms_sent","to":"\u002b447400123456"}"#, "GB"),
     ] {
         let v = verdict(&mut e, rec);
         assert_eq!(v.keys.country.as_deref(), Some(country), "{rec}");
     }
-    let v = verdict(&mut e, r#"{"event":"sms_sent","to":"+447400123456","time":"9999-12-31T00:00:00Z"}"#);
+    let v = verdict(
+        &mut e,
+        r#"{"event":"sms_sent","to":"+447400123456","time":"9999-12-31T00:00:00Z"}"#,
+    );
     assert!(v.reasons.iter().any(|r| r.code == "no_timestamp"));
 }
 

@@ -36,12 +36,22 @@ fn enrichment_adds_one_key_and_keeps_every_byte_before_it() {
         assert_eq!(&o[prefix.len()..prefix.len() + 13], b",\"pumpguard\":");
         let v: Value = serde_json::from_slice(&o).expect("output is JSON");
         let p = &v["pumpguard"];
-        for key in ["score", "level", "action", "reasons", "alert", "incident", "keys", "model"] {
+        for key in [
+            "score", "level", "action", "reasons", "alert", "incident", "keys", "model",
+        ] {
             assert!(p.get(key).is_some(), "missing {key}");
         }
         assert!(p["score"].as_u64().expect("score") <= 100);
-        let ws: Vec<i64> = p["reasons"].as_array().expect("reasons").iter().map(|r| r["weight"].as_i64().expect("w")).collect();
-        assert!(ws.windows(2).all(|w| w[0] >= w[1]), "reasons sorted by weight: {ws:?}");
+        let ws: Vec<i64> = p["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .map(|r| r["weight"].as_i64().expect("w"))
+            .collect();
+        assert!(
+            ws.windows(2).all(|w| w[0] >= w[1]),
+            "reasons sorted by weight: {ws:?}"
+        );
     }
 }
 
@@ -77,7 +87,12 @@ fn one_alert_per_incident() {
     let mut alerts = 0;
     let mut incidents = std::collections::BTreeSet::new();
     for i in 0..300 {
-        let rec = sms(2 * 86_400 + 36_000 + i * 5, "acme", &format!("+99655510{:04}", i), r#","ip":"185.220.101.10","user_agent":"python-requests/2.31""#);
+        let rec = sms(
+            2 * 86_400 + 36_000 + i * 5,
+            "acme",
+            &format!("+99655510{:04}", i),
+            r#","ip":"185.220.101.10","user_agent":"python-requests/2.31""#,
+        );
         let v = verdict(&mut e, &rec);
         alerts += usize::from(v.alert);
         if let Some(id) = v.incident {
@@ -130,7 +145,10 @@ fn privacy_mode_shows_blocks_only() {
     }
     assert!(text.contains("one range of +447400…"));
     let snap = e.snapshot();
-    assert!(!snap.windows(12).any(|w| w == b"447400123456"), "snapshot holds a number");
+    assert!(
+        !snap.windows(12).any(|w| w == b"447400123456"),
+        "snapshot holds a number"
+    );
 }
 
 #[test]

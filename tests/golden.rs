@@ -16,7 +16,11 @@ fn run(case: &str) {
         out.push(b'\n');
         lines += 1;
     }
-    assert_eq!(out.iter().filter(|b| **b == b'\n').count(), lines, "one output line per input line");
+    assert_eq!(
+        out.iter().filter(|b| **b == b'\n').count(),
+        lines,
+        "one output line per input line"
+    );
     let expected_path = dir.join(format!("{case}.expected.ndjson"));
     if std::env::var_os("PUMPGUARD_BLESS").is_some() {
         std::fs::write(&expected_path, &out).expect("write golden");

@@ -14,14 +14,30 @@ fn volume_spike_against_a_learned_baseline() {
     // An ordinary hour on day 4: no spike.
     let mut worst = 0;
     for i in 0..12 {
-        let v = verdict(&mut e, &sms(3 * DAY + 10 * 3600 + i * 300, "acme", &us_number(&mut r), r#","workflow":"login""#));
+        let v = verdict(
+            &mut e,
+            &sms(
+                3 * DAY + 10 * 3600 + i * 300,
+                "acme",
+                &us_number(&mut r),
+                r#","workflow":"login""#,
+            ),
+        );
         worst = worst.max(weight(&v, "volume_spike").unwrap_or(0));
     }
     assert_eq!(worst, 0, "ordinary traffic is no spike");
     // 150 sends in 15 minutes: a spike.
     let mut fired = None;
     for i in 0..150 {
-        let v = verdict(&mut e, &sms(3 * DAY + 11 * 3600 + i * 6, "acme", &us_number(&mut r), r#","workflow":"login""#));
+        let v = verdict(
+            &mut e,
+            &sms(
+                3 * DAY + 11 * 3600 + i * 6,
+                "acme",
+                &us_number(&mut r),
+                r#","workflow":"login""#,
+            ),
+        );
         if fired.is_none() && weight(&v, "volume_spike").is_some() {
             fired = Some(i);
         }
@@ -86,16 +102,30 @@ fn adjacent_numbers_in_one_block() {
     let mut e = engine();
     let mut last = None;
     for i in 0..6 {
-        last = Some(verdict(&mut e, &sms(i * 30, "acme", &format!("+4474001234{:02}", i), "")));
+        last = Some(verdict(
+            &mut e,
+            &sms(i * 30, "acme", &format!("+4474001234{:02}", i), ""),
+        ));
     }
     let v = last.expect("verdict");
     assert!(weight(&v, "adjacent_numbers").expect("fires") >= 28, "{v:?}");
-    let detail = &v.reasons.iter().find(|r| r.code == "adjacent_numbers").expect("reason").detail;
-    assert!(detail.contains("sequential: 6 distinct numbers in +44740012xxxx"), "{detail}");
+    let detail = &v
+        .reasons
+        .iter()
+        .find(|r| r.code == "adjacent_numbers")
+        .expect("reason")
+        .detail;
+    assert!(
+        detail.contains("sequential: 6 distinct numbers in +44740012xxxx"),
+        "{detail}"
+    );
     // Spread over the range, or outside the window: weaker or none.
     let mut e = engine();
     for i in 0..6 {
-        let v = verdict(&mut e, &sms(i * 1800, "acme", &format!("+447400123{:03}", i * 100), ""));
+        let v = verdict(
+            &mut e,
+            &sms(i * 1800, "acme", &format!("+447400123{:03}", i * 100), ""),
+        );
         assert!(weight(&v, "adjacent_numbers").is_none());
     }
 }
@@ -113,11 +143,23 @@ fn low_conversion_with_late_conversions() {
         e.score(verified(t0 + i * 60 + 480, "acme", &to).as_bytes(), None);
     }
     let v = verdict(&mut e, &sms(t0 + 2400, "acme", "+447400999999", ""));
-    assert!(weight(&v, "low_conversion").is_none(), "late conversions count: {v:?}");
+    assert!(
+        weight(&v, "low_conversion").is_none(),
+        "late conversions count: {v:?}"
+    );
     // 30 sends to DE, none verified.
     let t1 = t0 + 3 * 3600;
     for i in 0..30 {
-        e.score(sms(t1 + i * 60, "acme", &format!("+4917{:09}", r.below(1_000_000_000)), "").as_bytes(), None);
+        e.score(
+            sms(
+                t1 + i * 60,
+                "acme",
+                &format!("+4917{:09}", r.below(1_000_000_000)),
+                "",
+            )
+            .as_bytes(),
+            None,
+        );
     }
     let v = verdict(&mut e, &sms(t1 + 2400, "acme", "+4917012345678", ""));
     let w = weight(&v, "low_conversion").expect("fires once sends mature");
@@ -140,10 +182,27 @@ fn workflow_concentration_on_a_rare_flow() {
     let mut e = engine();
     let mut r = Rng(7);
     warm(&mut e, "acme", 2, 10, &mut r);
-    e.score(sms(2 * DAY - 100, "acme", &us_number(&mut r), r#","workflow":"reset""#).as_bytes(), None);
+    e.score(
+        sms(
+            2 * DAY - 100,
+            "acme",
+            &us_number(&mut r),
+            r#","workflow":"reset""#,
+        )
+        .as_bytes(),
+        None,
+    );
     let mut fired = false;
     for i in 0..60 {
-        let v = verdict(&mut e, &sms(2 * DAY + i * 10, "acme", &us_number(&mut r), r#","workflow":"reset""#));
+        let v = verdict(
+            &mut e,
+            &sms(
+                2 * DAY + i * 10,
+                "acme",
+                &us_number(&mut r),
+                r#","workflow":"reset""#,
+            ),
+        );
         fired |= weight(&v, "workflow_concentration").is_some();
     }
     assert!(fired);
@@ -158,14 +217,22 @@ fn source_velocity_by_ip_user_agent_and_geo() {
     for i in 0..6 {
         v = Some(verdict(&mut e, &sms(i * 10, "acme", &us_number(&mut r), ip)));
     }
-    assert!(weight(&v.expect("v"), "source_velocity").is_some(), "one IP, six numbers");
+    assert!(
+        weight(&v.expect("v"), "source_velocity").is_some(),
+        "one IP, six numbers"
+    );
     // One IP, three countries (IPGeoVarianceScore = 3).
     let mut e = engine();
     let ip = r#","ip":"203.0.113.10""#;
     verdict(&mut e, &sms(0, "acme", "+447400123456", ip));
     verdict(&mut e, &sms(10, "acme", "+33612345678", ip));
     let v = verdict(&mut e, &sms(20, "acme", "+4917012345678", ip));
-    assert!(v.reasons.iter().any(|x| x.code == "source_velocity" && x.detail.contains("3 countries")), "{v:?}");
+    assert!(
+        v.reasons
+            .iter()
+            .any(|x| x.code == "source_velocity" && x.detail.contains("3 countries")),
+        "{v:?}"
+    );
     // A rare user agent reaching many numbers.
     let mut e = engine();
     warm(&mut e, "acme", 1, 10, &mut r);
@@ -181,9 +248,15 @@ fn source_velocity_by_ip_user_agent_and_geo() {
 #[test]
 fn ip_geo_mismatch() {
     let mut e = engine();
-    let v = verdict(&mut e, &sms(0, "acme", "+447400123456", r#","client_country":"United States""#));
+    let v = verdict(
+        &mut e,
+        &sms(0, "acme", "+447400123456", r#","client_country":"United States""#),
+    );
     assert_eq!(weight(&v, "ip_geo_mismatch"), Some(8));
-    let v = verdict(&mut e, &sms(0, "acme", "+447400123457", r#","client_country":"GB""#));
+    let v = verdict(
+        &mut e,
+        &sms(0, "acme", "+447400123457", r#","client_country":"GB""#),
+    );
     assert!(weight(&v, "ip_geo_mismatch").is_none());
 }
 
@@ -198,7 +271,10 @@ fn budget_marks_and_one_budget_alert_per_day() {
         marks.push(weight(&v, "budget").unwrap_or(0));
         alerts += usize::from(v.alert);
         if v.alert {
-            assert!(v.incident.as_deref().is_some_and(|i| i.starts_with("budget-acme-2026-01-05")));
+            assert!(v
+                .incident
+                .as_deref()
+                .is_some_and(|i| i.starts_with("budget-acme-2026-01-05")));
         }
     }
     assert_eq!(marks, vec![0, 0, 0, 0, 5, 5, 5, 15, 15, 30, 30, 30]);
@@ -229,7 +305,15 @@ fn expected_change_explains_an_annotated_spike() {
         let mut max = 0;
         let mut explained = false;
         for i in 0..150 {
-            let v = verdict(&mut e, &sms(3 * DAY + 11 * 3600 + i * 6, "acme", &us_number(&mut r), r#","workflow":"login""#));
+            let v = verdict(
+                &mut e,
+                &sms(
+                    3 * DAY + 11 * 3600 + i * 6,
+                    "acme",
+                    &us_number(&mut r),
+                    r#","workflow":"login""#,
+                ),
+            );
             max = max.max(v.score);
             explained |= weight(&v, "expected_change").is_some_and(|w| w < 0);
         }
@@ -244,14 +328,20 @@ fn expected_change_explains_an_annotated_spike() {
 #[test]
 fn provider_blocks_are_strong_evidence() {
     let mut e = engine();
-    let v = verdict(&mut e, r#"{"event":"sms_blocked","tenant":"acme","time":"2026-01-05T00:00:00Z","to":"+4917012345678","provider_code":"60410"}"#);
+    let v = verdict(
+        &mut e,
+        r#"{"event":"sms_blocked","tenant":"acme","time":"2026-01-05T00:00:00Z","to":"+4917012345678","provider_code":"60410"}"#,
+    );
     assert_eq!(weight(&v, "provider_block"), Some(40));
     let v = verdict(&mut e, &sms(60, "acme", "+4917012345679", ""));
     assert_eq!(weight(&v, "provider_block"), Some(20), "neighbours of a block");
     // Auth0 attack-protection events mark the IP.
     let mut e = engine();
     let block = r#"{"type":"limit_mu","date":"2026-01-05T00:00:00.000Z","log_id":"1","tenant_name":"acme","ip":"203.0.113.66"}"#;
-    assert!(matches!(e.score(block.as_bytes(), None), pumpguard::Outcome::Evidence));
+    assert!(matches!(
+        e.score(block.as_bytes(), None),
+        pumpguard::Outcome::Evidence
+    ));
     let send = r#"{"type":"gd_send_sms","date":"2026-01-05T00:01:00.000Z","log_id":"2","tenant_name":"acme","ip":"203.0.113.66","details":{"authenticator":{"type":"sms","phone_number":"+447400123456"}}}"#;
     let v = verdict(&mut e, send);
     assert_eq!(weight(&v, "provider_block"), Some(20));
@@ -259,7 +349,9 @@ fn provider_blocks_are_strong_evidence() {
 
 #[test]
 fn destination_country_code_filter() {
-    let mut e = engine_with(r#"{"an0443": {"destination_country_code_filter": {"deny": ["KG"], "allow": ["US", "GB", "KG"]}}}"#);
+    let mut e = engine_with(
+        r#"{"an0443": {"destination_country_code_filter": {"deny": ["KG"], "allow": ["US", "GB", "KG"]}}}"#,
+    );
     let v = verdict(&mut e, &sms(0, "acme", "+996555123456", ""));
     assert_eq!(weight(&v, "destination_filter"), Some(40));
     let v = verdict(&mut e, &sms(0, "acme", "+33612345678", ""));
@@ -275,7 +367,15 @@ fn a_burst_combines_evidence_into_high() {
     warm(&mut e, "acme", 2, 10, &mut r);
     let mut first_high = None;
     for i in 0..100 {
-        let v = verdict(&mut e, &sms(2 * DAY + 3600 + i * 5, "acme", &format!("+99655510{:04}", i * 2), r#","ip":"185.220.101.7""#));
+        let v = verdict(
+            &mut e,
+            &sms(
+                2 * DAY + 3600 + i * 5,
+                "acme",
+                &format!("+99655510{:04}", i * 2),
+                r#","ip":"185.220.101.7""#,
+            ),
+        );
         if first_high.is_none() && v.level >= Level::High {
             first_high = Some(i);
         }
@@ -291,7 +391,12 @@ fn replay_gives_identical_verdicts() {
         let mut r = Rng(12);
         warm(&mut e, "acme", 1, 10, &mut r);
         (0..50)
-            .map(|i| verdict(&mut e, &sms(DAY + i * 7, "acme", &format!("+99655510{:04}", i), "")))
+            .map(|i| {
+                verdict(
+                    &mut e,
+                    &sms(DAY + i * 7, "acme", &format!("+99655510{:04}", i), ""),
+                )
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(run(), run());

@@ -23,12 +23,18 @@ pub fn at(secs: i64) -> String {
 
 /// A generic-profile send. `extra` is inserted as more JSON members (start with a comma).
 pub fn sms(secs: i64, tenant: &str, to: &str, extra: &str) -> String {
-    format!(r#"{{"event":"sms_sent","time":"{}","tenant":"{tenant}","to":"{to}"{extra}}}"#, at(secs))
+    format!(
+        r#"{{"event":"sms_sent","time":"{}","tenant":"{tenant}","to":"{to}"{extra}}}"#,
+        at(secs)
+    )
 }
 
 /// A generic-profile conversion of `to`.
 pub fn verified(secs: i64, tenant: &str, to: &str) -> String {
-    format!(r#"{{"event":"otp_verified","time":"{}","tenant":"{tenant}","to":"{to}"}}"#, at(secs))
+    format!(
+        r#"{{"event":"otp_verified","time":"{}","tenant":"{tenant}","to":"{to}"}}"#,
+        at(secs)
+    )
 }
 
 /// Scores a record and returns its verdict (panics if it got none).
@@ -63,7 +69,12 @@ impl Rng {
 
 /// A plausible US mobile number.
 pub fn us_number(r: &mut Rng) -> String {
-    format!("+1{}{}{:06}", 201 + r.below(700), 2 + r.below(8), r.below(1_000_000))
+    format!(
+        "+1{}{}{:06}",
+        201 + r.below(700),
+        2 + r.below(8),
+        r.below(1_000_000)
+    )
 }
 
 /// Warms a tenant with `days` of ordinary US traffic: `per_hour` sends an hour, 80 % verified.
@@ -73,7 +84,19 @@ pub fn warm(e: &mut Engine, tenant: &str, days: i64, per_hour: i64, r: &mut Rng)
             let t = h * 3600 + i * 3600 / per_hour + r.below(60) as i64;
             let to = us_number(r);
             let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
-            e.score(sms(t, tenant, &to, &format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua {})""#, r.below(4))).as_bytes(), None);
+            e.score(
+                sms(
+                    t,
+                    tenant,
+                    &to,
+                    &format!(
+                        r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua {})""#,
+                        r.below(4)
+                    ),
+                )
+                .as_bytes(),
+                None,
+            );
             if r.below(10) < 8 {
                 e.score(verified(t + 30, tenant, &to).as_bytes(), None);
             }

@@ -1,7 +1,10 @@
 //! The integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod cli;
+mod config;
 mod contract;
 mod golden;
 mod signals;
+mod snapshot;
 mod support;

@@ -1,0 +1,182 @@
+//! The `pumpguard` binary, run as a user runs it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pumpguard"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn scan_of_the_bundled_sample_keeps_every_line_in_order_and_reports_the_attacks() {
+    let sample = root().join("samples/demo.ndjson");
+    let out = bin().arg("scan").arg(&sample).output().expect("runs");
+    assert!(out.status.success());
+    let input = std::fs::read_to_string(&sample).expect("sample");
+    let output = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(input.lines().count(), output.lines().count());
+    for (a, b) in input.lines().zip(output.lines()) {
+        assert!(
+            b.starts_with(&a[..a.len() - 1]),
+            "order or content changed at {a}"
+        );
+    }
+    let report = String::from_utf8(out.stderr).expect("utf8");
+    assert!(report.contains("INCIDENT inc-acme-KG-9965551-"), "{report}");
+    assert!(report.contains("country SL"), "{report}");
+    assert_eq!(report.matches("INCIDENT ").count(), 2, "{report}");
+}
+
+#[test]
+fn scan_of_stdin_with_bad_lines_loses_nothing() {
+    let mut input = Vec::new();
+    input.extend_from_slice(
+        b"{\"event\":\"sms_sent\",\"to\":\"+447400123456\",\"time\":\"2026-01-05T00:00:00Z\"}\n",
+    );
+    input.extend_from_slice(b"not json\r\n");
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(b"{\"a\":\"\xff\"}\n");
+    input.extend_from_slice(b"{\"truncated\":");
+    let mut child = bin()
+        .args(["scan", "-", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("writes");
+    let out = child.wait_with_output().expect("finishes");
+    assert!(out.status.success());
+    let lines: Vec<&[u8]> = out.stdout.split(|b| *b == b'\n').collect();
+    assert_eq!(
+        lines.len(),
+        6,
+        "5 lines in (last without newline) + final newline"
+    );
+    assert!(lines[1].starts_with(b"{\"message\":\"not json\""));
+    assert!(lines[2].is_empty(), "blank lines stay blank");
+    assert!(lines[3].starts_with(b"{\"message_base64\":"));
+    assert!(lines[4].starts_with(b"{\"message\":\"{\\\"truncated\\\":\""));
+}
+
+#[test]
+fn report_file_and_state_file() {
+    let dir = std::env::temp_dir().join(format!("pumpguard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let report = dir.join("incidents.json");
+    let state = dir.join("state.bin");
+    let _ = std::fs::remove_file(&state);
+    let sample = root().join("samples/demo.ndjson");
+    let out = bin()
+        .arg("scan")
+        .arg(&sample)
+        .arg("--report")
+        .arg(&report)
+        .arg("--state")
+        .arg(&state)
+        .stdout(Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    assert!(v[0]["estimated_cost_usd"].as_f64().expect("cost") > 0.0);
+    assert!(std::fs::metadata(&state).expect("state written").len() > 1000);
+    // A second run restores the state: the same incidents are known before any record.
+    let out = bin()
+        .args(["scan", "-", "--state"])
+        .arg(&state)
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stderr).expect("utf8");
+    assert!(text.contains("2 incidents"), "{text}");
+    std::fs::write(&state, b"corrupt").expect("write");
+    let out = bin()
+        .args(["scan", "-", "--state"])
+        .arg(&state)
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("starting cold"));
+}
+
+#[test]
+fn coverage_names_the_blind_spots() {
+    let out = bin()
+        .arg("coverage")
+        .arg(root().join("tests/fixtures/aws_sns.ndjson"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(text.contains("== aws_sns"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("[BLIND]") && l.contains("low_conversion")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("[BLIND]") && l.contains("source_velocity")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("[ok]") && l.contains("adjacent_numbers")),
+        "{text}"
+    );
+    let out = bin()
+        .args(["coverage", "--json"])
+        .arg(root().join("samples/demo.ndjson"))
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let profiles: Vec<&str> = v["profiles"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| p["profile"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(profiles, ["twilio_verify", "aws_sns", "auth0", "generic"]);
+}
+
+#[test]
+fn config_check_lists_every_problem_and_defaults_are_printable() {
+    let dir = std::env::temp_dir().join(format!("pumpguard-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, br#"{"block_digits": 0, "incident_idle_secs": 1}"#).expect("write");
+    let out = bin()
+        .args(["config", "--check"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).expect("utf8");
+    assert!(
+        err.contains("block_digits") && err.contains("incident_idle_secs"),
+        "{err}"
+    );
+    let out = bin().args(["config", "--defaults"]).output().expect("runs");
+    let good = dir.join("good.json");
+    std::fs::write(&good, &out.stdout).expect("write");
+    let out = bin()
+        .args(["config", "--check"])
+        .arg(&good)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let out = bin().args(["scan", "--bogus"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,96 @@
+//! Snapshot and restore: a restart mid-stream gives the same verdicts as no restart.
+
+use crate::support::*;
+
+fn stream() -> Vec<String> {
+    let mut r = Rng(21);
+    let mut v = Vec::new();
+    for i in 0..1500 {
+        let t = i * 120;
+        let to = us_number(&mut r);
+        v.push(sms(
+            t,
+            "acme",
+            &to,
+            &format!(r#","ip":"198.51.100.{}","workflow":"login""#, r.below(50)),
+        ));
+        if r.below(10) < 8 {
+            v.push(verified(t + 40, "acme", &to));
+        }
+    }
+    for i in 0..120 {
+        v.push(sms(
+            1500 * 120 + i * 10,
+            "acme",
+            &format!("+99655510{:04}", i),
+            r#","ip":"185.220.101.1""#,
+        ));
+    }
+    v
+}
+
+#[test]
+fn restart_mid_stream_gives_the_same_verdicts() {
+    let records = stream();
+    let mut whole = engine();
+    let expected: Vec<_> = records.iter().map(|r| whole.score(r.as_bytes(), None)).collect();
+    let mut first = engine();
+    let cut = records.len() * 2 / 3;
+    let mut got: Vec<_> = records[..cut]
+        .iter()
+        .map(|r| first.score(r.as_bytes(), None))
+        .collect();
+    let snap = first.snapshot();
+    drop(first);
+    let mut second = engine();
+    second.restore(&snap).expect("restores");
+    got.extend(records[cut..].iter().map(|r| second.score(r.as_bytes(), None)));
+    assert_eq!(got, expected);
+    assert_eq!(second.incidents(), whole.incidents());
+    assert!(!second.incidents().is_empty(), "the stream has an attack");
+}
+
+#[test]
+fn corrupt_truncated_and_foreign_snapshots_are_refused_without_harm() {
+    let records = stream();
+    let mut e = engine();
+    for r in &records[..500] {
+        e.score(r.as_bytes(), None);
+    }
+    let snap = e.snapshot();
+    let mut target = engine();
+    let before = target.snapshot();
+    let mut flipped = snap.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0xff;
+    for bad in [
+        Vec::new(),
+        b"garbage".to_vec(),
+        snap[..snap.len() / 2].to_vec(),
+        snap[..9].to_vec(),
+        [b"PGSNAP\0\x02".as_slice(), &snap[8..]].concat(),
+    ] {
+        assert!(target.restore(&bad).is_err());
+        assert_eq!(
+            target.snapshot(),
+            before,
+            "a failed restore leaves the state alone"
+        );
+    }
+    // A flipped byte either fails cleanly or restores something the engine can use.
+    let _ = target.restore(&flipped);
+    let v = verdict(&mut target, &sms(0, "acme", "+447400123456", ""));
+    assert_eq!(v.keys.country.as_deref(), Some("GB"));
+}
+
+#[test]
+fn snapshot_larger_than_the_new_capacity_is_refused() {
+    let mut e = engine();
+    let mut r = Rng(5);
+    for i in 0..100 {
+        e.score(sms(i, &format!("t{i}"), &us_number(&mut r), "").as_bytes(), None);
+    }
+    let snap = e.snapshot();
+    let mut small = engine_with(r#"{"limits": {"tenants": 16}}"#);
+    assert!(small.restore(&snap).is_err());
+}
