@@ -207,14 +207,17 @@ fn memory(records: u64, tenants: u64) {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let only_throughput = std::env::args().any(|a| a == "--throughput-only");
     let (n, runs, mem) = if quick {
         (20_000, 1, 200_000)
     } else {
         (300_000, 3, 10_000_000)
     };
     // Memory first, so the peak RSS it reports is not inflated by the throughput inputs.
-    memory(mem, 100_000);
-    println!();
+    if !only_throughput {
+        memory(mem, 100_000);
+        println!();
+    }
     let mut r = Rng(42);
     println!(
         "Throughput: one core, best of {runs}; baseline = serde_json::from_slice::<Value> on the same lines."

@@ -543,10 +543,11 @@ fn auth0<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
         _ => return None,
     };
     let mut e = Event::new(Profile::Auth0, kind);
-    e.to = t(o, &["details", "authenticator", "phone_number"])
-        .or_else(|| t(o, &["details", "enrollment", "phone_number"]))
-        .or_else(|| t(o, &["details", "body", "phone_number"]))
-        .or_else(|| t(o, &["details", "phone_number"]))
+    let details = o.obj("details").unwrap_or_default();
+    e.to = t(&details, &["authenticator", "phone_number"])
+        .or_else(|| t(&details, &["enrollment", "phone_number"]))
+        .or_else(|| t(&details, &["body", "phone_number"]))
+        .or_else(|| t(&details, &["phone_number"]))
         .or_else(|| t(o, &["user_name"]).filter(|s| looks_like_phone(s)));
     e.time = time_at(o, &["date"]);
     e.tenant = t(o, &["tenant_name"]);
@@ -554,12 +555,12 @@ fn auth0<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     e.ip = t(o, &["ip"]);
     e.user_agent = t(o, &["user_agent"]);
     e.user = t(o, &["user_id"]);
-    e.session = t(o, &["details", "session_id"]);
+    e.session = t(&details, &["session_id"]);
     e.message_id = t(o, &["log_id"]);
     e.conversion_ref = e.user.clone().or_else(|| e.to.clone());
     e.provider_code = match kind {
         Kind::SourceBlock => Some(ty.clone()),
-        _ => t(o, &["details", "provider_error", "errorCode"]),
+        _ => t(&details, &["provider_error", "errorCode"]),
     };
     Some(e)
 }
