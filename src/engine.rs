@@ -743,7 +743,7 @@ impl Engine {
                 ..Self::base_keys(ev)
             },
         };
-        self.incident(
+        self.track_incident(
             &mut verdict,
             tenant,
             ev.tenant.as_deref().unwrap_or(""),
@@ -814,7 +814,7 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn incident(
+    fn track_incident(
         &mut self,
         v: &mut Verdict,
         tenant: u64,
@@ -1029,31 +1029,40 @@ impl Engine {
         out.push(b'}');
     }
 
+    /// One incident by id.
+    pub fn incident(&self, id: &str) -> Option<IncidentSummary> {
+        let key = self.keyer.hash(dom::INCIDENT, id.as_bytes());
+        let i = self.state.incidents.get(key)?;
+        Some(self.summary(i))
+    }
+
+    fn summary(&self, i: &Incident) -> IncidentSummary {
+        let idle = self.cfg.incident_idle_secs as Millis * 1000;
+        let mut reasons = i.reasons.clone();
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+        IncidentSummary {
+            id: i.id.clone(),
+            tenant: i.tenant.clone(),
+            country: i.country.clone(),
+            block: i.block.clone(),
+            first_seen: time::format(i.first),
+            last_seen: time::format(i.last),
+            level: level_from_rank(i.max_level),
+            alerts: i.alerts,
+            sends: i.sends,
+            estimated_cost_usd: (i.cost * 100.0).round() / 100.0,
+            top_reasons: reasons.into_iter().take(4).map(|r| r.0).collect(),
+            open: i.open && self.state.clock - i.last <= idle,
+        }
+    }
+
     /// Incidents known to the engine, oldest first.
     pub fn incidents(&self) -> Vec<IncidentSummary> {
-        let idle = self.cfg.incident_idle_secs as Millis * 1000;
         let mut v: Vec<IncidentSummary> = self
             .state
             .incidents
             .iter()
-            .map(|(_, i)| {
-                let mut reasons = i.reasons.clone();
-                reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
-                IncidentSummary {
-                    id: i.id.clone(),
-                    tenant: i.tenant.clone(),
-                    country: i.country.clone(),
-                    block: i.block.clone(),
-                    first_seen: time::format(i.first),
-                    last_seen: time::format(i.last),
-                    level: level_from_rank(i.max_level),
-                    alerts: i.alerts,
-                    sends: i.sends,
-                    estimated_cost_usd: (i.cost * 100.0).round() / 100.0,
-                    top_reasons: reasons.into_iter().take(4).map(|r| r.0).collect(),
-                    open: i.open && self.state.clock - i.last <= idle,
-                }
-            })
+            .map(|(_, i)| self.summary(i))
             .collect();
         v.sort_by(|a, b| a.first_seen.cmp(&b.first_seen).then(a.id.cmp(&b.id)));
         v

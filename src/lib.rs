@@ -32,6 +32,7 @@ pub mod coverage;
 mod engine;
 pub mod json;
 pub mod numbering;
+pub mod ocsf;
 pub mod profiles;
 mod signals;
 pub mod state;

@@ -13,11 +13,12 @@ pumpguard — detect SMS pumping (ATT&CK T1496.003, DET0156) in SaaS SMS logs
 
 USAGE:
   pumpguard scan [FILE|-] [--config FILE] [--profile NAME] [--monitor-only]
-                 [--report FILE] [--state FILE] [--quiet]
+                 [--report FILE] [--state FILE] [--ocsf FILE] [--quiet]
       Reads NDJSON and writes every line to stdout, in order, one output line per input line,
       enriched where it is SMS-related. The incident summary goes to stderr, or to --report FILE
       (JSON if FILE ends in .json). --state FILE restores state from FILE if it exists and saves
-      it there at the end, so baselines survive restarts.
+      it there at the end, so baselines survive restarts. --ocsf FILE writes an OCSF Detection
+      Finding (class 2004) per alert, as NDJSON.
   pumpguard coverage [FILE|-] [--config FILE] [--profile NAME] [--json]
       Which DET0156 telemetry the logs carry, per profile, and which signals cannot run.
   pumpguard config --defaults | --check FILE
@@ -31,6 +32,7 @@ struct Opts {
     profile: Option<String>,
     report: Option<String>,
     state: Option<String>,
+    ocsf: Option<String>,
     monitor_only: bool,
     quiet: bool,
     json: bool,
@@ -43,6 +45,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         profile: None,
         report: None,
         state: None,
+        ocsf: None,
         monitor_only: false,
         quiet: false,
         json: false,
@@ -55,6 +58,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
             "--profile" => o.profile = Some(value("--profile")?),
             "--report" => o.report = Some(value("--report")?),
             "--state" => o.state = Some(value("--state")?),
+            "--ocsf" => o.ocsf = Some(value("--ocsf")?),
             "--monitor-only" => o.monitor_only = true,
             "--quiet" | "-q" => o.quiet = true,
             "--json" => o.json = true,
@@ -166,6 +170,12 @@ fn scan(o: &Opts) -> Result<ExitCode, String> {
         total: size,
         bytes: 0,
     };
+    let mut ocsf = match &o.ocsf {
+        Some(path) => Some(BufWriter::new(
+            File::create(path).map_err(|e| format!("{path}: {e}"))?,
+        )),
+        None => None,
+    };
     let (mut lines, mut scored, mut alerts) = (0u64, 0u64, 0u64);
     let result = for_each_line(input, |line| {
         lines += 1;
@@ -179,11 +189,19 @@ fn scan(o: &Opts) -> Result<ExitCode, String> {
         if let Outcome::Scored(v) = &outcome {
             scored += 1;
             alerts += u64::from(v.alert);
+            if let (true, Some(w), Some(id)) = (v.alert, ocsf.as_mut(), v.incident.as_deref()) {
+                if let Some(inc) = engine.incident(id) {
+                    let finding = pumpguard::ocsf::detection_finding(&inc, engine.model(), engine.clock());
+                    serde_json::to_writer(&mut *w, &finding)?;
+                    w.write_all(b"\n")?;
+                }
+            }
         }
         buf.push(b'\n');
         out.write_all(&buf)
     });
     progress.done();
+    let result = result.and_then(|()| ocsf.as_mut().map_or(Ok(()), |w| w.flush()));
     match result.and_then(|()| out.flush()) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),

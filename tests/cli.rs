@@ -180,3 +180,40 @@ fn config_check_lists_every_problem_and_defaults_are_printable() {
     let out = bin().args(["scan", "--bogus"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn ocsf_findings_one_per_alert() {
+    let dir = std::env::temp_dir().join(format!("pumpguard-ocsf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let findings = dir.join("findings.ndjson");
+    let out = bin()
+        .arg("scan")
+        .arg(root().join("samples/demo.ndjson"))
+        .arg("--ocsf")
+        .arg(&findings)
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&findings).expect("findings");
+    let all: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(
+        all.len(),
+        3,
+        "one finding per alert (two incidents, one escalation)"
+    );
+    for f in &all {
+        assert_eq!(f["class_uid"], 2004);
+        assert_eq!(
+            f["finding_info"]["attacks"][0]["sub_technique"]["uid"],
+            "T1496.003"
+        );
+        assert_eq!(f["finding_info"]["analytic"]["uid"], "AN0443");
+        assert!(f["finding_info"]["related_events_count"].as_u64().expect("count") >= 1);
+    }
+    assert_eq!(all[2]["severity"], "Critical", "the escalation");
+}

@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod contract;
 mod golden;
+mod oracle;
 mod signals;
 mod snapshot;
 mod support;
