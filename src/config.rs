@@ -8,39 +8,49 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::profiles::Profile;
 use crate::verdict::{Action, Level};
 
-/// Which input profile to read records as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ProfileChoice {
-    /// Detect the profile of each record from its shape (the default).
-    #[default]
-    Auto,
-    /// Twilio Verify events and Verification / Attempt resources.
-    TwilioVerify,
-    /// Twilio Messaging: Message resource, status callbacks, Event Streams.
-    TwilioMessage,
-    /// Amazon SNS SMS delivery status logs.
-    AwsSns,
-    /// AWS End User Messaging SMS events (`TEXT_*`).
-    AwsEum,
-    /// Okta System Log.
-    Okta,
-    /// Auth0 tenant logs.
-    Auth0,
-    /// Azure Communication Services SMS logs and Event Grid delivery reports.
-    AzureAcs,
-    /// pumpguard's flat schema (see README).
-    Generic,
+/// `"auto"` for `None`, else the profile's name.
+mod auto_profile {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::profiles::Profile;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Choice {
+        Profile(Profile),
+        Other(String),
+    }
+
+    pub fn serialize<S: Serializer>(p: &Option<Profile>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => p.serialize(s),
+            None => s.serialize_str("auto"),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Profile>, D::Error> {
+        match Choice::deserialize(d)? {
+            Choice::Profile(p) => Ok(Some(p)),
+            Choice::Other(s) if s == "auto" => Ok(None),
+            Choice::Other(s) => Err(serde::de::Error::custom(format!(
+                "unknown profile {s:?}: auto, twilio_verify, twilio_message, aws_sns, aws_eum, okta, auth0, azure_acs or generic"
+            ))),
+        }
+    }
 }
 
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// Input profile: `auto` detects it per record.
-    pub profile: ProfileChoice,
+    /// Input profile: `"auto"` (the default) detects it per record; a profile name
+    /// (`twilio_verify`, `twilio_message`, `aws_sns`, `aws_eum`, `okta`, `auth0`, `azure_acs`,
+    /// `generic`) reads every record as that profile.
+    #[serde(with = "auto_profile")]
+    pub profile: Option<Profile>,
     /// Top-level key the verdict object is added under.
     pub output_key: String,
     /// Monitor-only mode: every action becomes `monitor`.
@@ -432,7 +442,7 @@ pub struct DataTables {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            profile: ProfileChoice::Auto,
+            profile: None,
             output_key: "pumpguard".into(),
             monitor_only: false,
             privacy: Privacy::default(),

@@ -489,24 +489,7 @@ impl Engine {
         let mut damped: Vec<Reason> = Vec::new(); // volume-type evidence an annotation may explain
 
         // Tenant: novelty, workflow concentration, budget.
-        let t = self.state.tenants.entry(tenant, || Tenant {
-            last: now,
-            first: now,
-            sends: 0,
-            conversions: 0,
-            long_run: Default::default(),
-            window: Default::default(),
-            countries: Vec::new(),
-            workflows: Vec::new(),
-            day: 0,
-            day_count: 0,
-            day_spend: 0.0,
-            day_mark: 0,
-            dow: [0.0; 7],
-            days_seen: 0,
-            conv_num: 0.0,
-            conv_den: 0.0,
-        });
+        let t = self.state.tenants.entry(tenant, || empty_tenant(now));
         let view = signals::tenant_send(cfg, t, &send, workflow_hash, cost);
         signals::country_novelty(cfg, &view, &send, &mut damped);
         signals::workflow_concentration(
@@ -1220,7 +1203,5 @@ fn base64(data: &[u8], out: &mut Vec<u8>) {
 /// Text of a record's destination, for tests and tools.
 pub fn destination_of(record: &[u8]) -> Option<String> {
     let o = Obj::parse(record).ok()?;
-    profiles::read(&o, crate::config::ProfileChoice::Auto)?
-        .to
-        .map(Cow::into_owned)
+    profiles::read(&o, None)?.to.map(Cow::into_owned)
 }

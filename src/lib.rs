@@ -40,7 +40,7 @@ pub mod tables;
 pub mod time;
 pub mod verdict;
 
-pub use config::{Config, ConfigErrors, ProfileChoice};
+pub use config::{Config, ConfigErrors};
 pub use engine::{destination_of, Engine, IncidentSummary, Outcome, SnapshotError, VERSION};
 pub use profiles::Profile;
 pub use verdict::{Action, Level, Reason, Verdict};

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use pumpguard::{Config, Engine, IncidentSummary, Outcome, ProfileChoice};
+use pumpguard::{Config, Engine, IncidentSummary, Outcome};
 
 const USAGE: &str = "\
 pumpguard — detect SMS pumping (ATT&CK T1496.003, DET0156) in SaaS SMS logs
@@ -79,8 +79,9 @@ fn load_config(o: &Opts) -> Result<Config, String> {
         None => Config::default(),
     };
     if let Some(p) = &o.profile {
-        cfg.profile = serde_json::from_value::<ProfileChoice>(serde_json::Value::String(p.clone()))
-            .map_err(|_| format!("unknown profile {p:?}"))?;
+        let mut patch = serde_json::to_value(&cfg).map_err(|e| e.to_string())?;
+        patch["profile"] = serde_json::Value::String(p.clone());
+        cfg = serde_json::from_value(patch).map_err(|e| e.to_string())?;
     }
     cfg.monitor_only |= o.monitor_only;
     Ok(cfg)

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ProfileChoice;
 use crate::json::{raw_array, raw_obj, raw_text, Obj, Text};
 use crate::time::{self, Millis};
 
@@ -60,20 +59,6 @@ impl Profile {
             Profile::AzureAcs => "azure_acs",
             Profile::Generic => "generic",
         }
-    }
-
-    fn from_choice(c: ProfileChoice) -> Option<Profile> {
-        Some(match c {
-            ProfileChoice::Auto => return None,
-            ProfileChoice::TwilioVerify => Profile::TwilioVerify,
-            ProfileChoice::TwilioMessage => Profile::TwilioMessage,
-            ProfileChoice::AwsSns => Profile::AwsSns,
-            ProfileChoice::AwsEum => Profile::AwsEum,
-            ProfileChoice::Okta => Profile::Okta,
-            ProfileChoice::Auth0 => Profile::Auth0,
-            ProfileChoice::AzureAcs => Profile::AzureAcs,
-            ProfileChoice::Generic => Profile::Generic,
-        })
     }
 }
 
@@ -213,9 +198,9 @@ pub fn detect(o: &Obj<'_>) -> Option<Profile> {
     None
 }
 
-/// Reads a record as `choice` (or as its detected profile). `None`: not an SMS-related record.
-pub fn read<'a>(o: &Obj<'a>, choice: ProfileChoice) -> Option<Event<'a>> {
-    let profile = Profile::from_choice(choice).or_else(|| detect(o))?;
+/// Reads a record as `forced` (or as its detected profile). `None`: not an SMS-related record.
+pub fn read<'a>(o: &Obj<'a>, forced: Option<Profile>) -> Option<Event<'a>> {
+    let profile = forced.or_else(|| detect(o))?;
     match profile {
         Profile::TwilioVerify => twilio_verify(o),
         Profile::TwilioMessage => twilio_message(o),

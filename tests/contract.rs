@@ -183,3 +183,23 @@ fn one_weak_signal_alone_is_never_high() {
         assert!(w < c.levels.high, "a single signal of weight {w} reaches high");
     }
 }
+
+#[test]
+fn an_explicit_profile_overrides_detection() {
+    let sns = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/aws_sns.ndjson"
+    ))
+    .expect("fixture");
+    let sns = sns.lines().next().expect("line");
+    // Forced to the right profile: read as usual.
+    let mut e = engine_with(r#"{"profile": "aws_sns"}"#);
+    assert!(matches!(e.score(sns.as_bytes(), None), Outcome::Scored(_)));
+    // Forced to another profile: the record is not that vendor's SMS record, so it passes.
+    let mut e = engine_with(r#"{"profile": "okta"}"#);
+    assert_eq!(e.score(sns.as_bytes(), None), Outcome::Passed);
+    let generic = sms(0, "acme", "+447400123456", "");
+    assert_eq!(e.score(generic.as_bytes(), None), Outcome::Passed);
+    // Unknown names are configuration errors.
+    assert!(pumpguard::Config::from_json(br#"{"profile": "twilio"}"#).is_err());
+}
