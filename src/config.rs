@@ -67,6 +67,10 @@ pub struct Config {
     /// How far (seconds) a record may be older than the newest one seen and still update
     /// windows at its own time; older records are scored at the newest time.
     pub out_of_order_tolerance_secs: u64,
+    /// A record dated more than this (seconds) after the newest time seen moves the engine's
+    /// clock only when a second record within an hour of it confirms the jump; until then it is
+    /// scored at the current time. One forged far-future record cannot age out all state.
+    pub max_clock_jump_secs: u64,
     /// AN0443's tunables.
     pub an0443: An0443,
     /// Score thresholds of the levels.
@@ -450,6 +454,7 @@ impl Default for Config {
             block_digits: 4,
             adjacent_suffix_digits: 4,
             out_of_order_tolerance_secs: 300,
+            max_clock_jump_secs: 7 * 86_400,
             an0443: An0443::default(),
             levels: Levels::default(),
             actions: Actions::default(),
@@ -796,6 +801,9 @@ impl Config {
         }
         if self.alert_level < Level::Low || self.alert_level > Level::Critical {
             err("alert_level", "must be low, medium, high or critical".into());
+        }
+        if self.max_clock_jump_secs < 3600 {
+            err("max_clock_jump_secs", "must be at least 3600".into());
         }
         if self.incident_idle_secs < 60 {
             err("incident_idle_secs", "must be at least 60".into());

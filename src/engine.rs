@@ -21,8 +21,9 @@ use crate::verdict::{code, Action, Keys, Level, Reason, Verdict};
 /// Version of the engine.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Snapshot format magic and version.
-const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x01";
+/// Snapshot format magic and version. The header is followed by an 8-byte fingerprint of the
+/// hashing key (the privacy salt), then the postcard-encoded state.
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x02";
 
 /// What happened to a record.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +127,11 @@ impl Keyer {
         std::hash::Hasher::write_u8(&mut h, domain);
         std::hash::Hasher::write(&mut h, s);
         std::hash::Hasher::finish(&h)
+    }
+
+    /// A fingerprint of the key material: snapshots only make sense under the same salt.
+    fn fingerprint(&self) -> u64 {
+        self.hash(0xff, b"snapshot-fingerprint")
     }
 
     fn mix(a: u64, b: u64) -> u64 {
@@ -337,13 +343,7 @@ impl Engine {
             Some(t) => (t, true),
             None => (self.state.clock.max(MIN_TIME), false),
         };
-        let tolerance = self.cfg.out_of_order_tolerance_secs as Millis * 1000;
-        let now = if raw_t < self.state.clock - tolerance {
-            self.state.clock
-        } else {
-            raw_t
-        };
-        self.state.clock = self.state.clock.max(now);
+        let now = self.advance_clock(raw_t);
         match ev.kind {
             Kind::Sms => {
                 let mut v = self.score_sms(&ev, now);
@@ -369,6 +369,28 @@ impl Engine {
                 Outcome::Evidence
             }
         }
+    }
+
+    /// The time a record is scored at: its own, unless it is too late (then the newest time
+    /// seen) or an unconfirmed far jump ahead (then the newest time seen, too).
+    fn advance_clock(&mut self, t: Millis) -> Millis {
+        let clock = self.state.clock;
+        let tolerance = self.cfg.out_of_order_tolerance_secs as Millis * 1000;
+        let max_jump = self.cfg.max_clock_jump_secs as Millis * 1000;
+        if clock > 0 && t > clock + max_jump {
+            match self.state.pending_jump {
+                Some(p) if (p - t).abs() <= 3_600_000 => self.state.pending_jump = None,
+                _ => {
+                    self.state.pending_jump = Some(t);
+                    return clock;
+                }
+            }
+        }
+        if t < clock - tolerance {
+            return clock;
+        }
+        self.state.clock = clock.max(t);
+        t
     }
 
     fn unknown_action(&self) -> Action {
@@ -1054,6 +1076,7 @@ impl Engine {
     /// Serialises the state (versioned; tied to nothing but the capacities it was made with).
     pub fn snapshot(&self) -> Vec<u8> {
         let mut out = SNAPSHOT_MAGIC.to_vec();
+        out.extend_from_slice(&self.keyer.fingerprint().to_le_bytes());
         match postcard::to_allocvec(&(&self.state, &self.coverage)) {
             Ok(body) => out.extend_from_slice(&body),
             Err(_) => out.clear(),
@@ -1066,6 +1089,14 @@ impl Engine {
         let body = bytes
             .strip_prefix(SNAPSHOT_MAGIC.as_slice())
             .ok_or_else(|| SnapshotError("not a pumpguard snapshot of this version".into()))?;
+        let (fp, body) = body
+            .split_first_chunk::<8>()
+            .ok_or_else(|| SnapshotError("truncated header".into()))?;
+        if u64::from_le_bytes(*fp) != self.keyer.fingerprint() {
+            return Err(SnapshotError(
+                "made with another privacy salt: its keys cannot match this engine's".into(),
+            ));
+        }
         let (mut state, coverage): (State, Coverage) =
             postcard::from_bytes(body).map_err(|e| SnapshotError(format!("corrupt or truncated: {e}")))?;
         state.rebuild(&self.cfg.limits).map_err(SnapshotError)?;

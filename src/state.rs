@@ -521,6 +521,8 @@ pub struct ActiveAnnotation {
 pub struct State {
     /// Newest event time seen.
     pub clock: Millis,
+    /// A far forward jump of the clock waiting for a second record to confirm it.
+    pub pending_jump: Option<Millis>,
     /// Tenants.
     pub tenants: BoundedMap<Tenant>,
     /// Volume keys.
@@ -563,6 +565,7 @@ impl State {
     pub fn new(l: &Limits) -> State {
         State {
             clock: 0,
+            pending_jump: None,
             tenants: BoundedMap::new(l.tenants),
             volumes: BoundedMap::new(l.volume_keys),
             convs: BoundedMap::new(l.conversion_keys),

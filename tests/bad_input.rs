@@ -198,3 +198,24 @@ fn many_hostile_records_in_a_row_leave_the_engine_working() {
     let v = verdict(&mut e, &sms(0, "acme", "+447400123456", ""));
     assert_eq!(v.keys.country.as_deref(), Some("GB"));
 }
+
+#[test]
+fn one_far_future_record_does_not_move_the_clock() {
+    let mut e = engine();
+    let mut r = Rng(31);
+    verdict(&mut e, &sms(0, "acme", &us_number(&mut r), ""));
+    let start = e.clock();
+    // A forged record dated 2099: scored, but at the current time.
+    let forged = r#"{"event":"sms_sent","tenant":"acme","to":"+447400123456","time":"2099-01-01T00:00:00Z"}"#;
+    let v = verdict(&mut e, forged);
+    assert_eq!(v.keys.country.as_deref(), Some("GB"));
+    assert_eq!(e.clock(), start, "one far-future record moved the clock");
+    verdict(&mut e, &sms(60, "acme", &us_number(&mut r), ""));
+    assert_eq!(e.clock(), start + 60_000);
+    // A real gap in a replay: the second record of the new period confirms the jump.
+    let later = 30 * 86_400;
+    verdict(&mut e, &sms(later, "acme", &us_number(&mut r), ""));
+    assert_eq!(e.clock(), start + 60_000);
+    verdict(&mut e, &sms(later + 5, "acme", &us_number(&mut r), ""));
+    assert_eq!(e.clock(), (T0 + later + 5) * 1000);
+}

@@ -68,7 +68,7 @@ fn corrupt_truncated_and_foreign_snapshots_are_refused_without_harm() {
         b"garbage".to_vec(),
         snap[..snap.len() / 2].to_vec(),
         snap[..9].to_vec(),
-        [b"PGSNAP\0\x02".as_slice(), &snap[8..]].concat(),
+        [b"PGSNAP\0\x01".as_slice(), &snap[8..]].concat(),
     ] {
         assert!(target.restore(&bad).is_err());
         assert_eq!(
@@ -93,4 +93,19 @@ fn snapshot_larger_than_the_new_capacity_is_refused() {
     let snap = e.snapshot();
     let mut small = engine_with(r#"{"limits": {"tenants": 16}}"#);
     assert!(small.restore(&snap).is_err());
+}
+
+#[test]
+fn a_snapshot_from_another_salt_is_refused() {
+    let salted = r#"{"privacy": {"enabled": true, "salt": "first-salt-0123456789"}}"#;
+    let mut a = engine_with(salted);
+    a.score(sms(0, "acme", "+447400123456", "").as_bytes(), None);
+    let snap = a.snapshot();
+    let mut same = engine_with(salted);
+    assert!(same.restore(&snap).is_ok());
+    let mut other = engine_with(r#"{"privacy": {"enabled": true, "salt": "second-salt-0123456789"}}"#);
+    let err = other.restore(&snap).expect_err("other salt");
+    assert!(err.to_string().contains("salt"), "{err}");
+    let mut plain = engine();
+    assert!(plain.restore(&snap).is_err());
 }
