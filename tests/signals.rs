@@ -414,3 +414,42 @@ fn out_of_order_records_within_tolerance() {
     }
     assert_eq!(e.clock(), (T0 + 19 * 60) * 1000);
 }
+
+#[test]
+fn volume_baseline_is_seasonal_by_hour_of_day() {
+    let mut e = engine();
+    let mut r = Rng(14);
+    // Four days: 2 sends an hour at night (00-06 UTC), 40 an hour by day (08-20 UTC), 10 between.
+    let per_hour = |h: i64| match h % 24 {
+        0..=5 => 2,
+        8..=19 => 40,
+        _ => 10,
+    };
+    for h in 0..4 * 24 {
+        let n = per_hour(h);
+        for i in 0..n {
+            let t = h * 3600 + i * 3600 / n;
+            let to = us_number(&mut r);
+            e.score(sms(t, "acme", &to, "").as_bytes(), None);
+            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+        }
+    }
+    let burst = |e: &mut pumpguard::Engine, r: &mut Rng, start: i64| {
+        let mut fired = false;
+        for i in 0..40 {
+            let v = verdict(e, &sms(start + i * 90, "acme", &us_number(r), ""));
+            fired |= weight(&v, "volume_spike").is_some();
+        }
+        fired
+    };
+    // Day 5, 12:00: 40 an hour is the usual daytime rate.
+    assert!(
+        !burst(&mut e, &mut r, 4 * DAY + 12 * 3600),
+        "daytime rate flagged"
+    );
+    // Day 6, 03:00: the same rate at night is twenty times the usual.
+    assert!(
+        burst(&mut e, &mut r, 5 * DAY + 3 * 3600),
+        "night-time burst missed"
+    );
+}
