@@ -250,7 +250,7 @@ pub struct DestinationCountry {
 pub struct AdjacentNumbers {
     /// Run the signal.
     pub enabled: bool,
-    /// Distinct numbers in one range inside the window at which the signal fires.
+    /// Distinct numbers in one range inside the window at which the signal fires (2–16).
     pub min_distinct: u32,
     /// Weight at the threshold.
     pub min_weight: u32,
@@ -882,6 +882,19 @@ impl Config {
                 err(f, "min_weight is above max_weight".into());
             }
         }
+        let adj = &s.adjacent_numbers;
+        if !(2..=16).contains(&adj.min_distinct) {
+            err(
+                "signals.adjacent_numbers.min_distinct",
+                "must be 2 to 16 (a range remembers 16 numbers)".into(),
+            );
+        }
+        if adj.step_weight > 100 || adj.sequential_bonus > 100 {
+            err(
+                "signals.adjacent_numbers",
+                "step_weight and sequential_bonus must be at most 100".into(),
+            );
+        }
         let v = &s.volume_spike;
         if !(v.alpha > 0.0 && v.alpha <= 1.0) {
             err("signals.volume_spike.alpha", "must be in (0, 1]".into());
@@ -931,6 +944,9 @@ impl Config {
         let b = &self.budgets;
         if b.marks.len() != b.weights.len() || b.marks.windows(2).any(|w| w[0] >= w[1]) {
             err("budgets", "marks must increase and have one weight each".into());
+        }
+        if b.weights.iter().any(|w| *w > 100) || b.marks.iter().any(|m| *m == 0 || *m > 10_000) {
+            err("budgets", "weights must be at most 100 and marks 1 to 10000 percent".into());
         }
         for (name, budget) in
             std::iter::once(("default", &b.default)).chain(b.tenants.iter().map(|(k, v)| (k.as_str(), v)))

@@ -434,7 +434,7 @@ fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
 pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
     let b = now.div_euclid(bucket_ms(cfg));
     conv_advance(cfg, c, b, prior);
-    if b > c.head - CONV_BUCKETS as i64 {
+    if b > c.head.saturating_sub(CONV_BUCKETS as i64) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         c.sends[i] = c.sends[i].saturating_add(1);
     }
@@ -446,7 +446,7 @@ pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: M
     let bms = bucket_ms(cfg);
     conv_advance(cfg, c, now.div_euclid(bms), prior);
     match sent_at.map(|t| t.div_euclid(bms)) {
-        Some(b) if b > c.head - CONV_BUCKETS as i64 && b <= c.head => {
+        Some(b) if b > c.head.saturating_sub(CONV_BUCKETS as i64) && b <= c.head => {
             let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
             if c.verified[i] < c.sends[i] {
                 c.verified[i] += 1;
@@ -537,7 +537,9 @@ pub fn adjacent(
     if n < a.min_distinct {
         return None;
     }
-    let mut w = a.min_weight + a.step_weight * (n - a.min_distinct);
+    let mut w = a
+        .min_weight
+        .saturating_add(a.step_weight.saturating_mul(n - a.min_distinct));
     let mut tight = false;
     if !privacy {
         let (lo, hi) = r
@@ -546,7 +548,7 @@ pub fn adjacent(
             .fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
         tight = hi - lo < 8 * n;
         if tight {
-            w += a.sequential_bonus;
+            w = w.saturating_add(a.sequential_bonus);
         }
     }
     let w = w.min(a.max_weight);

@@ -74,3 +74,15 @@ fn data_tables_can_be_replaced() {
     let v = crate::support::verdict(&mut e, &crate::support::sms(0, "a", "+447400123456", ""));
     assert_eq!(crate::support::weight(&v, "high_risk_prefix"), Some(33));
 }
+
+#[test]
+fn adjacency_settings_are_bounded() {
+    for bad in [
+        r#"{"signals": {"adjacent_numbers": {"min_distinct": 0}}}"#,
+        r#"{"signals": {"adjacent_numbers": {"min_distinct": 40}}}"#,
+        r#"{"signals": {"adjacent_numbers": {"step_weight": 4000000000}}}"#,
+    ] {
+        let cfg = Config::from_json(bad.as_bytes()).expect("parses");
+        assert!(Engine::new(cfg).is_err(), "{bad}");
+    }
+}
