@@ -9,15 +9,16 @@ step() { printf '\n==> %s\n' "$*"; }
 
 if command -v rustup >/dev/null 2>&1; then
   step "rustup targets and components"
-  rustup target add wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2 >/dev/null
+  rustup target add wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2 >/dev/null 2>&1
   rustup component add clippy rustfmt >/dev/null 2>&1 || true
 fi
 
 step "cargo fmt --check"
-cargo fmt --check
+cargo fmt --all --check
 
-step "cargo clippy --all-targets -- -D warnings"
+step "cargo clippy --all-targets -- -D warnings (core and CLI; component for wasm32-wasip2)"
 cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked -p pumpguard-component --target wasm32-wasip2 -- -D warnings
 
 step "the core builds unchanged for every wasm target"
 for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
@@ -25,8 +26,12 @@ for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
   echo "ok: $target"
 done
 
-step "cargo test"
+step "the WebAssembly component (wasm32-wasip2)"
+cargo build --locked --quiet -p pumpguard-component --release --target wasm32-wasip2
+ls -l target/wasm32-wasip2/release/pumpguard_component.wasm
+
+step "cargo test (the CLI tests score through the component)"
 cargo test --locked
 
 step "benchmark smoke run (state stays under its cap)"
-cargo bench --locked --bench throughput -- --quick
+cargo bench --locked --no-default-features --bench throughput -- --quick

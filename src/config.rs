@@ -946,7 +946,10 @@ impl Config {
             err("budgets", "marks must increase and have one weight each".into());
         }
         if b.weights.iter().any(|w| *w > 100) || b.marks.iter().any(|m| *m == 0 || *m > 10_000) {
-            err("budgets", "weights must be at most 100 and marks 1 to 10000 percent".into());
+            err(
+                "budgets",
+                "weights must be at most 100 and marks 1 to 10000 percent".into(),
+            );
         }
         for (name, budget) in
             std::iter::once(("default", &b.default)).chain(b.tenants.iter().map(|(k, v)| (k.as_str(), v)))

@@ -6,24 +6,33 @@ use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use pumpguard::{Config, Engine, IncidentSummary, Outcome};
+use pumpguard::{Config, Engine, IncidentSummary};
+
+#[cfg(feature = "component-host")]
+mod component_host;
+mod scorer;
+
+use scorer::{Kind, Scorer};
 
 const USAGE: &str = "\
 pumpguard — detect SMS pumping (ATT&CK T1496.003, DET0156) in SaaS SMS logs
 
 USAGE:
-  pumpguard scan [FILE|-] [--config FILE] [--profile NAME] [--monitor-only]
+  pumpguard scan [FILE|-] [--config FILE] [--profile NAME] [--monitor-only] [--native]
                  [--report FILE] [--state FILE] [--ocsf FILE] [--quiet]
       Reads NDJSON and writes every line to stdout, in order, one output line per input line,
       enriched where it is SMS-related. The incident summary goes to stderr, or to --report FILE
       (JSON if FILE ends in .json). --state FILE restores state from FILE if it exists and saves
       it there at the end, so baselines survive restarts. --ocsf FILE writes an OCSF Detection
-      Finding (class 2004) per alert, as NDJSON.
+      Finding (class 2004) per alert, as NDJSON. Records are scored by the WebAssembly
+      component (wasm32-wasip2, hosted by wasmtime; path in `pumpguard version`, override with
+      $PUMPGUARD_COMPONENT); --native scores with the core linked into this binary.
   pumpguard coverage [FILE|-] [--config FILE] [--profile NAME] [--json]
       Which DET0156 telemetry the logs carry, per profile, and which signals cannot run.
   pumpguard config --defaults | --check FILE
       Prints the default configuration, or checks a file and lists every problem.
-  pumpguard version
+  pumpguard version [--native]
+      Versions, data tables, the component's path, and the scorer in use.
 ";
 
 struct Opts {
@@ -34,6 +43,7 @@ struct Opts {
     state: Option<String>,
     ocsf: Option<String>,
     monitor_only: bool,
+    native: bool,
     quiet: bool,
     json: bool,
 }
@@ -47,6 +57,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         state: None,
         ocsf: None,
         monitor_only: false,
+        native: false,
         quiet: false,
         json: false,
     };
@@ -60,6 +71,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
             "--state" => o.state = Some(value("--state")?),
             "--ocsf" => o.ocsf = Some(value("--ocsf")?),
             "--monitor-only" => o.monitor_only = true,
+            "--native" => o.native = true,
             "--quiet" | "-q" => o.quiet = true,
             "--json" => o.json = true,
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -146,13 +158,23 @@ impl Progress {
     }
 }
 
+/// Lines per call into the scorer (and at most `BATCH_BYTES` of them).
+const BATCH_LINES: usize = 512;
+const BATCH_BYTES: usize = 4 << 20;
+
+struct Totals {
+    lines: u64,
+    scored: u64,
+    alerts: u64,
+}
+
 fn scan(o: &Opts) -> Result<ExitCode, String> {
     let cfg = load_config(o)?;
-    let mut engine = Engine::new(cfg).map_err(|e| e.to_string())?;
+    let mut scorer = Scorer::new(cfg, o.native)?;
     if let Some(path) = &o.state {
         match std::fs::read(path) {
             Ok(bytes) => {
-                if let Err(e) = engine.restore(&bytes) {
+                if let Err(e) = scorer.restore(&bytes)? {
                     eprintln!("pumpguard: {path}: {e}; starting cold");
                 }
             }
@@ -163,7 +185,6 @@ fn scan(o: &Opts) -> Result<ExitCode, String> {
     let (input, size) = open_input(o.input.as_deref())?;
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut buf = Vec::with_capacity(8192);
     let mut progress = Progress {
         on: !o.quiet && io::stderr().is_terminal(),
         start: Instant::now(),
@@ -177,42 +198,87 @@ fn scan(o: &Opts) -> Result<ExitCode, String> {
         )),
         None => None,
     };
-    let (mut lines, mut scored, mut alerts) = (0u64, 0u64, 0u64);
-    let result = for_each_line(input, |line| {
-        lines += 1;
-        progress.tick(lines, line.len());
-        if line.iter().all(u8::is_ascii_whitespace) {
-            out.write_all(line)?;
-            return out.write_all(b"\n");
+    let mut totals = Totals {
+        lines: 0,
+        scored: 0,
+        alerts: 0,
+    };
+    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH_LINES);
+    let mut batch_bytes = 0;
+    let mut failure: Option<String> = None;
+    let mut flush = |batch: &mut Vec<Vec<u8>>,
+                     out: &mut BufWriter<_>,
+                     totals: &mut Totals|
+     -> io::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
         }
-        buf.clear();
-        let outcome = engine.process(line, None, &mut buf);
-        if let Outcome::Scored(v) = &outcome {
-            scored += 1;
-            alerts += u64::from(v.alert);
-            if let (true, Some(w), Some(id)) = (v.alert, ocsf.as_mut(), v.incident.as_deref()) {
-                if let Some(inc) = engine.incident(id) {
-                    let finding = pumpguard::ocsf::detection_finding(&inc, engine.model(), engine.clock());
-                    serde_json::to_writer(&mut *w, &finding)?;
+        // Blank lines stay blank and are not sent to the scorer.
+        let records: Vec<Vec<u8>> = batch
+            .iter()
+            .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .cloned()
+            .collect();
+        let mut results = match scorer.score_batch(&records) {
+            Ok(r) => r.into_iter(),
+            Err(e) => return Err(io::Error::other(e)),
+        };
+        for line in batch.drain(..) {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                out.write_all(&line)?;
+                out.write_all(b"\n")?;
+                continue;
+            }
+            let Some(p) = results.next() else {
+                return Err(io::Error::other(
+                    "scorer returned fewer records than it was given",
+                ));
+            };
+            out.write_all(&p.output)?;
+            out.write_all(b"\n")?;
+            if p.kind == Kind::Scored {
+                totals.scored += 1;
+                totals.alerts += u64::from(p.alert);
+            }
+            if let (true, Some(w), Some(id)) = (p.alert, ocsf.as_mut(), p.incident.as_deref()) {
+                let incident = scorer.incident(id).map_err(io::Error::other)?;
+                if let Some(inc) = incident {
+                    let model = scorer.model().map_err(io::Error::other)?;
+                    let at = pumpguard::time::parse(&inc.last_seen).unwrap_or(0);
+                    serde_json::to_writer(&mut *w, &pumpguard::ocsf::detection_finding(&inc, &model, at))?;
                     w.write_all(b"\n")?;
                 }
             }
         }
-        buf.push(b'\n');
-        out.write_all(&buf)
-    });
+        Ok(())
+    };
+    let result = for_each_line(input, |line| {
+        totals.lines += 1;
+        progress.tick(totals.lines, line.len());
+        batch_bytes += line.len();
+        batch.push(line.to_vec());
+        if batch.len() >= BATCH_LINES || batch_bytes >= BATCH_BYTES {
+            batch_bytes = 0;
+            flush(&mut batch, &mut out, &mut totals)?;
+        }
+        Ok(())
+    })
+    .and_then(|()| flush(&mut batch, &mut out, &mut totals));
     progress.done();
     let result = result.and_then(|()| ocsf.as_mut().map_or(Ok(()), |w| w.flush()));
     match result.and_then(|()| out.flush()) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        Err(e) => return Err(format!("i/o error: {e}")),
+        Err(e) => failure = Some(e.to_string()),
+    }
+    if let Some(e) = failure {
+        return Err(format!("scan stopped: {e}"));
     }
     if let Some(path) = &o.state {
-        std::fs::write(path, engine.snapshot()).map_err(|e| format!("{path}: {e}"))?;
+        std::fs::write(path, scorer.snapshot()?).map_err(|e| format!("{path}: {e}"))?;
     }
-    let incidents = engine.incidents();
-    let text = report_text(&incidents, lines, scored, alerts);
+    let incidents = scorer.incidents()?;
+    let text = report_text(&incidents, totals.lines, totals.scored, totals.alerts);
     match &o.report {
         Some(path) if path.ends_with(".json") => {
             let json = serde_json::to_string_pretty(&incidents).map_err(|e| e.to_string())?;
@@ -324,15 +390,21 @@ fn config_cmd(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-fn version() -> Result<ExitCode, String> {
+fn version(args: &[String]) -> Result<ExitCode, String> {
+    let native = args.iter().any(|a| a == "--native");
     let engine = Engine::new(Config::default()).map_err(|e| e.to_string())?;
     println!("pumpguard {}", pumpguard::VERSION);
-    println!("model {}", engine.model());
     println!("data {}", engine.data_versions());
     println!(
         "state bound {} bytes (default limits)",
         engine.state_bytes_bound()
     );
+    #[cfg(feature = "component-host")]
+    println!("component {}", component_host::component_path().display());
+    match Scorer::new(Config::default(), native) {
+        Ok(mut s) => println!("scorer {} ({})", s.model()?, s.describe()),
+        Err(e) => println!("scorer unavailable: {e}"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -347,7 +419,7 @@ fn main() -> ExitCode {
         "scan" => parse_opts(rest).and_then(|o| scan(&o)),
         "coverage" => parse_opts(rest).and_then(|o| coverage(&o)),
         "config" => config_cmd(rest),
-        "version" | "--version" | "-V" => version(),
+        "version" | "--version" | "-V" => version(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod component;
 mod config;
 mod contract;
 mod golden;
