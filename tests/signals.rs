@@ -46,14 +46,19 @@ fn volume_spike_against_a_learned_baseline() {
     assert!(at < 60, "fired after {at} sends");
 }
 
-#[test]
-fn volume_spike_needs_history_so_small_keys_are_quiet() {
+/// Asserts that `code` never fires on `n` ordinary sends of a fresh tenant, `step` seconds apart.
+fn never_fires(code: &str, n: i64, step: i64) {
     let mut e = engine();
     let mut r = Rng(2);
-    for i in 0..30 {
-        let v = verdict(&mut e, &sms(i * 10, "new-tenant", &us_number(&mut r), ""));
-        assert!(weight(&v, "volume_spike").is_none());
+    for i in 0..n {
+        let v = verdict(&mut e, &sms(i * step, "fresh-tenant", &us_number(&mut r), ""));
+        assert!(weight(&v, code).is_none(), "{code} fired on send {i}");
     }
+}
+
+#[test]
+fn volume_spike_needs_history_so_small_keys_are_quiet() {
+    never_fires("volume_spike", 30, 10);
 }
 
 #[test]
@@ -169,12 +174,7 @@ fn low_conversion_with_late_conversions() {
 
 #[test]
 fn low_conversion_stays_silent_without_conversion_telemetry() {
-    let mut e = engine();
-    let mut r = Rng(6);
-    for i in 0..200 {
-        let v = verdict(&mut e, &sms(i * 30, "provider-logs-only", &us_number(&mut r), ""));
-        assert!(weight(&v, "low_conversion").is_none());
-    }
+    never_fires("low_conversion", 200, 30);
 }
 
 #[test]
