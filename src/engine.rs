@@ -1,7 +1,5 @@
 //! The engine: one record in, one record out, with all state bounded and all time from records.
 
-use std::borrow::Cow;
-
 use hashbrown::HashSet;
 use siphasher::sip::SipHasher13;
 
@@ -1229,10 +1227,4 @@ fn base64(data: &[u8], out: &mut Vec<u8>) {
             }
         }
     }
-}
-
-/// Text of a record's destination, for tests and tools.
-pub fn destination_of(record: &[u8]) -> Option<String> {
-    let o = Obj::parse(record).ok()?;
-    profiles::read(&o, None)?.to.map(Cow::into_owned)
 }
