@@ -11,6 +11,8 @@ use pumpguard::{Config, Engine, IncidentSummary};
 #[cfg(feature = "component-host")]
 mod component_host;
 mod scorer;
+#[cfg(feature = "sidecar")]
+mod serve;
 
 use scorer::{Kind, Scorer};
 
@@ -27,6 +29,13 @@ USAGE:
       Finding (class 2004) per alert, as NDJSON. Records are scored by the WebAssembly
       component (wasm32-wasip2, hosted by wasmtime; path in `pumpguard version`, override with
       $PUMPGUARD_COMPONENT); --native scores with the core linked into this binary.
+  pumpguard serve --forward URL [--listen ADDR] [--config FILE] [--state FILE] [--native]
+                  [--max-body BYTES] [--concurrency N]
+      The Vector sidecar: accepts NDJSON batches from Vector's http sink (optionally gzip) on
+      --listen (default 127.0.0.1:8687), scores them in order, POSTs them to Vector's
+      http_server source at --forward, and answers the sink only after that POST returned 2xx
+      (503 otherwise, so Vector retries). GET/HEAD /healthz answers 200. SIGTERM/SIGINT finish
+      the batches in flight and write --state. Defaults: --max-body 33554432, --concurrency 2.
   pumpguard coverage [FILE|-] [--config FILE] [--profile NAME] [--json]
       Which DET0156 telemetry the logs carry, per profile, and which signals cannot run.
   pumpguard config --defaults | --check FILE
@@ -42,6 +51,10 @@ struct Opts {
     report: Option<String>,
     state: Option<String>,
     ocsf: Option<String>,
+    listen: String,
+    forward: Option<String>,
+    max_body: usize,
+    concurrency: usize,
     monitor_only: bool,
     native: bool,
     quiet: bool,
@@ -56,6 +69,10 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         report: None,
         state: None,
         ocsf: None,
+        listen: "127.0.0.1:8687".into(),
+        forward: None,
+        max_body: 32 << 20,
+        concurrency: 2,
         monitor_only: false,
         native: false,
         quiet: false,
@@ -70,6 +87,20 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
             "--report" => o.report = Some(value("--report")?),
             "--state" => o.state = Some(value("--state")?),
             "--ocsf" => o.ocsf = Some(value("--ocsf")?),
+            "--listen" => o.listen = value("--listen")?,
+            "--forward" => o.forward = Some(value("--forward")?),
+            "--max-body" => {
+                o.max_body = value("--max-body")?
+                    .parse()
+                    .map_err(|_| "--max-body takes a number of bytes")?
+            }
+            "--concurrency" => {
+                o.concurrency = value("--concurrency")?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=64).contains(n))
+                    .ok_or("--concurrency takes 1 to 64")?
+            }
             "--monitor-only" => o.monitor_only = true,
             "--native" => o.native = true,
             "--quiet" | "-q" => o.quiet = true,
@@ -171,17 +202,7 @@ struct Totals {
 fn scan(o: &Opts) -> Result<ExitCode, String> {
     let cfg = load_config(o)?;
     let mut scorer = Scorer::new(cfg, o.native)?;
-    if let Some(path) = &o.state {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                if let Err(e) = scorer.restore(&bytes)? {
-                    eprintln!("pumpguard: {path}: {e}; starting cold");
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => eprintln!("pumpguard: {path}: {e}; starting cold"),
-        }
-    }
+    restore_state(&mut scorer, o.state.as_deref())?;
     let (input, size) = open_input(o.input.as_deref())?;
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -288,6 +309,42 @@ fn scan(o: &Opts) -> Result<ExitCode, String> {
         None if !o.quiet => eprint!("{text}"),
         None => {}
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Restores `--state` into the scorer when the file exists (a bad file means a cold start).
+fn restore_state(scorer: &mut Scorer, path: Option<&str>) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            if let Err(e) = scorer.restore(&bytes)? {
+                eprintln!("pumpguard: {path}: {e}; starting cold");
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => eprintln!("pumpguard: {path}: {e}; starting cold"),
+    }
+    Ok(())
+}
+
+#[cfg(feature = "sidecar")]
+fn serve_cmd(o: &Opts) -> Result<ExitCode, String> {
+    let forward = o
+        .forward
+        .clone()
+        .ok_or("serve needs --forward http://HOST:PORT/PATH (Vector's http_server source)")?;
+    let mut scorer = Scorer::new(load_config(o)?, o.native)?;
+    restore_state(&mut scorer, o.state.as_deref())?;
+    serve::serve(
+        scorer,
+        serve::ServeOpts {
+            listen: o.listen.clone(),
+            forward,
+            max_body: o.max_body,
+            concurrency: o.concurrency,
+            state: o.state.clone(),
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -418,6 +475,8 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "scan" => parse_opts(rest).and_then(|o| scan(&o)),
         "coverage" => parse_opts(rest).and_then(|o| coverage(&o)),
+        #[cfg(feature = "sidecar")]
+        "serve" => parse_opts(rest).and_then(|o| serve_cmd(&o)),
         "config" => config_cmd(rest),
         "version" | "--version" | "-V" => version(rest),
         "help" | "--help" | "-h" => {

@@ -7,6 +7,7 @@ mod config;
 mod contract;
 mod golden;
 mod oracle;
+mod sidecar;
 mod signals;
 mod snapshot;
 mod support;

@@ -1,0 +1,313 @@
+//! `pumpguard serve`, the Vector sidecar, tested over loopback with Vector's wire format: the
+//! `http` sink's POST of an NDJSON batch (`framing: newline_delimited`,
+//! `Content-Type: application/x-ndjson`, optional `Content-Encoding: gzip`), and a stand-in for
+//! the `http_server` source that records what it receives and can be told to fail. Every loop is
+//! bounded in count and time.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Receiver {
+    url: String,
+    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
+    fail: Arc<AtomicBool>,
+}
+
+/// A stand-in for Vector's `http_server` source on an ephemeral loopback port.
+fn receiver() -> Receiver {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/", listener.local_addr().expect("addr"));
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let fail = Arc::new(AtomicBool::new(false));
+    let (b, f) = (Arc::clone(&bodies), Arc::clone(&fail));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(1000) {
+            let Ok(mut s) = stream else { continue };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+            let mut r = BufReader::new(s.try_clone().expect("clone"));
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                let l = line.trim_end();
+                if l.is_empty() {
+                    break;
+                }
+                if let Some(v) = l.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = r.read_exact(&mut body);
+            if f.load(Ordering::SeqCst) {
+                let _ = s.write_all(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            } else {
+                b.lock().expect("lock").push(body);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+        }
+    });
+    Receiver { url, bodies, fail }
+}
+
+struct Sidecar {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Sidecar {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sidecar(forward: &str, extra: &[&str]) -> Sidecar {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pumpguard"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--forward", forward])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    err.read_line(&mut line).expect("first line");
+    let addr = line
+        .split("listening on ")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap_or_else(|| panic!("no listening line: {line}"))
+        .to_string();
+    // Keep draining stderr so the sidecar never blocks on it.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        let _ = err.read_to_string(&mut sink);
+    });
+    Sidecar { child, addr }
+}
+
+/// One HTTP/1.1 request like Vector's http sink sends; returns status and body.
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head += &format!("{k}: {v}\r\n");
+    }
+    head += "\r\n";
+    s.write_all(head.as_bytes()).expect("write");
+    s.write_all(body).expect("write");
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    let code = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (code, body)
+}
+
+const NDJSON: (&str, &str) = ("Content-Type", "application/x-ndjson");
+
+fn batch(from: usize, n: usize) -> Vec<u8> {
+    let mut b = Vec::new();
+    for i in from..from + n {
+        b.extend_from_slice(
+            format!(
+                r#"{{"event":"sms_sent","seq":{i},"time":"2026-01-05T00:{:02}:{:02}Z","tenant":"acme","to":"+4474001{:05}"}}"#,
+                (i / 60) % 60,
+                i % 60,
+                i % 100_000
+            )
+            .as_bytes(),
+        );
+        b.push(b'\n');
+    }
+    b
+}
+
+fn received_lines(r: &Receiver) -> Vec<String> {
+    let bodies = r.bodies.lock().expect("lock");
+    bodies
+        .iter()
+        .flat_map(|b| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut child = Command::new("gzip")
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip");
+    child.stdin.take().expect("stdin").write_all(data).expect("write");
+    child.wait_with_output().expect("gzip").stdout
+}
+
+#[test]
+fn health_check() {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native"]);
+    assert_eq!(request(&s.addr, "GET", "/healthz", &[], b"").0, 200);
+    assert_eq!(request(&s.addr, "HEAD", "/healthz", &[], b"").0, 200);
+    assert_eq!(request(&s.addr, "GET", "/nope", &[], b"").0, 404);
+    assert_eq!(request(&s.addr, "DELETE", "/", &[], b"").0, 405);
+}
+
+#[test]
+fn ordered_batches_are_scored_and_delivered_before_the_answer() {
+    let r = receiver();
+    let s = sidecar(&r.url, &[]); // through the component
+    for k in 0..5 {
+        let (code, body) = request(&s.addr, "POST", "/", &[NDJSON], &batch(k * 100, 100));
+        assert_eq!(code, 200, "{body}");
+        // Answered only after delivery: the receiver already has this batch.
+        assert_eq!(r.bodies.lock().expect("lock").len(), k + 1);
+    }
+    let lines = received_lines(&r);
+    assert_eq!(lines.len(), 500);
+    for (i, l) in lines.iter().enumerate() {
+        assert!(l.contains(&format!(r#""seq":{i},"#)), "order broken at {i}: {l}");
+        assert!(l.contains(r#""pumpguard":{"score":"#), "{l}");
+    }
+}
+
+#[test]
+fn gzip_batches_give_the_same_output_as_plain_ones() {
+    let (r1, r2) = (receiver(), receiver());
+    let (s1, s2) = (sidecar(&r1.url, &["--native"]), sidecar(&r2.url, &["--native"]));
+    let b = batch(0, 300);
+    assert_eq!(request(&s1.addr, "POST", "/", &[NDJSON], &b).0, 200);
+    assert_eq!(
+        request(
+            &s2.addr,
+            "POST",
+            "/",
+            &[NDJSON, ("Content-Encoding", "gzip")],
+            &gzip(&b)
+        )
+        .0,
+        200
+    );
+    assert_eq!(received_lines(&r1), received_lines(&r2));
+}
+
+#[test]
+fn a_ten_thousand_record_batch() {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native"]);
+    let (code, body) = request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 10_000));
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(received_lines(&r).len(), 10_000);
+}
+
+#[test]
+fn receiver_down_means_5xx_and_nothing_is_lost_after_the_retry() {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native"]);
+    r.fail.store(true, Ordering::SeqCst);
+    let b = batch(0, 50);
+    let (code, msg) = request(&s.addr, "POST", "/", &[NDJSON], &b);
+    assert_eq!(code, 503, "{msg}");
+    assert!(msg.contains("retry"), "{msg}");
+    assert!(received_lines(&r).is_empty());
+    // Vector retries the same batch once the receiver is back.
+    r.fail.store(false, Ordering::SeqCst);
+    assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], &b).0, 200);
+    let lines = received_lines(&r);
+    assert_eq!(lines.len(), 50);
+    for (i, l) in lines.iter().enumerate() {
+        assert!(l.contains(&format!(r#""seq":{i},"#)));
+    }
+    // A receiver that is not there at all.
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/", closed.local_addr().expect("addr"));
+    drop(closed);
+    let s2 = sidecar(&url, &["--native"]);
+    assert_eq!(request(&s2.addr, "POST", "/", &[NDJSON], &b).0, 503);
+}
+
+#[test]
+fn malformed_batches_get_a_4xx_with_a_message() {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native", "--max-body", "10000"]);
+    let (code, msg) = request(
+        &s.addr,
+        "POST",
+        "/",
+        &[NDJSON, ("Content-Encoding", "gzip")],
+        b"not gzip",
+    );
+    assert_eq!(code, 400);
+    assert!(msg.contains("gzip"), "{msg}");
+    let (code, msg) = request(&s.addr, "POST", "/", &[NDJSON, ("Content-Encoding", "br")], b"x");
+    assert_eq!(code, 415, "{msg}");
+    let (code, msg) = request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 200));
+    assert_eq!(code, 413, "{msg}");
+    let (code, _) = request(
+        &s.addr,
+        "POST",
+        "/",
+        &[NDJSON, ("Content-Encoding", "gzip")],
+        &gzip(&batch(0, 200)),
+    );
+    assert_eq!(
+        code, 413,
+        "a gzip bomb is bounded by --max-body after decompression"
+    );
+    assert!(received_lines(&r).is_empty());
+    // Bad records inside a good batch are not a bad batch: they are tagged and delivered.
+    let (code, _) = request(&s.addr, "POST", "/", &[NDJSON], b"{\"broken\":\nnot json\n");
+    assert_eq!(code, 200);
+    assert_eq!(received_lines(&r).len(), 2);
+}
+
+#[test]
+fn sigterm_finishes_and_writes_the_state() {
+    let r = receiver();
+    let state = std::env::temp_dir().join(format!("pumpguard-serve-{}.state", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let mut s = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
+    assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 100)).0, 200);
+    let pid = s.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "sidecar did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+    assert!(std::fs::metadata(&state).expect("state written").len() > 100);
+    // Restored at the next start.
+    let s2 = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
+    assert_eq!(request(&s2.addr, "GET", "/healthz", &[], b"").0, 200);
+    let _ = std::fs::remove_file(&state);
+}
