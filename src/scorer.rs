@@ -40,6 +40,7 @@ pub enum Scorer {
     Component(Box<ComponentScorer>),
 }
 
+#[cfg(feature = "component-host")]
 fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
     serde_json::from_str(s).map_err(|e| format!("component returned bad JSON: {e}"))
 }

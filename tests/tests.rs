@@ -2,11 +2,13 @@
 
 mod bad_input;
 mod cli;
+#[cfg(feature = "component-host")]
 mod component;
 mod config;
 mod contract;
 mod golden;
 mod oracle;
+#[cfg(feature = "sidecar")]
 mod sidecar;
 mod signals;
 mod snapshot;
