@@ -6,6 +6,23 @@ use crate::support::*;
 
 const DAY: i64 = 86_400;
 
+/// 150 login sends in 15 minutes on day 4 at 11:00 (after `warm` of 3 days): a volume burst.
+fn login_burst(e: &mut pumpguard::Engine, r: &mut Rng) -> Vec<pumpguard::Verdict> {
+    (0..150)
+        .map(|i| {
+            verdict(
+                e,
+                &sms(
+                    3 * DAY + 11 * 3600 + i * 6,
+                    "acme",
+                    &us_number(r),
+                    r#","workflow":"login""#,
+                ),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn volume_spike_against_a_learned_baseline() {
     let mut e = engine();
@@ -27,22 +44,10 @@ fn volume_spike_against_a_learned_baseline() {
     }
     assert_eq!(worst, 0, "ordinary traffic is no spike");
     // 150 sends in 15 minutes: a spike.
-    let mut fired = None;
-    for i in 0..150 {
-        let v = verdict(
-            &mut e,
-            &sms(
-                3 * DAY + 11 * 3600 + i * 6,
-                "acme",
-                &us_number(&mut r),
-                r#","workflow":"login""#,
-            ),
-        );
-        if fired.is_none() && weight(&v, "volume_spike").is_some() {
-            fired = Some(i);
-        }
-    }
-    let at = fired.expect("volume_spike fires");
+    let at = login_burst(&mut e, &mut r)
+        .iter()
+        .position(|v| weight(v, "volume_spike").is_some())
+        .expect("volume_spike fires");
     assert!(at < 60, "fired after {at} sends");
 }
 
@@ -302,21 +307,11 @@ fn expected_change_explains_an_annotated_spike() {
         let mut e = engine_with(cfg);
         let mut r = Rng(10);
         warm(&mut e, "acme", 3, 12, &mut r);
-        let mut max = 0;
-        let mut explained = false;
-        for i in 0..150 {
-            let v = verdict(
-                &mut e,
-                &sms(
-                    3 * DAY + 11 * 3600 + i * 6,
-                    "acme",
-                    &us_number(&mut r),
-                    r#","workflow":"login""#,
-                ),
-            );
-            max = max.max(v.score);
-            explained |= weight(&v, "expected_change").is_some_and(|w| w < 0);
-        }
+        let burst = login_burst(&mut e, &mut r);
+        let max = burst.iter().map(|v| v.score).max().unwrap_or(0);
+        let explained = burst
+            .iter()
+            .any(|v| weight(v, "expected_change").is_some_and(|w| w < 0));
         (max, explained)
     };
     let (plain, _) = run(false);
