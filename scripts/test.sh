@@ -19,6 +19,7 @@ cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings (core and CLI; component for wasm32-wasip2)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-component --target wasm32-wasip2 -- -D warnings
+cargo clippy --locked -p pumpguard-vector-config --all-targets -- -D warnings
 
 step "the core builds unchanged for every wasm target"
 for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
@@ -32,6 +33,9 @@ ls -l target/wasm32-wasip2/release/pumpguard_component.wasm
 
 step "cargo test (the CLI tests score through the component)"
 cargo test --locked
+
+step "vector-config/: its VRL, routes and \`vector test\` cases through the vrl crate Vector 0.59 ships"
+cargo test --locked -p pumpguard-vector-config
 
 step "benchmark smoke run (state stays under its cap)"
 cargo bench --locked --no-default-features --bench throughput -- --quick
