@@ -160,15 +160,16 @@ fn respond(w: &mut impl Write, status: u16, body: &str, keep_alive: bool, head_o
         502 => "Bad Gateway",
         _ => "Service Unavailable",
     };
-    write!(
-        w,
+    // One write per answer: a head and a body written apart wait on Nagle + delayed ACK.
+    let mut answer = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: {}\r\n\r\n",
         body.len(),
         if keep_alive { "keep-alive" } else { "close" }
-    )?;
+    );
     if !head_only {
-        w.write_all(body.as_bytes())?;
+        answer.push_str(body);
     }
+    w.write_all(answer.as_bytes())?;
     w.flush()
 }
 
@@ -237,14 +238,17 @@ fn forward(target: &(SocketAddr, String, String), body: &[u8]) -> Result<(), Str
         .map_err(|e| e.to_string())?;
     s.set_write_timeout(Some(FORWARD_TIMEOUT))
         .map_err(|e| e.to_string())?;
-    write!(
-        s,
+    let _ = s.set_nodelay(true);
+    // Head and body in one write (see `respond`).
+    let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
-    .and_then(|()| s.write_all(body))
-    .and_then(|()| s.flush())
-    .map_err(|e| format!("send to {addr}: {e}"))?;
+    .into_bytes();
+    request.extend_from_slice(body);
+    s.write_all(&request)
+        .and_then(|()| s.flush())
+        .map_err(|e| format!("send to {addr}: {e}"))?;
     let mut status = String::new();
     BufReader::new(&mut s)
         .take(1024)
@@ -300,6 +304,7 @@ fn handle_connection(
     stop: &AtomicBool,
 ) {
     let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
         return;
     };
