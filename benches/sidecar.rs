@@ -12,8 +12,8 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pumpguard");
@@ -54,8 +54,14 @@ fn receiver() -> (String, Arc<AtomicU64>) {
             let _ = conn.set_nodelay(true);
             let mut r = BufReader::new(conn);
             while let Some((_, body)) = read_message(&mut r) {
-                count.fetch_add(body.iter().filter(|&&b| b == b'\n').count() as u64, Ordering::Relaxed);
-                if r.get_mut().write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").is_err() {
+                count.fetch_add(
+                    body.iter().filter(|&&b| b == b'\n').count() as u64,
+                    Ordering::Relaxed,
+                );
+                if r.get_mut()
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -65,7 +71,10 @@ fn receiver() -> (String, Arc<AtomicU64>) {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
 }
 
 struct Sidecar {
@@ -81,7 +90,11 @@ impl Sidecar {
         if native {
             cmd.arg("--native");
         }
-        let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn serve");
+        let child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn serve");
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Ok(mut s) = TcpStream::connect(&addr) {
@@ -94,6 +107,9 @@ impl Sidecar {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("sidecar did not come up");
     }
 }
@@ -134,7 +150,11 @@ fn scan_secs(input: &std::path::Path, native: bool) -> f64 {
     }
     cmd.arg(input);
     let start = Instant::now();
-    let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().expect("scan");
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("scan");
     assert!(status.success());
     start.elapsed().as_secs_f64()
 }
@@ -174,11 +194,19 @@ fn main() {
     let (forward, received) = receiver();
     let mut rows = Vec::new();
     for native in [false, true] {
-        let scorer = if native { "native core" } else { "component (wasmtime)" };
+        let scorer = if native {
+            "native core"
+        } else {
+            "component (wasmtime)"
+        };
         let scan = best(runs, || scan_secs(&input, native));
         let startup = best(runs, || scan_secs(&empty, native));
         let baseline = n as f64 / (scan - startup).max(1e-9);
-        rows.push((format!("`pumpguard scan`, {scorer} (baseline; start-up {startup:.2} s subtracted)"), baseline, baseline));
+        rows.push((
+            format!("`pumpguard scan`, {scorer} (baseline; start-up {startup:.2} s subtracted)"),
+            baseline,
+            baseline,
+        ));
         for gzip in [false, true] {
             let secs = best(runs, || {
                 let before = received.load(Ordering::Relaxed);
@@ -190,7 +218,11 @@ fn main() {
                 t
             });
             let what = if gzip { "gzip" } else { "plain NDJSON" };
-            rows.push((format!("`pumpguard serve`, {scorer}, {what} batches of {BATCH}"), n as f64 / secs, baseline));
+            rows.push((
+                format!("`pumpguard serve`, {scorer}, {what} batches of {BATCH}"),
+                n as f64 / secs,
+                baseline,
+            ));
         }
     }
     let _ = std::fs::remove_file(&input);
