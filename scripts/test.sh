@@ -20,6 +20,7 @@ step "cargo clippy --all-targets -- -D warnings (core and CLI; component for was
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-component --target wasm32-wasip2 -- -D warnings
 cargo clippy --locked -p pumpguard-vector-config --all-targets -- -D warnings
+cargo clippy --locked -p pumpguard-fluent-bit --target wasm32-wasip1 -- -D warnings
 
 step "the core builds unchanged for every wasm target"
 for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
@@ -31,7 +32,11 @@ step "the WebAssembly component (wasm32-wasip2)"
 cargo build --locked --quiet -p pumpguard-component --release --target wasm32-wasip2
 ls -l target/wasm32-wasip2/release/pumpguard_component.wasm
 
-step "cargo test (the CLI tests score through the component)"
+step "the Fluent Bit filter_wasm module (wasm32-wasip1)"
+cargo build --locked --quiet -p pumpguard-fluent-bit --release --target wasm32-wasip1
+ls -l target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm
+
+step "cargo test (the CLI tests score through the component; the Fluent Bit module through its ABI)"
 cargo test --locked
 
 step "vector-config/: its VRL, routes and \`vector test\` cases through the vrl crate Vector 0.59 ships"

@@ -42,6 +42,10 @@ pub mod code {
     pub const INVALID_DESTINATION: &str = "invalid_destination";
     /// The record's time is missing or absurd; the engine's clock was used instead.
     pub const NO_TIMESTAMP: &str = "no_timestamp";
+    /// Not scored: the host's pumpguard configuration was refused (the detail says why).
+    pub const CONFIG_ERROR: &str = "config_error";
+    /// Not scored: the host handed over no record bytes (e.g. Fluent Bit out of wasm heap).
+    pub const NO_RECORD: &str = "no_record";
 }
 
 /// Risk level.

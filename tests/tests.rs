@@ -6,6 +6,8 @@ mod cli;
 mod component;
 mod config;
 mod contract;
+#[cfg(feature = "component-host")]
+mod fluent_bit;
 mod golden;
 mod oracle;
 #[cfg(feature = "sidecar")]
