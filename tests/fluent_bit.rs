@@ -41,6 +41,20 @@ fn record(r: Returned) -> Vec<u8> {
     }
 }
 
+/// Splits the module's `,"pumpguard_route":"…"` suffix off, to compare with the core's output.
+fn split_route(out: Vec<u8>) -> (Vec<u8>, Option<String>) {
+    let text = String::from_utf8_lossy(&out).into_owned();
+    match text.rfind(",\"pumpguard_route\":\"") {
+        Some(at) if text.ends_with("\"}") => {
+            let route = text[at + 20..text.len() - 2].to_owned();
+            let mut rest = out[..at].to_vec();
+            rest.push(b'}');
+            (rest, Some(route))
+        }
+        _ => (out, None),
+    }
+}
+
 fn native(engine: &mut Engine, line: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     engine.process(
@@ -69,9 +83,11 @@ fn hundred_thousand_records_match_the_core_byte_for_byte_with_state_kept() {
     let mut core = Engine::new(Config::default()).expect("engine");
     let lines = demo();
     let (mut n, mut alerts) = (0, 0);
+    let mut routes: std::collections::BTreeMap<Option<String>, usize> = Default::default();
     for line in lines.iter().cycle().take(100_000) {
-        let got = record(h.call(TAG, TIME, line.as_bytes()));
+        let (got, route) = split_route(record(h.call(TAG, TIME, line.as_bytes())));
         let want = native(&mut core, line.as_bytes());
+        *routes.entry(route).or_default() += 1;
         assert_eq!(got, want, "record {n}");
         alerts += usize::from(got.windows(13).any(|w| w == b"\"alert\":true,"));
         n += 1;
@@ -79,6 +95,11 @@ fn hundred_thousand_records_match_the_core_byte_for_byte_with_state_kept() {
     assert_eq!(n, 100_000);
     // The attacks of the first pass are found again only because state persisted across calls.
     assert!(alerts >= 3, "{alerts} alerts");
+    assert_eq!(
+        routes.get(&Some("alerts".to_owned())),
+        Some(&alerts),
+        "{routes:?}"
+    );
     assert!(
         h.memory_bytes() < 96 << 20,
         "linear memory grew to {} bytes",
@@ -95,8 +116,9 @@ fn records_of_20_kib_1_mib_and_16_mib_come_back_whole() {
         let line = format!(
             r#"{{"event":"sms_sent","tenant":"t","to":"+447400123456","time":"2026-01-07T12:00:00Z","pad":"{pad}"}}"#
         );
-        let got = record(h.call(TAG, TIME, line.as_bytes()));
+        let (got, route) = split_route(record(h.call(TAG, TIME, line.as_bytes())));
         assert_eq!(got, native(&mut core, line.as_bytes()), "{size} bytes");
+        assert!(route.is_some(), "an SMS record gets a route");
         assert!(
             got.starts_with(&line.as_bytes()[..line.len() - 1]),
             "{size} bytes: the record is kept"
@@ -124,8 +146,9 @@ fn invalid_json_and_bytes_that_are_not_utf8_come_back_tagged() {
         b"",
     ];
     for line in cases {
-        let got = record(h.call(TAG, TIME, line));
+        let (got, route) = split_route(record(h.call(TAG, TIME, line)));
         assert_eq!(got, native(&mut core, line), "{line:?}");
+        assert_eq!(route.as_deref(), Some("rejected"), "{line:?}");
         let v = verdict(&got);
         assert_eq!(v["level"], "unknown", "{line:?}");
     }

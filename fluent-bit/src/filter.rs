@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use pumpguard::verdict::code;
-use pumpguard::{Config, Engine, write_unscored};
+use pumpguard::verdict::{Level, Verdict, code};
+use pumpguard::{Config, Engine, json, write_unscored};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -32,6 +32,29 @@ pub struct Settings {
     /// ... or when this many seconds passed since the last one (default 300).
     #[serde(default = "default_every_secs")]
     pub snapshot_every_secs: u64,
+    /// Top-level string field naming the route of each record pumpguard tagged: `alerts` (the
+    /// record opened or escalated an incident), `review` (level medium and up), `rejected` (not
+    /// scored) or `archive`. Fluent Bit's `rewrite_tag` and `grep` match strings only, not the
+    /// verdict's boolean `alert`. Default `pumpguard_route`; `null` leaves records without it.
+    #[serde(default = "default_route_key")]
+    pub route_key: Option<String>,
+}
+
+fn default_route_key() -> Option<String> {
+    Some(ROUTE_KEY.to_owned())
+}
+
+/// The default `route_key`.
+pub const ROUTE_KEY: &str = "pumpguard_route";
+
+/// The route of a tagged record (see `Settings::route_key`).
+fn route(v: &Verdict) -> &'static str {
+    match v.level {
+        _ if v.alert => "alerts",
+        Level::Unknown => "rejected",
+        Level::Medium | Level::High | Level::Critical => "review",
+        _ => "archive",
+    }
 }
 
 fn default_every_records() -> u64 {
@@ -49,6 +72,7 @@ impl Default for Settings {
             state_path: None,
             snapshot_every_records: default_every_records(),
             snapshot_every_secs: default_every_secs(),
+            route_key: default_route_key(),
         }
     }
 }
@@ -127,21 +151,25 @@ impl Filter {
         }
         self.out.clear();
         let fallback = (time.0 != 0).then(|| i64::from(time.0) * 1000 + i64::from(time.1 / 1_000_000));
-        match (record, &mut self.engine) {
-            (None, _) => write_unscored(
-                b"{}",
-                code::NO_RECORD,
-                "the host passed no record bytes".into(),
-                &mut self.out,
-            ),
-            (Some(r), Err(e)) => write_unscored(r, code::CONFIG_ERROR, e.clone(), &mut self.out),
-            (Some(r), Ok(engine)) => {
-                engine.process(r, fallback, &mut self.out);
+        let route = match (record, &mut self.engine) {
+            (None, _) => {
+                write_unscored(
+                    b"{}",
+                    code::NO_RECORD,
+                    "the host passed no record bytes".into(),
+                    &mut self.out,
+                );
+                Some("rejected")
             }
-        }
+            (Some(r), Err(e)) => {
+                write_unscored(r, code::CONFIG_ERROR, e.clone(), &mut self.out);
+                Some("rejected")
+            }
+            (Some(r), Ok(engine)) => engine.process(r, fallback, &mut self.out).verdict().map(route),
+        };
         // Fluent Bit reads up to the first NUL and drops anything that is not an object.
         let first = self.out.iter().find(|b| !b.is_ascii_whitespace());
-        if first != Some(&b'{') || self.out.contains(&0) {
+        let route = if first != Some(&b'{') || self.out.last() != Some(&b'}') || self.out.contains(&0) {
             let original = record.unwrap_or_default().to_vec();
             self.out.clear();
             write_unscored(
@@ -150,6 +178,17 @@ impl Filter {
                 "not a JSON object".into(),
                 &mut self.out,
             );
+            Some("rejected")
+        } else {
+            route
+        };
+        if let (Some(route), Some(key)) = (route, &self.settings.route_key) {
+            self.out.pop();
+            self.out.push(b',');
+            json::write_str(&mut self.out, key);
+            self.out.push(b':');
+            json::write_str(&mut self.out, route);
+            self.out.push(b'}');
         }
         self.out.push(0);
         self.maybe_snapshot();
