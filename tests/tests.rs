@@ -8,6 +8,8 @@ mod config;
 mod contract;
 #[cfg(feature = "component-host")]
 mod fluent_bit;
+#[cfg(feature = "component-host")]
+mod fluent_config;
 mod golden;
 mod oracle;
 #[cfg(feature = "sidecar")]
