@@ -1,13 +1,9 @@
 //! The Fluent Bit module (`fluent-bit/`, wasm32-wasip1) through a host that follows
 //! `filter_wasm`'s calling convention (`fluent-bit/host/wasmtime.rs`), on wasmtime.
 
-#[path = "../fluent-bit/host/wasmtime.rs"]
-#[allow(dead_code)]
-mod flb;
-
 use std::path::{Path, PathBuf};
 
-use flb::{module_path, FlbHost, Returned};
+use crate::flb::{module_path, FlbHost, Returned};
 use pumpguard::{Config, Engine};
 
 const FUNCTION: &str = "pumpguard_filter";

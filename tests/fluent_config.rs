@@ -2,14 +2,10 @@
 //! wasm filter points at the module the build produces with the function it exports, and the
 //! `rewrite_tag` rules route the module's real output once each.
 
-#[path = "../fluent-bit/host/wasmtime.rs"]
-#[allow(dead_code)]
-mod flb;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use flb::{module_path, FlbHost, Returned};
+use crate::flb::{module_path, FlbHost, Returned};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fluent-config")
