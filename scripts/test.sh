@@ -20,6 +20,7 @@ step "cargo clippy --all-targets -- -D warnings (core and CLI; component for was
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-component --target wasm32-wasip2 -- -D warnings
 cargo clippy --locked -p pumpguard-vector-config --all-targets -- -D warnings
+cargo clippy --locked -p pumpguard-flb-host --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-fluent-bit --target wasm32-wasip1 -- -D warnings
 
 step "the core builds unchanged for every wasm target"

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::flb::{module_path, FlbHost, Returned};
+use pumpguard_flb_host::wamr::WamrHost;
+use pumpguard_flb_host::wasmtime::WasmtimeHost;
+use pumpguard_flb_host::{module_path, parse_size, FilterHost, Limits, Returned};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fluent-config")
@@ -126,15 +128,24 @@ fn tag_matches(pattern: &str, tag: &str) -> bool {
     regex::Regex::new(&re).expect("pattern").is_match(tag)
 }
 
-/// Sizes as Fluent Bit writes them: `8192`, `1M`, `16M`, `64K`.
+/// Sizes as Fluent Bit reads them (`flb_utils_size_to_bytes`: `1M` is 1,000,000).
 fn size(v: &str) -> u64 {
-    let (num, mult) = match v.chars().last() {
-        Some('K' | 'k') => (&v[..v.len() - 1], 1 << 10),
-        Some('M' | 'm') => (&v[..v.len() - 1], 1 << 20),
-        Some('G' | 'g') => (&v[..v.len() - 1], 1 << 30),
-        _ => (v, 1),
+    u64::from(parse_size(v).unwrap_or_else(|| panic!("size {v}")))
+}
+
+/// The shipped `wasm_stack_size` and `wasm_heap_size`, which the WAMR tests run with.
+pub fn shipped_limits() -> Limits {
+    let [(_, yaml), (_, conf)] = both();
+    let limits = |sections: &[Section]| {
+        let w = of(sections, "filter", "wasm")[0];
+        (size(w.get("wasm_stack_size")), size(w.get("wasm_heap_size")))
     };
-    num.parse::<u64>().unwrap_or_else(|_| panic!("size {v}")) * mult
+    let (stack, heap) = limits(&yaml);
+    assert_eq!((stack, heap), limits(&conf), "the two formats agree");
+    Limits {
+        stack_size: u32::try_from(stack).expect("stack size"),
+        heap_size: u32::try_from(heap).expect("heap size"),
+    }
 }
 
 #[test]
@@ -183,15 +194,24 @@ fn the_wasm_filter_loads_the_built_module_with_its_function() {
             "{file}"
         );
         assert!(!w.get("accessible_paths").is_empty(), "{file}");
-        // The function the config names is the one the module exports with the right signature.
-        FlbHost::new(&module_path(), &[], w.get("function_name")).unwrap_or_else(|e| panic!("{file}: {e:#}"));
+        // The function the config names is the one the module exports with the right signature,
+        // and WAMR instantiates the module with the config's stack and heap.
+        let mut wamr = WamrHost::new(&module_path(), &[], w.get("function_name"), shipped_limits())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let line = br#"{"event":"sms_sent","tenant":"t","to":"+447400123456"}"#;
+        assert!(
+            matches!(wamr.call(b"saas.file", (0, 0), line), Returned::Record(_)),
+            "{file}"
+        );
+        WasmtimeHost::new(&module_path(), &[], w.get("function_name"))
+            .unwrap_or_else(|e| panic!("{file}: {e:#}"));
         let tail = of(&sections, "input", "tail")[0];
         assert!(
             tag_matches(w.get("match"), tail.get("tag")),
             "{file}: the filter sees the tail input"
         );
         assert!(
-            size(tail.get("buffer_max_size")) >= 16 << 20,
+            size(tail.get("buffer_max_size")) >= 16_000_000,
             "{file}: long records are not cut"
         );
     }
@@ -206,7 +226,8 @@ fn the_shipped_settings_file_loads_without_a_config_error() {
         tmp.join("pumpguard-fluent-bit.json"),
     )
     .expect("copy");
-    let mut h = FlbHost::new(&module_path(), &[&tmp], "pumpguard_filter").expect("instantiate");
+    let mut h =
+        WamrHost::new(&module_path(), &[&tmp], "pumpguard_filter", shipped_limits()).expect("instantiate");
     let Returned::Record(out) = h.call(
         b"saas.file",
         (0, 0),
@@ -224,7 +245,9 @@ fn the_shipped_settings_file_loads_without_a_config_error() {
 fn the_rewrite_tag_rules_route_the_demo_once_each() {
     let demo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo.ndjson"))
         .expect("demo");
-    let mut h = FlbHost::new(&module_path(), &[], "pumpguard_filter").expect("instantiate");
+    // In WAMR, with the shipped stack and heap: what Fluent Bit would route.
+    let mut h =
+        WamrHost::new(&module_path(), &[], "pumpguard_filter", shipped_limits()).expect("instantiate");
     let scored: Vec<serde_json::Value> = demo
         .lines()
         .filter(|l| !l.is_empty())

@@ -7,9 +7,6 @@ mod component;
 mod config;
 mod contract;
 #[cfg(feature = "component-host")]
-#[path = "../fluent-bit/host/wasmtime.rs"]
-mod flb;
-#[cfg(feature = "component-host")]
 mod fluent_bit;
 #[cfg(feature = "component-host")]
 mod fluent_config;

@@ -1,43 +1,16 @@
-//! A `filter_wasm` host on wasmtime, following Fluent Bit's calling convention step by step
-//! (`src/wasm/flb_wasm.c`, `flb_wasm_call_function_format_json`), for the tests and benches:
-//!
-//! 1. one instance per filter, reused for every record (state persists);
-//! 2. tag and record copied into module memory with `wasm_runtime_module_dup_data(len + 1)`:
-//!    the module's exported `malloc` when it has one, the bytes plus a NUL; a failed allocation
-//!    passes 0 as the pointer, as WAMR does;
-//! 3. the function called with `(tag_ptr, tag_len, time_sec, time_nsec, record_ptr, record_len)`;
-//! 4. the result validated as a NUL-terminated string inside linear memory and copied
-//!    (`strdup`); a trap, an invalid address, an empty string or a non-object drops the record;
-//! 5. both input buffers freed with the module's `free`; module-owned result memory never freed.
-//!
-//! Included with `#[path]` by `tests/fluent_bit.rs` and `benches/fluent_bit.rs`.
+//! The module in wasmtime, with the steps of `flb_wasm.c` (see the crate docs) done by hand:
+//! wasmtime has no `module_dup_data`, so the host calls the module's `malloc`/`free` itself, as
+//! WAMR does when a module exports them.
 
 use std::path::Path;
+
+use crate::{FilterHost, Returned, judged};
 
 use wasmtime::{Engine, Instance, Linker, Memory, Module, Store, TypedFunc};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
-/// The default path of the module `scripts/test.sh` builds.
-pub fn module_path() -> std::path::PathBuf {
-    std::env::var_os("PUMPGUARD_FLUENT_BIT_WASM")
-        .map(Into::into)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm")
-        })
-}
-
-/// What Fluent Bit does with one call's result.
-#[derive(Debug, PartialEq)]
-pub enum Returned {
-    /// The module's JSON object, copied out.
-    Record(Vec<u8>),
-    /// Fluent Bit drops the record; the string says why.
-    Dropped(String),
-}
-
-pub struct FlbHost {
+pub struct WasmtimeHost {
     store: Store<WasiP1Ctx>,
     memory: Memory,
     malloc: Option<TypedFunc<i32, i32>>,
@@ -45,10 +18,10 @@ pub struct FlbHost {
     filter: TypedFunc<(i32, i32, i32, i32, i32, i32), i32>,
 }
 
-impl FlbHost {
+impl WasmtimeHost {
     /// Instantiates `wasm` once, with `accessible` preopened read-write under its own path, as
     /// Fluent Bit's `accessible_paths` does.
-    pub fn new(wasm: &Path, accessible: &[&Path], function_name: &str) -> wasmtime::Result<FlbHost> {
+    pub fn new(wasm: &Path, accessible: &[&Path], function_name: &str) -> wasmtime::Result<WasmtimeHost> {
         let engine = Engine::default();
         let module = Module::from_file(&engine, wasm)?;
         let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
@@ -70,7 +43,7 @@ impl FlbHost {
         let memory = instance
             .get_memory(&mut store, "memory")
             .ok_or_else(|| wasmtime::format_err!("no memory export"))?;
-        Ok(FlbHost {
+        Ok(WasmtimeHost {
             malloc: instance.get_typed_func(&mut store, "malloc").ok(),
             free: instance.get_typed_func(&mut store, "free").ok(),
             filter: instance.get_typed_func(&mut store, function_name)?,
@@ -109,13 +82,22 @@ impl FlbHost {
         }
     }
 
-    /// One record through the filter, exactly as `filter_wasm` with `event_format json` does.
-    pub fn call(&mut self, tag: &[u8], time: (u32, u32), record: &[u8]) -> Returned {
-        self.call_with(tag, time, Some(record))
+    /// `wasm_runtime_validate_app_str_addr` + `strdup`.
+    fn read_c_string(&self, ptr: i32) -> Returned {
+        let mem = self.memory.data(&self.store);
+        let at = ptr as u32 as usize;
+        if ptr == 0 || at >= mem.len() {
+            return Returned::Dropped("invalid result address".into());
+        }
+        match mem[at..].iter().position(|&b| b == 0) {
+            Some(n) => Returned::Record(mem[at..at + n].to_vec()),
+            None => Returned::Dropped("result not NUL-terminated inside memory".into()),
+        }
     }
+}
 
-    /// As `call`; `None` passes a null record pointer (WAMR's copy failed).
-    pub fn call_with(&mut self, tag: &[u8], time: (u32, u32), record: Option<&[u8]>) -> Returned {
+impl FilterHost for WasmtimeHost {
+    fn call_with(&mut self, tag: &[u8], time: (u32, u32), record: Option<&[u8]>) -> Returned {
         let tag_buf = self.dup_data(tag);
         let (rec_buf, rec_len) = match record {
             Some(r) => (self.dup_data(r), r.len()),
@@ -136,28 +118,14 @@ impl FlbHost {
         };
         self.module_free(tag_buf);
         self.module_free(rec_buf);
-        match out {
-            Returned::Record(r) if r.is_empty() => Returned::Dropped("empty string".into()),
-            Returned::Record(r) if r.first() != Some(&b'{') => Returned::Dropped("not a JSON object".into()),
-            other => other,
-        }
+        judged(out)
     }
 
-    /// `wasm_runtime_validate_app_str_addr` + `strdup`.
-    fn read_c_string(&self, ptr: i32) -> Returned {
-        let mem = self.memory.data(&self.store);
-        let at = ptr as u32 as usize;
-        if ptr == 0 || at >= mem.len() {
-            return Returned::Dropped("invalid result address".into());
-        }
-        match mem[at..].iter().position(|&b| b == 0) {
-            Some(n) => Returned::Record(mem[at..at + n].to_vec()),
-            None => Returned::Dropped("result not NUL-terminated inside memory".into()),
-        }
-    }
-
-    /// Bytes of the module's linear memory now.
-    pub fn memory_bytes(&self) -> usize {
+    fn memory_bytes(&self) -> usize {
         self.memory.data_size(&self.store)
+    }
+
+    fn runtime(&self) -> &'static str {
+        "wasmtime"
     }
 }

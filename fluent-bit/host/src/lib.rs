@@ -1,0 +1,102 @@
+//! Hosts that call the Fluent Bit module (`pumpguard-fluent-bit`, wasm32-wasip1) the way Fluent
+//! Bit's `filter_wasm` does with `event_format json` (`src/wasm/flb_wasm.c`,
+//! `flb_wasm_call_function_format_json`), for the tests and benches:
+//!
+//! 1. one instance per filter, reused for every record (state persists);
+//! 2. tag and record copied into module memory with `wasm_runtime_module_dup_data(len + 1)`: the
+//!    module's exported `malloc` when it has one, the bytes plus a NUL; a failed allocation
+//!    passes 0 as the pointer;
+//! 3. the function called with `(tag_ptr, tag_len, time_sec, time_nsec, record_ptr, record_len)`;
+//! 4. the result validated as a NUL-terminated string inside linear memory and copied
+//!    (`strdup`); a trap, an invalid address, an empty string or a non-object drops the record;
+//! 5. both input buffers freed with `wasm_runtime_module_free`; the result is never freed.
+//!
+//! [`wamr::WamrHost`] runs the module in WAMR, the runtime Fluent Bit embeds, through WAMR's own
+//! C API (the same calls `flb_wasm.c` makes); [`wasmtime::WasmtimeHost`] runs it in wasmtime and
+//! mirrors those steps.
+
+use std::path::{Path, PathBuf};
+
+pub mod wamr;
+pub mod wasmtime;
+
+/// What Fluent Bit does with one call's result.
+#[derive(Debug, PartialEq)]
+pub enum Returned {
+    /// The module's JSON object, copied out.
+    Record(Vec<u8>),
+    /// Fluent Bit drops the record; the string says why.
+    Dropped(String),
+}
+
+/// One `filter_wasm` instance, whatever runtime runs it.
+pub trait FilterHost {
+    /// One record through the filter; `None` passes a null record pointer (the copy failed).
+    fn call_with(&mut self, tag: &[u8], time: (u32, u32), record: Option<&[u8]>) -> Returned;
+
+    /// One record through the filter, exactly as `filter_wasm` with `event_format json` does.
+    fn call(&mut self, tag: &[u8], time: (u32, u32), record: &[u8]) -> Returned {
+        self.call_with(tag, time, Some(record))
+    }
+
+    /// Bytes of the module's linear memory now.
+    fn memory_bytes(&self) -> usize;
+
+    /// The runtime's name, for messages.
+    fn runtime(&self) -> &'static str;
+}
+
+/// `filter_wasm`'s own checks on a copied result (`cb_wasm_filter`): an empty string or one that
+/// is not a JSON object drops the record.
+fn judged(out: Returned) -> Returned {
+    match out {
+        Returned::Record(r) if r.is_empty() => Returned::Dropped("empty string".into()),
+        Returned::Record(r) if r.first() != Some(&b'{') => Returned::Dropped("not a JSON object".into()),
+        other => other,
+    }
+}
+
+/// The default path of the module `scripts/test.sh` builds (`$PUMPGUARD_FLUENT_BIT_WASM`
+/// overrides it).
+pub fn module_path() -> PathBuf {
+    std::env::var_os("PUMPGUARD_FLUENT_BIT_WASM")
+        .map(Into::into)
+        .unwrap_or_else(|| {
+            let host = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let root = host.parent().and_then(Path::parent).unwrap_or(host);
+            root.join("target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm")
+        })
+}
+
+/// The stack and heap sizes of a `filter_wasm` instance (`wasm_stack_size`, `wasm_heap_size`).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub stack_size: u32,
+    pub heap_size: u32,
+}
+
+impl Default for Limits {
+    /// `filter_wasm`'s defaults: 8 KiB each.
+    fn default() -> Self {
+        Limits {
+            stack_size: 8192,
+            heap_size: 8192,
+        }
+    }
+}
+
+/// A size as Fluent Bit's `flb_utils_size_to_bytes` reads it: a number with an optional
+/// `K`/`M`/`G` prefix (optionally followed by `B`), decimal: `1M` is 1,000,000 bytes (Fluent
+/// Bit's own unit test `tests/internal/utils.c` says so).
+pub fn parse_size(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let (digits, scale) = match t.chars().last()? {
+        'K' => (&t[..t.len() - 1], 1_000),
+        'M' => (&t[..t.len() - 1], 1_000_000),
+        'G' => (&t[..t.len() - 1], 1_000_000_000),
+        _ => (t, 1),
+    };
+    let n: u64 = digits.trim().parse().ok()?;
+    u32::try_from(n.checked_mul(scale)?).ok()
+}
