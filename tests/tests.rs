@@ -6,6 +6,7 @@ mod cli;
 mod component;
 mod config;
 mod contract;
+mod envoy;
 #[cfg(feature = "component-host")]
 mod fluent_bit;
 #[cfg(feature = "component-host")]
