@@ -10,9 +10,11 @@ use pumpguard::{Config, Engine, IncidentSummary};
 
 #[cfg(feature = "component-host")]
 mod component_host;
+mod evaluate;
 mod scorer;
 #[cfg(feature = "sidecar")]
 mod serve;
+mod sim;
 
 use scorer::{Kind, Scorer};
 
@@ -42,6 +44,17 @@ USAGE:
       Prints the default configuration, or checks a file and lists every problem.
   pumpguard version [--native]
       Versions, data tables, the component's path, and the scorer in use.
+  pumpguard simulate [--seed N] [--days N] [--scale X] [--out DIR]
+      Writes seeded, labelled traffic: DIR/traffic.ndjson (eight tenants in every input
+      profile, legitimate surprises, seven kinds of pumping attack) and DIR/labels.ndjson (one
+      label per line, same order). Defaults: --seed 1 --days 7 --scale 1 --out sim.
+  pumpguard evaluate [--seed N] [--days N] [--scale X] [--traffic FILE --labels FILE]
+                     [--config FILE] [--json] [--check]
+      Detection quality of pumpguard and two baseline rules (a static count threshold, and
+      Authgear's conversion rule) on the same labelled stream, simulated in memory from the
+      seed unless files are given: per attack detection, time to detect, share flagged, alerts
+      per incident; false positives per legitimate scenario; the quality targets. Markdown on
+      stdout (--json for JSON); --check exits 1 if a target is missed.
 ";
 
 struct Opts {
@@ -465,6 +478,141 @@ fn version(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+struct SimOpts {
+    settings: sim::Settings,
+    out: String,
+    traffic: Option<String>,
+    labels: Option<String>,
+    config: Option<String>,
+    json: bool,
+    check: bool,
+}
+
+fn parse_sim_opts(args: &[String]) -> Result<SimOpts, String> {
+    let mut o = SimOpts {
+        settings: sim::Settings {
+            seed: 1,
+            days: 7,
+            scale: 1.0,
+        },
+        out: "sim".into(),
+        traffic: None,
+        labels: None,
+        config: None,
+        json: false,
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--seed" => o.settings.seed = value("--seed")?.parse().map_err(|_| "--seed takes a number")?,
+            "--days" => {
+                o.settings.days = value("--days")?
+                    .parse()
+                    .ok()
+                    .filter(|d| (1..=60).contains(d))
+                    .ok_or("--days takes 1 to 60")?
+            }
+            "--scale" => {
+                o.settings.scale = value("--scale")?
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| (0.01..=100.0).contains(s))
+                    .ok_or("--scale takes 0.01 to 100")?
+            }
+            "--out" => o.out = value("--out")?,
+            "--traffic" => o.traffic = Some(value("--traffic")?),
+            "--labels" => o.labels = Some(value("--labels")?),
+            "--config" => o.config = Some(value("--config")?),
+            "--json" => o.json = true,
+            "--check" => o.check = true,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(o)
+}
+
+fn simulate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
+    let lines = sim::simulate(&o.settings);
+    std::fs::create_dir_all(&o.out).map_err(|e| format!("{}: {e}", o.out))?;
+    let write = |name: &str, f: &dyn Fn(&sim::Line) -> String| -> Result<(), String> {
+        let path = std::path::Path::new(&o.out).join(name);
+        let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut w = BufWriter::new(file);
+        for l in &lines {
+            writeln!(w, "{}", f(l)).map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())
+    };
+    write("traffic.ndjson", &|l| l.text.clone())?;
+    write("labels.ndjson", &|l| {
+        serde_json::to_string(&l.label).unwrap_or_default()
+    })?;
+    let sms = lines.iter().filter(|l| l.label.kind == "sms").count();
+    let attack = lines
+        .iter()
+        .filter(|l| l.label.kind == "sms" && l.label.attack.is_some())
+        .count();
+    eprintln!(
+        "pumpguard: {} lines ({sms} SMS sends, {attack} of them attack sends) in {}/traffic.ndjson, labels in {}/labels.ndjson",
+        lines.len(),
+        o.out,
+        o.out
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evaluate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
+    let cfg = match &o.config {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            Config::from_json(&bytes).map_err(|e| format!("{path}: {e}"))?
+        }
+        None => Config::default(),
+    };
+    let mut engine = Engine::new(cfg).map_err(|e| e.to_string())?;
+    let (texts, labels): (Vec<String>, Vec<sim::Label>) = match (&o.traffic, &o.labels) {
+        (Some(t), Some(l)) => {
+            let texts: Vec<String> = std::fs::read_to_string(t)
+                .map_err(|e| format!("{t}: {e}"))?
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            let labels = std::fs::read_to_string(l)
+                .map_err(|e| format!("{l}: {e}"))?
+                .lines()
+                .enumerate()
+                .map(|(i, line)| sim::Label::parse(line).map_err(|e| format!("{l}:{}: {e}", i + 1)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if texts.len() != labels.len() {
+                return Err(format!("{t} has {} lines, {l} {}", texts.len(), labels.len()));
+            }
+            (texts, labels)
+        }
+        (None, None) => sim::simulate(&o.settings)
+            .into_iter()
+            .map(|l| (l.text, l.label))
+            .unzip(),
+        _ => return Err("--traffic and --labels go together".into()),
+    };
+    let report = evaluate::evaluate(&mut engine, texts.iter().map(String::as_str).zip(labels.iter()));
+    if o.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", evaluate::markdown(&report));
+    }
+    let missed = report.targets.iter().filter(|t| !t.met).count();
+    if o.check && missed > 0 {
+        eprintln!("pumpguard: {missed} quality target(s) missed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
@@ -478,6 +626,8 @@ fn main() -> ExitCode {
         #[cfg(feature = "sidecar")]
         "serve" => parse_opts(rest).and_then(|o| serve_cmd(&o)),
         "config" => config_cmd(rest),
+        "simulate" => parse_sim_opts(rest).and_then(|o| simulate_cmd(&o)),
+        "evaluate" => parse_sim_opts(rest).and_then(|o| evaluate_cmd(&o)),
         "version" | "--version" | "-V" => version(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -13,6 +13,7 @@ mod fluent_bit;
 mod fluent_config;
 mod golden;
 mod oracle;
+mod quality;
 #[cfg(feature = "sidecar")]
 mod sidecar;
 mod signals;

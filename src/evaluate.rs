@@ -1,0 +1,452 @@
+//! `pumpguard evaluate`: detection quality on labelled traffic (from `pumpguard simulate`),
+//! pumpguard against two baseline detectors run on the same stream in the same command:
+//!
+//! - **static threshold**: per tenant and destination country, more than `STATIC_THRESHOLD`
+//!   sends in a sliding `STATIC_WINDOW_MS` window (the shape of AN0443's
+//!   `SMSFrequencyThreshold` / `TimeWindow`);
+//! - **authgear**: Authgear's published open-source rule. Per tenant and country, unverified
+//!   sends in the last hour > max(3, 0.2 × verified), or in the last day > max(20, 0.3 ×
+//!   verified); per client IP, more than 3 countries in a day with nothing verified.
+//!
+//! A detector "flags" a send when pumpguard gives it `level >= high`, or when a baseline rule
+//! fires on it. The baselines read the labels' parsed fields (tenant, country, number, IP), so
+//! they are measured at their best: no parsing losses.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+
+use pumpguard::{Engine, Level, Outcome};
+use serde::Serialize;
+
+use crate::sim::{Label, SCENARIOS};
+
+/// The static rule's window.
+pub const STATIC_WINDOW_MS: i64 = 15 * 60_000;
+/// The static rule's threshold: sends per tenant and country per window.
+pub const STATIC_THRESHOLD: usize = 25;
+const HOUR: i64 = 3_600_000;
+const DAY: i64 = 24 * HOUR;
+
+/// The detectors, in report order.
+pub const DETECTORS: [&str; 3] = ["pumpguard", "static_threshold", "authgear"];
+
+#[derive(Default)]
+struct StaticRule {
+    sends: HashMap<(String, String), VecDeque<i64>>,
+}
+
+impl StaticRule {
+    fn send(&mut self, tenant: &str, country: &str, t: i64) -> bool {
+        let q = self
+            .sends
+            .entry((tenant.to_owned(), country.to_owned()))
+            .or_default();
+        q.push_back(t);
+        while q.front().is_some_and(|&f| f <= t - STATIC_WINDOW_MS) {
+            q.pop_front();
+        }
+        q.len() > STATIC_THRESHOLD
+    }
+}
+
+fn prune(q: &mut VecDeque<i64>, t: i64, window: i64) {
+    while q.front().is_some_and(|&f| f <= t - window) {
+        q.pop_front();
+    }
+}
+
+#[derive(Default)]
+struct Authgear {
+    sends: HashMap<(String, String), VecDeque<i64>>,
+    verified: HashMap<(String, String), VecDeque<i64>>,
+    ip_countries: HashMap<String, VecDeque<(i64, String)>>,
+    ip_verified: HashMap<String, VecDeque<i64>>,
+}
+
+impl Authgear {
+    fn count(q: Option<&mut VecDeque<i64>>, t: i64, window: i64) -> usize {
+        match q {
+            Some(q) => {
+                prune(q, t, DAY);
+                q.iter().filter(|&&x| x > t - window).count()
+            }
+            None => 0,
+        }
+    }
+
+    fn send(&mut self, tenant: &str, country: &str, ip: Option<&str>, t: i64) -> bool {
+        let key = (tenant.to_owned(), country.to_owned());
+        self.sends.entry(key.clone()).or_default().push_back(t);
+        let sends_h = Self::count(self.sends.get_mut(&key), t, HOUR);
+        let sends_d = Self::count(self.sends.get_mut(&key), t, DAY);
+        let ver_h = Self::count(self.verified.get_mut(&key), t, HOUR);
+        let ver_d = Self::count(self.verified.get_mut(&key), t, DAY);
+        let unver_h = sends_h.saturating_sub(ver_h) as f64;
+        let unver_d = sends_d.saturating_sub(ver_d) as f64;
+        let mut fire = unver_h > (0.2 * ver_h as f64).max(3.0) || unver_d > (0.3 * ver_d as f64).max(20.0);
+        if let Some(ip) = ip {
+            let q = self.ip_countries.entry(ip.to_owned()).or_default();
+            q.push_back((t, country.to_owned()));
+            while q.front().is_some_and(|f| f.0 <= t - DAY) {
+                q.pop_front();
+            }
+            let countries: HashSet<&str> = q.iter().map(|x| x.1.as_str()).collect();
+            let verified = Self::count(self.ip_verified.get_mut(ip), t, DAY);
+            fire |= countries.len() > 3 && verified == 0;
+        }
+        fire
+    }
+
+    fn conversion(&mut self, tenant: &str, country: &str, ip: Option<&str>, t: i64) {
+        self.verified
+            .entry((tenant.to_owned(), country.to_owned()))
+            .or_default()
+            .push_back(t);
+        if let Some(ip) = ip {
+            self.ip_verified.entry(ip.to_owned()).or_default().push_back(t);
+        }
+    }
+}
+
+/// One detector's view of one scenario.
+#[derive(Default, Debug, Clone, Serialize)]
+pub struct Track {
+    pub sends: u64,
+    pub cost_usd: f64,
+    pub flagged: u64,
+    pub flagged_cost_usd: f64,
+    #[serde(skip)]
+    first_t: Option<i64>,
+    /// 1-based index among the scenario's sends of the first flagged one.
+    pub ttd_sends: Option<u64>,
+    /// Seconds from the scenario's first send to the first flagged one.
+    pub ttd_secs: Option<f64>,
+    pub sends_after_detection: u64,
+    pub flagged_after_detection: u64,
+    pub alerts: u64,
+    pub incidents: BTreeSet<String>,
+}
+
+impl Track {
+    fn add(&mut self, t: i64, cost: f64, flagged: bool) {
+        self.sends += 1;
+        self.cost_usd += cost;
+        let first = *self.first_t.get_or_insert(t);
+        if flagged {
+            self.flagged += 1;
+            self.flagged_cost_usd += cost;
+            if self.ttd_sends.is_none() {
+                self.ttd_sends = Some(self.sends);
+                self.ttd_secs = Some((t - first) as f64 / 1000.0);
+            }
+        }
+        if self.ttd_sends.is_some() {
+            self.sends_after_detection += 1;
+            self.flagged_after_detection += u64::from(flagged);
+        }
+    }
+
+    /// Share of sends flagged.
+    pub fn rate(&self) -> f64 {
+        if self.sends == 0 {
+            0.0
+        } else {
+            self.flagged as f64 / self.sends as f64
+        }
+    }
+}
+
+/// The report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub lines: u64,
+    pub sms: u64,
+    /// scenario → detector → track.
+    pub scenarios: BTreeMap<String, BTreeMap<String, Track>>,
+    /// detector → legitimate sends flagged / legitimate sends.
+    pub false_positive_rate: BTreeMap<String, f64>,
+    pub legit_sends: u64,
+    /// pumpguard: most alerts on one incident (all attacks).
+    pub max_alerts_per_incident: u64,
+    pub targets: Vec<Target>,
+}
+
+/// One quality target and whether it was met.
+#[derive(Debug, Serialize)]
+pub struct Target {
+    pub name: String,
+    pub met: bool,
+    pub detail: String,
+}
+
+fn is_attack(scenario: &str) -> bool {
+    SCENARIOS.iter().any(|s| s.0 == scenario && s.1 == "attack")
+}
+
+/// Runs pumpguard and both baselines over the lines, in order.
+pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &'a Label)>) -> Report {
+    let mut stat = StaticRule::default();
+    let mut auth = Authgear::default();
+    let mut scenarios: BTreeMap<String, BTreeMap<String, Track>> = BTreeMap::new();
+    let mut per_incident_alerts: HashMap<String, u64> = HashMap::new();
+    let (mut n, mut sms) = (0, 0);
+    for (text, label) in lines {
+        n += 1;
+        let outcome = engine.score(text.as_bytes(), None);
+        let tenant = label.tenant;
+        let country = label.country.unwrap_or("");
+        match label.kind {
+            "conversion" => auth.conversion(tenant, country, label.ip.as_deref(), label.time_ms),
+            "sms" => {
+                sms += 1;
+                let (high, alert, incident) = match &outcome {
+                    Outcome::Scored(v) => (
+                        v.level >= Level::High && v.level != Level::Unknown,
+                        v.alert,
+                        v.incident.clone(),
+                    ),
+                    _ => (false, false, None),
+                };
+                let s = stat.send(tenant, country, label.time_ms);
+                let a = auth.send(tenant, country, label.ip.as_deref(), label.time_ms);
+                let entry = scenarios.entry(label.scenario.to_owned()).or_default();
+                for (d, flagged) in DETECTORS.iter().zip([high, s, a]) {
+                    entry
+                        .entry((*d).to_owned())
+                        .or_default()
+                        .add(label.time_ms, label.price_usd, flagged);
+                }
+                let pg = entry.get_mut("pumpguard").expect("inserted above");
+                if let Some(id) = incident.filter(|_| label.attack.is_some()) {
+                    pg.incidents.insert(id.clone());
+                    if alert {
+                        pg.alerts += 1;
+                        *per_incident_alerts.entry(id).or_default() += 1;
+                    }
+                } else if alert {
+                    pg.alerts += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let legit: Vec<&BTreeMap<String, Track>> = scenarios
+        .iter()
+        .filter(|(k, _)| !is_attack(k))
+        .map(|(_, v)| v)
+        .collect();
+    let legit_sends = legit
+        .iter()
+        .filter_map(|m| m.get("pumpguard"))
+        .map(|t| t.sends)
+        .sum::<u64>();
+    let false_positive_rate = DETECTORS
+        .iter()
+        .map(|d| {
+            let flagged: u64 = legit.iter().filter_map(|m| m.get(*d)).map(|t| t.flagged).sum();
+            ((*d).to_owned(), flagged as f64 / legit_sends.max(1) as f64)
+        })
+        .collect();
+    let mut report = Report {
+        lines: n,
+        sms,
+        scenarios,
+        false_positive_rate,
+        legit_sends,
+        max_alerts_per_incident: per_incident_alerts.values().copied().max().unwrap_or(0),
+        targets: Vec::new(),
+    };
+    report.targets = targets(&report);
+    report
+}
+
+fn median(mut v: Vec<u64>) -> Option<u64> {
+    v.sort_unstable();
+    (!v.is_empty()).then(|| v[v.len() / 2])
+}
+
+/// The quality targets of issue 6.
+fn targets(r: &Report) -> Vec<Target> {
+    let mut out = Vec::new();
+    let attacks: Vec<(&String, &BTreeMap<String, Track>)> =
+        r.scenarios.iter().filter(|(k, _)| is_attack(k)).collect();
+    let missed: Vec<&str> = attacks
+        .iter()
+        .filter(|(_, m)| m["pumpguard"].ttd_sends.is_none())
+        .map(|(k, _)| k.as_str())
+        .collect();
+    out.push(Target {
+        name: "every attack detected".into(),
+        met: missed.is_empty() && !attacks.is_empty(),
+        detail: if missed.is_empty() {
+            format!("{} of {}", attacks.len(), attacks.len())
+        } else {
+            format!("missed: {}", missed.join(", "))
+        },
+    });
+    let fp = r.false_positive_rate.get("pumpguard").copied().unwrap_or(1.0);
+    out.push(Target {
+        name: "false positives <= 0.1 % of legitimate sends at level >= high".into(),
+        met: fp <= 0.001,
+        detail: format!("{:.4} %", fp * 100.0),
+    });
+    let campaign = r
+        .scenarios
+        .get("campaign_annotated")
+        .and_then(|m| m.get("pumpguard"))
+        .map(|t| t.flagged)
+        .unwrap_or(0);
+    out.push(Target {
+        name: "zero high on annotated campaigns".into(),
+        met: campaign == 0,
+        detail: format!("{campaign} flagged"),
+    });
+    let ttd = |slow: bool| {
+        median(
+            attacks
+                .iter()
+                .filter(|(k, _)| (k.as_str() == "slow_low_multi_country") == slow)
+                .filter_map(|(_, m)| m["pumpguard"].ttd_sends)
+                .collect(),
+        )
+    };
+    let (fast, slow) = (ttd(false), ttd(true));
+    out.push(Target {
+        name: "median time-to-detect <= 25 attack sends for bursts".into(),
+        met: fast.is_some_and(|m| m <= 25),
+        detail: format!("{fast:?}"),
+    });
+    out.push(Target {
+        name: "median time-to-detect <= 60 attack sends for slow-and-low".into(),
+        met: slow.is_some_and(|m| m <= 60),
+        detail: format!("{slow:?}"),
+    });
+    out.push(Target {
+        name: "at most 3 alerts per incident".into(),
+        met: r.max_alerts_per_incident <= 3,
+        detail: format!("max {}", r.max_alerts_per_incident),
+    });
+    let mut behind = Vec::new();
+    for (name, m) in &r.scenarios {
+        let pg = &m["pumpguard"];
+        for b in &DETECTORS[1..] {
+            let base = &m[*b];
+            if is_attack(name) {
+                if pg.rate() < base.rate() || (pg.ttd_sends.is_none() && base.ttd_sends.is_some()) {
+                    behind.push(format!(
+                        "{name}: recall {:.3} < {b} {:.3}",
+                        pg.rate(),
+                        base.rate()
+                    ));
+                }
+            } else if pg.rate() > base.rate() {
+                behind.push(format!(
+                    "{name}: false positives {:.4} > {b} {:.4}",
+                    pg.rate(),
+                    base.rate()
+                ));
+            }
+        }
+    }
+    out.push(Target {
+        name: "ahead of both baselines on recall and false positives in every scenario".into(),
+        met: behind.is_empty(),
+        detail: if behind.is_empty() {
+            "yes".into()
+        } else {
+            behind.join("; ")
+        },
+    });
+    out
+}
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or("—".into(), |x| x.to_string())
+}
+
+/// The report as Markdown tables.
+pub fn markdown(r: &Report) -> String {
+    let mut s = String::new();
+    s += &format!(
+        "{} lines, {} SMS sends, {} of them legitimate.\n\n",
+        r.lines, r.sms, r.legit_sends
+    );
+    s += "### Tenants\n\n| tenant | log | product | sends/day |\n|---|---|---|---:|\n";
+    for t in crate::sim::TENANTS {
+        s += &format!(
+            "| `{}` | {:?} | {} | {:.0} |\n",
+            t.name, t.source, t.product, t.per_day
+        );
+    }
+    s += "\n### Scenarios\n\n| scenario | kind | what happens |\n|---|---|---|\n";
+    for (name, kind, what) in SCENARIOS {
+        s += &format!("| {name} | {kind} | {what} |\n");
+    }
+    s += "\n### Attacks\n\n";
+    s += "| scenario | sends | cost USD | detector | detected | time to detect (sends / s) | sends flagged | flagged after detection | cost flagged | alerts / incidents |\n";
+    s += "|---|---:|---:|---|---|---:|---:|---:|---:|---:|\n";
+    for (name, m) in r.scenarios.iter().filter(|(k, _)| is_attack(k)) {
+        for d in DETECTORS {
+            let t = &m[d];
+            let after = if t.sends_after_detection == 0 {
+                "—".into()
+            } else {
+                format!(
+                    "{:.1} %",
+                    100.0 * t.flagged_after_detection as f64 / t.sends_after_detection as f64
+                )
+            };
+            let alerts = if d == "pumpguard" {
+                format!("{} / {}", t.alerts, t.incidents.len())
+            } else {
+                "—".into()
+            };
+            s += &format!(
+                "| {} | {} | {:.2} | {d} | {} | {} / {} | {:.1} % | {after} | {:.1} % | {alerts} |\n",
+                if d == "pumpguard" { name.as_str() } else { "" },
+                t.sends,
+                t.cost_usd,
+                if t.ttd_sends.is_some() { "yes" } else { "**no**" },
+                opt(t.ttd_sends),
+                t.ttd_secs.map_or("—".into(), |x| format!("{x:.0}")),
+                100.0 * t.rate(),
+                if t.cost_usd > 0.0 {
+                    100.0 * t.flagged_cost_usd / t.cost_usd
+                } else {
+                    0.0
+                },
+            );
+        }
+    }
+    s += "\n### Legitimate traffic (false positives: sends flagged)\n\n";
+    s += "| scenario | sends | pumpguard | static_threshold | authgear |\n|---|---:|---:|---:|---:|\n";
+    for (name, m) in r.scenarios.iter().filter(|(k, _)| !is_attack(k)) {
+        let cell = |d: &str| {
+            let t = &m[d];
+            format!("{} ({:.3} %)", t.flagged, 100.0 * t.rate())
+        };
+        s += &format!(
+            "| {name} | {} | {} | {} | {} |\n",
+            m["pumpguard"].sends,
+            cell("pumpguard"),
+            cell("static_threshold"),
+            cell("authgear")
+        );
+    }
+    s += &format!(
+        "| **all legitimate** | {} | {:.3} % | {:.3} % | {:.3} % |\n",
+        r.legit_sends,
+        100.0 * r.false_positive_rate["pumpguard"],
+        100.0 * r.false_positive_rate["static_threshold"],
+        100.0 * r.false_positive_rate["authgear"],
+    );
+    s += "\n### Targets\n\n| target | met | detail |\n|---|---|---|\n";
+    for t in &r.targets {
+        s += &format!(
+            "| {} | {} | {} |\n",
+            t.name,
+            if t.met { "yes" } else { "**no**" },
+            t.detail
+        );
+    }
+    s
+}
