@@ -284,6 +284,10 @@ pub struct LowConversion {
     pub min_weight: u32,
     /// Weight at full strength (no conversion at all over many sends).
     pub max_weight: u32,
+    /// Matured sends a key needs over its current day (a 24-hour window from its first send)
+    /// before the same check runs on the day: slow pumping, a few sends an hour, never fills
+    /// the short window. 0 turns the day check off.
+    pub day_min_sends: u32,
 }
 
 /// `workflow_concentration` settings.
@@ -320,6 +324,9 @@ pub struct SourceVelocity {
     pub min_weight: u32,
     /// Weight at full strength.
     pub max_weight: u32,
+    /// Added when one source reaches twice `an0443.ip_geo_variance_score` countries in the
+    /// window: fanning out over that many countries is pumping on its own.
+    pub fanout_weight: u32,
 }
 
 /// `ip_geo_mismatch` settings.
@@ -599,6 +606,7 @@ impl Default for LowConversion {
             min_surprise: 5.0,
             min_weight: 20,
             max_weight: 45,
+            day_min_sends: 12,
         }
     }
 }
@@ -625,6 +633,7 @@ impl Default for SourceVelocity {
             rare_user_agent_share: 0.05,
             min_weight: 15,
             max_weight: 35,
+            fanout_weight: 20,
         }
     }
 }
@@ -809,7 +818,7 @@ impl Config {
             err("incident_idle_secs", "must be at least 60".into());
         }
         let s = &self.signals;
-        let weights: [(&str, u32); 16] = [
+        let weights: [(&str, u32); 17] = [
             ("signals.volume_spike.min_weight", s.volume_spike.min_weight),
             ("signals.volume_spike.max_weight", s.volume_spike.max_weight),
             (
@@ -836,6 +845,10 @@ impl Config {
             ),
             ("signals.source_velocity.min_weight", s.source_velocity.min_weight),
             ("signals.source_velocity.max_weight", s.source_velocity.max_weight),
+            (
+                "signals.source_velocity.fanout_weight",
+                s.source_velocity.fanout_weight,
+            ),
             ("signals.ip_geo_mismatch.weight", s.ip_geo_mismatch.weight),
             ("signals.provider_block.weight", s.provider_block.weight),
             (

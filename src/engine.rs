@@ -21,7 +21,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Snapshot format magic and version. The header is followed by an 8-byte fingerprint of the
 /// hashing key (the privacy salt), then the postcard-encoded state.
-const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x02";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x03";
 
 /// What happened to a record.
 #[derive(Debug, Clone, PartialEq)]
@@ -1077,6 +1077,9 @@ fn new_conv() -> Conv {
         rate_num: 0.0,
         rate_den: 0.0,
         blocks: Default::default(),
+        day_start: 0,
+        day_sends: 0,
+        day_verified: 0,
     }
 }
 

@@ -438,13 +438,24 @@ pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         c.sends[i] = c.sends[i].saturating_add(1);
     }
+    if c.day_sends == 0 || now - c.day_start >= DAY_MS || now < c.day_start {
+        c.day_start = now;
+        c.day_sends = 0;
+        c.day_verified = 0;
+    }
+    c.day_sends = c.day_sends.saturating_add(1);
     c.last = c.last.max(now);
 }
+
+const DAY_MS: Millis = 86_400_000;
 
 /// Credits a conversion of a send made at `sent_at`.
 pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: Millis, prior: f64) {
     let bms = bucket_ms(cfg);
     conv_advance(cfg, c, now.div_euclid(bms), prior);
+    if sent_at.is_some_and(|t| t >= c.day_start) && c.day_verified < c.day_sends {
+        c.day_verified += 1;
+    }
     match sent_at.map(|t| t.div_euclid(bms)) {
         Some(b) if b > c.head.saturating_sub(CONV_BUCKETS as i64) && b <= c.head => {
             let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
@@ -479,10 +490,44 @@ pub fn low_conversion(
             v += u32::from(c.verified[i]);
         }
     }
-    if n < lc.min_sends {
-        return None;
-    }
     let p = conv_rate(cfg, c, tenant_rate);
+    let short = (n >= lc.min_sends)
+        .then(|| shortfall(cfg, v, n, p))
+        .flatten()
+        .map(|w| (w, v, n, minutes(window)));
+    // The day: sends made since the key's day started, less those still inside the grace
+    // period (they may yet be verified).
+    let day = || {
+        if lc.day_min_sends == 0 {
+            return None;
+        }
+        let recent: u32 = (0..CONV_BUCKETS as i64)
+            .map(|k| c.head - k)
+            .filter(|b| (b + 1) * bms > now - grace)
+            .map(|b| u32::from(c.sends[b.rem_euclid(CONV_BUCKETS as i64) as usize]))
+            .sum();
+        let n = u32::from(c.day_sends).saturating_sub(recent);
+        let v = u32::from(c.day_verified).min(n);
+        (n >= lc.day_min_sends)
+            .then(|| shortfall(cfg, v, n, p))
+            .flatten()
+            .map(|w| (w, v, n, "24h".to_owned()))
+    };
+    let (w, v, n, span) = short.or_else(day)?;
+    Some(reason(
+        code::LOW_CONVERSION,
+        w,
+        format!(
+            "{}: {v} of {n} verified in {span} (baseline {:.0}%)",
+            what(),
+            p * 100.0
+        ),
+    ))
+}
+
+/// The weight of `v` verified out of `n` against an expected rate `p`, if it is a shortfall.
+fn shortfall(cfg: &Config, v: u32, n: u32, p: f64) -> Option<i32> {
+    let lc = &cfg.signals.low_conversion;
     let q = f64::from(v) / f64::from(n);
     if q >= p * lc.max_ratio {
         return None;
@@ -492,16 +537,7 @@ pub fn low_conversion(
         return None;
     }
     let strength = (1.0 - q / p) * ((s - lc.min_surprise) / (3.0 * lc.min_surprise)).min(1.0);
-    Some(reason(
-        code::LOW_CONVERSION,
-        scale(lc.min_weight, lc.max_weight, strength),
-        format!(
-            "{}: {v} of {n} verified in {} (baseline {:.0}%)",
-            what(),
-            minutes(window),
-            p * 100.0
-        ),
-    ))
+    Some(scale(lc.min_weight, lc.max_weight, strength))
 }
 
 /// Tenant-wide conversion rate, or 0 when unknown.
@@ -608,9 +644,15 @@ pub fn source(
         let by_geo =
             (kind != "user_agent" && countries >= geo).then(|| f64::from(countries - geo) / f64::from(geo));
         if let Some(x) = by_numbers.into_iter().chain(by_geo).reduce(f64::max) {
+            let fanout = kind != "user_agent" && countries >= geo.saturating_mul(2).max(2);
+            let w = scale(sv.min_weight, sv.max_weight, x).saturating_add(if fanout {
+                sv.fanout_weight as i32
+            } else {
+                0
+            });
             out.push(reason(
                 code::SOURCE_VELOCITY,
-                scale(sv.min_weight, sv.max_weight, x),
+                w,
                 format!(
                     "one {kind} reached {numbers} numbers in {countries} countries in {}",
                     minutes(wms)

@@ -332,6 +332,12 @@ pub struct Conv {
     pub rate_den: f32,
     /// Provider blocks (decayed, half-life = time window).
     pub blocks: Decayed,
+    /// Start of the key's current day (24 hours from its first send after the last day).
+    pub day_start: Millis,
+    /// Sends in the current day.
+    pub day_sends: u16,
+    /// Of those, verified.
+    pub day_verified: u16,
 }
 
 /// Buckets of a conversion ring.

@@ -448,3 +448,72 @@ fn volume_baseline_is_seasonal_by_hour_of_day() {
         "night-time burst missed"
     );
 }
+
+#[test]
+fn low_conversion_over_a_day_catches_pumping_too_slow_for_the_hour() {
+    let mut r = Rng(11);
+    let mut e = engine();
+    warm(&mut e, "t", 2, 20, &mut r);
+    // Two sends an hour into Sierra Leone, none verified: never 8 in the one-hour window.
+    let base = 2 * 86_400;
+    let mut day_reason = None;
+    for k in 0..24 {
+        let t = base + k * 1800;
+        let to = format!("+23276{:06}", 100_000 + r.below(900_000));
+        let v = verdict(&mut e, &sms(t, "t", &to, r#","workflow":"login""#));
+        if let Some(reason) = v.reasons.iter().find(|x| x.code == "low_conversion") {
+            day_reason.get_or_insert((k, reason.detail.clone()));
+        }
+    }
+    let (k, detail) = day_reason.expect("low_conversion over the day");
+    assert!(detail.contains("in 24h"), "{detail}");
+    assert!(
+        (12..=16).contains(&k),
+        "after the 12 matured sends the day check needs: send {k}"
+    );
+
+    // The same pace into a country whose codes are verified stays quiet.
+    let mut e = engine();
+    let mut r = Rng(12);
+    warm(&mut e, "t", 2, 20, &mut r);
+    for k in 0..24 {
+        let t = base + k * 1800;
+        let to = format!("+4474{:08}", r.below(100_000_000));
+        let v = verdict(&mut e, &sms(t, "t", &to, r#","workflow":"login""#));
+        assert_eq!(weight(&v, "low_conversion"), None, "send {k}");
+        e.score(verified(t + 40, "t", &to).as_bytes(), None);
+    }
+}
+
+#[test]
+fn one_source_fanning_out_over_many_countries_weighs_more() {
+    let mut e = engine();
+    let numbers = [
+        "+23276123456",
+        "+224621234567",
+        "+231771234567",
+        "+998901234567",
+        "+992901234567",
+        "+2348012345678",
+        "+252611234567",
+        "+994501234567",
+    ];
+    let mut weights = Vec::new();
+    for (k, to) in numbers.iter().enumerate() {
+        let v = verdict(
+            &mut e,
+            &sms(
+                k as i64 * 30,
+                "t",
+                &to,
+                r#","ip":"45.134.26.77","workflow":"signup""#,
+            ),
+        );
+        weights.push(weight(&v, "source_velocity").unwrap_or(0));
+    }
+    let cfg = pumpguard::Config::default();
+    let sv = &cfg.signals.source_velocity;
+    // From twice ip_geo_variance_score countries on, the fan-out weight is added.
+    assert!(weights[7] > sv.max_weight as i32, "{weights:?}");
+    assert!(weights[4] <= sv.max_weight as i32, "{weights:?}");
+}
