@@ -505,7 +505,7 @@ fn one_source_fanning_out_over_many_countries_weighs_more() {
             &sms(
                 k as i64 * 30,
                 "t",
-                &to,
+                to,
                 r#","ip":"45.134.26.77","workflow":"signup""#,
             ),
         );
