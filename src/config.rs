@@ -188,6 +188,8 @@ pub struct Signals {
     pub ip_geo_mismatch: IpGeoMismatch,
     /// `provider_block`.
     pub provider_block: ProviderBlock,
+    /// `shared_block`.
+    pub shared_block: SharedBlock,
     /// `expected_change`.
     pub expected_change: ExpectedChange,
 }
@@ -337,6 +339,33 @@ pub struct IpGeoMismatch {
     pub enabled: bool,
     /// Weight (weak on purpose: travellers and VPNs).
     pub weight: u32,
+}
+
+/// `shared_block` settings: one block, several tenants, many numbers in the window. State is
+/// otherwise per tenant; this is the one view across tenants (a block pumped through several
+/// customers of one platform).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SharedBlock {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct tenants sending to the block in the window.
+    pub min_tenants: u32,
+    /// Distinct numbers of the block reached in the window, over all tenants.
+    pub min_numbers: u32,
+    /// Weight.
+    pub weight: u32,
+}
+
+impl Default for SharedBlock {
+    fn default() -> Self {
+        SharedBlock {
+            enabled: true,
+            min_tenants: 2,
+            min_numbers: 12,
+            weight: 25,
+        }
+    }
 }
 
 /// `provider_block` settings.
@@ -537,6 +566,7 @@ impl Default for Signals {
                 weight: 8,
             },
             provider_block: ProviderBlock::default(),
+            shared_block: SharedBlock::default(),
             expected_change: ExpectedChange {
                 enabled: true,
                 keep_share: 0.25,
@@ -818,7 +848,7 @@ impl Config {
             err("incident_idle_secs", "must be at least 60".into());
         }
         let s = &self.signals;
-        let weights: [(&str, u32); 17] = [
+        let weights: [(&str, u32); 18] = [
             ("signals.volume_spike.min_weight", s.volume_spike.min_weight),
             ("signals.volume_spike.max_weight", s.volume_spike.max_weight),
             (
@@ -851,6 +881,7 @@ impl Config {
             ),
             ("signals.ip_geo_mismatch.weight", s.ip_geo_mismatch.weight),
             ("signals.provider_block.weight", s.provider_block.weight),
+            ("signals.shared_block.weight", s.shared_block.weight),
             (
                 "signals.provider_block.neighbour_weight",
                 s.provider_block.neighbour_weight,

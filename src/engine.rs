@@ -146,6 +146,8 @@ const KEY_COUNTRY: u64 = 0xC0;
 const KEY_BLOCK_CONV: u64 = 0xB1;
 const KEY_COUNTRY_CONV: u64 = 0xC1;
 const KEY_OPEN: u64 = 0x0E;
+const KEY_SHARED_NUMBERS: u64 = 0x5B1;
+const KEY_SHARED_TENANTS: u64 = 0x5B2;
 
 /// The scoring engine. Pure: no I/O, no clock, no globals.
 pub struct Engine {
@@ -645,6 +647,42 @@ impl Engine {
             };
             let r = self.state.ranges.entry(rk, Range::default);
             reasons.extend(signals::adjacent(cfg, r, &send, shown, privacy));
+        }
+
+        // The block across tenants.
+        let sb = &cfg.signals.shared_block;
+        if sb.enabled {
+            let global = k.hash(dom::BLOCK, block_digits.as_bytes());
+            let since = (now - cfg.an0443.time_window_secs as Millis * 1000).div_euclid(1000) as u32;
+            let stamp = now.div_euclid(1000) as u32;
+            let numbers = self
+                .state
+                .ranges
+                .entry(Keyer::mix(global, KEY_SHARED_NUMBERS), Range::default);
+            if send.first {
+                numbers.seen.see((number_hash as u32) | 1, stamp);
+                numbers.last = numbers.last.max(now);
+            }
+            let n = numbers.seen.count_since(since);
+            let tenants = self
+                .state
+                .ranges
+                .entry(Keyer::mix(global, KEY_SHARED_TENANTS), Range::default);
+            if send.first {
+                tenants.seen.see((tenant as u32) | 1, stamp);
+                tenants.last = tenants.last.max(now);
+            }
+            let t = tenants.seen.count_since(since);
+            if t >= sb.min_tenants && n >= sb.min_numbers {
+                reasons.push(Reason {
+                    code: code::SHARED_BLOCK,
+                    weight: sb.weight as i32,
+                    detail: format!(
+                        "{block}: {n} numbers through {t} tenants in {} min",
+                        cfg.an0443.time_window_secs / 60
+                    ),
+                });
+            }
         }
 
         // Sources.

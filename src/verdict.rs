@@ -32,6 +32,8 @@ pub mod code {
     pub const EXPECTED_CHANGE: &str = "expected_change";
     /// The SMS provider itself blocked sends as fraud.
     pub const PROVIDER_BLOCK: &str = "provider_block";
+    /// One number block reached through several tenants at once, densely.
+    pub const SHARED_BLOCK: &str = "shared_block";
     /// Not scored: the record is not JSON, or not a JSON object.
     pub const UNPARSED: &str = "unparsed";
     /// Not scored: the record is larger than `limits.max_record_bytes`.

@@ -1,8 +1,6 @@
 //! Detection quality on the simulator's labelled traffic (`pumpguard evaluate`, EVALUATION.md):
-//! the quality targets of issue 6 that pumpguard meets today, asserted so they cannot regress.
-//! Not asserted yet, because they are not met (EVALUATION.md says why): every attack detected
-//! (slow-and-low, IP fan-out and the cross-tenant block are missed), median time-to-detect for
-//! slow-and-low, and recall ahead of the Authgear rule in every attack scenario.
+//! every quality target of issue 6, asserted on the full suite (seed 1, 7 days, 61k sends) and
+//! on a second seed, so a change that costs detection or adds false positives fails the tests.
 
 use std::process::Command;
 
@@ -26,32 +24,42 @@ fn target<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no target {name}"))
 }
 
-#[test]
-fn the_full_suite_meets_the_false_positive_alert_and_burst_targets() {
-    let r = evaluate(&[]);
-    for name in [
-        "false positives <= 0.1 %",
-        "zero high on annotated campaigns",
-        "median time-to-detect <= 25 attack sends for bursts",
-        "at most 3 alerts per incident",
-    ] {
-        let t = target(&r, name);
-        assert_eq!(t["met"], true, "{name}: {}", t["detail"]);
+fn assert_targets(r: &serde_json::Value, run: &str) {
+    let targets = r["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 7, "{run}");
+    for t in targets {
+        assert_eq!(t["met"], true, "{run}: {}: {}", t["name"], t["detail"]);
     }
+}
+
+#[test]
+fn the_full_suite_meets_every_quality_target() {
+    let r = evaluate(&[]);
+    assert_targets(&r, "seed 1");
     let pg = |scenario: &str| &r["scenarios"][scenario]["pumpguard"];
     for attack in [
         "burst_premium_block",
+        "slow_low_multi_country",
         "own_main_country",
+        "ip_fanout",
         "reset_flow_abuse",
+        "cross_tenant_block",
         "provider_only",
     ] {
-        assert!(pg(attack)["ttd_sends"].is_u64(), "{attack} is no longer detected");
+        assert!(pg(attack)["ttd_sends"].is_u64(), "{attack} is not detected");
     }
+    assert!(target(&r, "false positives").is_object());
     // The baselines really ran and behave as their rules say: the static threshold misses the
     // low-volume attacks, Authgear's rule flags most of the tenants that send no codes.
     assert!(r["scenarios"]["slow_low_multi_country"]["static_threshold"]["ttd_sends"].is_null());
     assert!(r["false_positive_rate"]["authgear"].as_f64().expect("rate") > 0.3);
     assert!(r["legit_sends"].as_u64().expect("sends") > 50_000);
+}
+
+#[test]
+fn another_seed_meets_them_too() {
+    // Seed 4 has the slowest slow-and-low detection of seeds 1-8 (59 sends).
+    assert_targets(&evaluate(&["--seed", "4"]), "seed 4");
 }
 
 #[test]

@@ -517,3 +517,27 @@ fn one_source_fanning_out_over_many_countries_weighs_more() {
     assert!(weights[7] > sv.max_weight as i32, "{weights:?}");
     assert!(weights[4] <= sv.max_weight as i32, "{weights:?}");
 }
+
+#[test]
+fn shared_block_needs_several_tenants_and_a_dense_block() {
+    let block = |e: &mut pumpguard::Engine, tenants: &[&str], n: u32| -> Vec<Option<i32>> {
+        (0..n)
+            .map(|k| {
+                let tenant = tenants[k as usize % tenants.len()];
+                let to = format!("+23480312{:05}", 10_007 * k % 100_000);
+                weight(
+                    &verdict(e, &sms(i64::from(k) * 20, tenant, &to, "")),
+                    "shared_block",
+                )
+            })
+            .collect()
+    };
+    // The same 20 numbers of one block through three tenants: from the 12th number on.
+    let w = block(&mut engine(), &["a", "b", "c"], 20);
+    assert!(w[..11].iter().all(Option::is_none), "{w:?}");
+    assert!(w[11..].iter().all(|x| *x == Some(25)), "{w:?}");
+    // Through one tenant it is that tenant's business (adjacency, volume, conversion).
+    assert!(block(&mut engine(), &["a"], 20).iter().all(Option::is_none));
+    // Two tenants, but a handful of numbers: ordinary shared traffic.
+    assert!(block(&mut engine(), &["a", "b"], 8).iter().all(Option::is_none));
+}
