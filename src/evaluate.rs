@@ -318,12 +318,12 @@ fn targets(r: &Report) -> Vec<Target> {
     out.push(Target {
         name: "median time-to-detect <= 25 attack sends for bursts".into(),
         met: fast.is_some_and(|m| m <= 25.0),
-        detail: format!("{fast:?}"),
+        detail: fast.map_or("none detected".into(), |m| format!("{m}")),
     });
     out.push(Target {
         name: "median time-to-detect <= 60 attack sends for slow-and-low".into(),
         met: slow.is_some_and(|m| m <= 60.0),
-        detail: format!("{slow:?}"),
+        detail: slow.map_or("none detected".into(), |m| format!("{m}")),
     });
     out.push(Target {
         name: "at most 3 alerts per incident".into(),
