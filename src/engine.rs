@@ -655,24 +655,17 @@ impl Engine {
             let global = k.hash(dom::BLOCK, block_digits.as_bytes());
             let since = (now - cfg.an0443.time_window_secs as Millis * 1000).div_euclid(1000) as u32;
             let stamp = now.div_euclid(1000) as u32;
-            let numbers = self
-                .state
-                .ranges
-                .entry(Keyer::mix(global, KEY_SHARED_NUMBERS), Range::default);
-            if send.first {
-                numbers.seen.see((number_hash as u32) | 1, stamp);
-                numbers.last = numbers.last.max(now);
-            }
-            let n = numbers.seen.count_since(since);
-            let tenants = self
-                .state
-                .ranges
-                .entry(Keyer::mix(global, KEY_SHARED_TENANTS), Range::default);
-            if send.first {
-                tenants.seen.see((tenant as u32) | 1, stamp);
-                tenants.last = tenants.last.max(now);
-            }
-            let t = tenants.seen.count_since(since);
+            // Distinct values (numbers, tenants) seen for the block in the window.
+            let mut distinct = |key: u64, value: u64| {
+                let r = self.state.ranges.entry(Keyer::mix(global, key), Range::default);
+                if send.first {
+                    r.seen.see((value as u32) | 1, stamp);
+                    r.last = r.last.max(now);
+                }
+                r.seen.count_since(since)
+            };
+            let n = distinct(KEY_SHARED_NUMBERS, number_hash);
+            let t = distinct(KEY_SHARED_TENANTS, tenant);
             if t >= sb.min_tenants && n >= sb.min_numbers {
                 reasons.push(Reason {
                     code: code::SHARED_BLOCK,
