@@ -314,20 +314,20 @@ impl Http {
 
 impl HttpContext for Http {
     fn on_http_request_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
-        // Nobody but pumpguard sets pumpguard's headers.
-        if let Ok(headers) = hostcalls::get_map_bytes(MapType::HttpRequestHeaders) {
-            for (name, _) in headers {
-                if name.len() >= policy::HEADER_PREFIX.len()
-                    && name[..policy::HEADER_PREFIX.len()].eq_ignore_ascii_case(policy::HEADER_PREFIX)
-                    && name != "x-pumpguard-fault"
-                {
-                    let _ = hostcalls::remove_map_value(MapType::HttpRequestHeaders, &name);
-                }
-            }
-        }
         #[cfg(feature = "fault-injection")]
         if request_header("x-pumpguard-fault").as_deref() == Some("trap") {
             core::arch::wasm32::unreachable();
+        }
+        // Nobody but pumpguard sets pumpguard's headers.
+        if let Ok(headers) = hostcalls::get_map_bytes(MapType::HttpRequestHeaders) {
+            for (name, _) in headers {
+                let ours = name
+                    .get(..policy::HEADER_PREFIX.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(policy::HEADER_PREFIX));
+                if ours {
+                    let _ = hostcalls::remove_map_value(MapType::HttpRequestHeaders, &name);
+                }
+            }
         }
         let method = request_header(":method").unwrap_or_default();
         let path = request_header(":path").unwrap_or_default();
