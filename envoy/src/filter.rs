@@ -205,14 +205,25 @@ impl RootContext for Root {
     }
 
     fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
-        let worker = self.worker.clone()?;
-        Some(Box::new(Http { worker, verify: None }))
+        // proxy-wasm traps on `None`: an unconfigured root (its configuration was refused, so
+        // Envoy should never ask) passes requests through rather than killing the VM.
+        Some(match self.worker.clone() {
+            Some(worker) => Box::new(Http { worker, verify: None }),
+            None => Box::new(PassThrough),
+        })
     }
 
     fn get_type(&self) -> Option<ContextType> {
         Some(ContextType::HttpContext)
     }
 }
+
+/// Requests on a VM whose configuration was refused: untouched.
+struct PassThrough;
+
+impl Context for PassThrough {}
+
+impl HttpContext for PassThrough {}
 
 struct Http {
     worker: Rc<RefCell<Worker>>,
