@@ -259,12 +259,14 @@ impl Http {
                 .and_then(|b| String::from_utf8(b).ok())
                 .map(|v| policy::client_ip(&v, false)),
         };
+        // Trusted sources first: a header set by the application's own edge, the configured
+        // tenant; metadata only when neither is configured (see `tenant` in the README).
         let tenant = cfg
             .tenant_header
             .as_deref()
             .and_then(request_header)
-            .or_else(|| metadata(ns, "tenant"))
-            .or_else(|| cfg.tenant.clone());
+            .or_else(|| cfg.tenant.clone())
+            .or_else(|| metadata(ns, "tenant"));
         Facts {
             to: metadata(ns, "to"),
             tenant,

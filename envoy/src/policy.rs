@@ -87,6 +87,15 @@ pub fn conversion_record(f: &Facts) -> Vec<u8> {
     record("otp_verified", f)
 }
 
+/// A header value made of visible ASCII only: incident ids carry tenant names, and nothing a
+/// tenant name holds may become a control character, a line break or non-ASCII in a header.
+pub fn header_value(s: &str) -> String {
+    s.chars()
+        .take(256)
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .collect()
+}
+
 /// The headers the upstream gets for a verdict.
 pub fn headers(v: &Verdict) -> Vec<(&'static str, String)> {
     let mut h = vec![
@@ -99,7 +108,7 @@ pub fn headers(v: &Verdict) -> Vec<(&'static str, String)> {
         ),
     ];
     if let Some(id) = &v.incident {
-        h.push((INCIDENT, id.clone()));
+        h.push((INCIDENT, header_value(id)));
     }
     if v.alert {
         h.push((ALERT, "true".to_owned()));
@@ -302,6 +311,16 @@ mod tests {
             decide(Mode::Enforce, &Outcome::Passed, 5, |_| false),
             Decision::Forward(vec![])
         );
+    }
+
+    #[test]
+    fn header_values_never_carry_control_characters() {
+        let mut v = Verdict::unscored("x", String::new(), Action::Allow);
+        v.incident = Some("inc-ev\r\nil\u{0}-é-KG".into());
+        let h = headers(&v);
+        let (_, id) = h.iter().find(|(k, _)| *k == INCIDENT).expect("incident header");
+        assert_eq!(id, "inc-ev__il_-_-KG");
+        assert!(header_value(&"x".repeat(10_000)).len() <= 256);
     }
 
     #[test]
