@@ -24,6 +24,8 @@ cargo clippy --locked -p pumpguard-flb-host --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-fluent-bit --target wasm32-wasip1 -- -D warnings
 cargo clippy --locked -p pumpguard-envoy --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-envoy --target wasm32-wasip1 -- -D warnings
+cargo clippy --locked -p pumpguard-web --all-targets -- -D warnings
+cargo clippy --locked -p pumpguard-web --target wasm32-unknown-unknown -- -D warnings
 
 step "the core builds unchanged for every wasm target"
 for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
@@ -71,3 +73,43 @@ cargo test --locked -p pumpguard-vector-config
 
 step "benchmark smoke run (state stays under its cap)"
 cargo bench --locked --no-default-features --bench throughput -- --quick
+
+step "the browser playground (web/): wasm-bindgen package, native tests, Node example, headless Chromium"
+scripts/build-web.sh
+cargo test --locked -p pumpguard-web
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y nodejs npm >/dev/null
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get install -y chromium >/dev/null
+fi
+(cd web && npm ci --no-audit --no-fund --silent)
+node web/examples/score-file.mjs samples/demo.ndjson | tee target/web-node-example.txt | head -n 4
+grep -q 'block +9965551' target/web-node-example.txt
+# Screenshots stay in target/web-artifacts/ as the test's artifacts.
+node web/test/e2e.mjs
+
+step "fuzz smoke run: every target replays its corpus (fuzz/corpus, found inputs included), then fuzzes 15 s"
+# cargo-fuzz drives libFuzzer; on the stable toolchain RUSTC_BOOTSTRAP=1 lets it pass the
+# sanitizer flags. The long campaign is fuzz/campaign.sh (results in SECURITY.md).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install --locked --quiet cargo-fuzz --version 0.13.2
+fi
+(
+  cd fuzz
+  export RUSTC_BOOTSTRAP=1
+  cargo fuzz build -O >/dev/null 2>&1 || cargo fuzz build -O
+  for target in $(cargo fuzz list); do
+    # A copy of the corpus, so the smoke run leaves the checked-in one as it is.
+    scratch=$(mktemp -d)
+    cp -r "corpus/$target/." "$scratch/"
+    if ! cargo fuzz run -O "$target" "$scratch" -- -max_total_time=15 -max_len=16384 \
+      >"$scratch.log" 2>&1; then
+      tail -n 40 "$scratch.log"
+      echo "fuzz target $target failed; the input is in fuzz/artifacts/$target/" >&2
+      exit 1
+    fi
+    printf '%-18s %s\n' "$target" "$(grep -E '^#[0-9]+' "$scratch.log" | tail -n 1)"
+    rm -rf "$scratch" "$scratch.log"
+  done
+)

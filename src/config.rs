@@ -787,8 +787,21 @@ impl Config {
                 message,
             })
         };
-        if self.output_key.is_empty() || self.output_key.len() > 64 {
-            err("output_key", "must be 1 to 64 characters".into());
+        let key_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@');
+        if self.output_key.is_empty() || self.output_key.len() > 64 || !self.output_key.chars().all(key_chars)
+        {
+            // Found by fuzzing: any other key would be escaped in the output, and field
+            // routers (Fluent Bit's record accessor, VRL paths) cannot name it plainly.
+            err(
+                "output_key",
+                "must be 1 to 64 characters of A-Z a-z 0-9 _ - . @".into(),
+            );
+        } else if matches!(self.output_key.as_str(), "message" | "message_base64") {
+            // Unparsable records are wrapped as {"message": …, <output_key>: …}.
+            err(
+                "output_key",
+                "message and message_base64 hold wrapped records; choose another key".into(),
+            );
         }
         if self.privacy.enabled && self.privacy.salt.len() < 16 {
             err(

@@ -11,6 +11,8 @@ use pumpguard::{Config, Engine, IncidentSummary};
 #[cfg(feature = "component-host")]
 mod component_host;
 mod evaluate;
+#[cfg(feature = "sidecar")]
+mod http;
 mod scorer;
 #[cfg(feature = "sidecar")]
 mod serve;

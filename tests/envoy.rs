@@ -737,3 +737,67 @@ fn when_the_vm_fails_monitor_fails_open_and_enforce_reloads_a_warm_vm() {
     // Routes without the filter never noticed.
     assert_eq!(request(ip, env.port, "GET", "/health", &[], "").status, 200);
 }
+
+#[test]
+fn hostile_bodies_and_headers_never_fail_the_vm() {
+    let _one = serial();
+    let app = app();
+    let (port, admin) = (free_port(), free_port());
+    let yaml = config("envoy.yaml", port, admin, app.port, &module(false), |s| s);
+    let env = start(&yaml, "hostile").unwrap_or_else(|e| panic!("{e}"));
+    let long_ua = format!("Mozilla/5.0 {}", "\u{e9}x\"\\,".repeat(1500));
+    let mut forwarded = 0;
+    for (i, (name, body)) in crate::support::hostile_records().into_iter().enumerate() {
+        // Envoy refuses bodies over its buffer limit itself (413); 16 MiB is not sent.
+        if body.len() > 2 << 20 {
+            continue;
+        }
+        let body = String::from_utf8_lossy(&body).into_owned();
+        // Header values as odd as HTTP allows (Envoy refuses control characters itself).
+        let ua = if i % 2 == 0 {
+            long_ua.as_str()
+        } else {
+            "\u{feff}\u{202e}bot\t"
+        };
+        let r = request(
+            Ipv4Addr::new(127, 0, 9, 1 + i as u8),
+            env.port,
+            "POST",
+            "/api/signup",
+            &[("user-agent", ua), ("x-request-id", "\u{e9}\u{e9}")],
+            &body,
+        );
+        assert!(
+            r.status == 200 || (400..500).contains(&r.status),
+            "{name}: answered {} (a 5xx here means the VM failed): {}",
+            r.status,
+            r.body
+        );
+        eprintln!("{name}: {}", r.status);
+        if r.status == 200 {
+            forwarded += 1;
+            let seen = app.seen.lock().expect("lock").last().cloned().expect("seen");
+            for (k, v) in pumpguard_headers(&seen.headers) {
+                assert!(
+                    v.bytes().all(|b| b == b' ' || b.is_ascii_graphic()),
+                    "{name}: {k}: {v:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        forwarded >= 20,
+        "only {forwarded} hostile requests reached the application"
+    );
+    // The VMs are alive and still scoring: an ordinary sign-up is tagged.
+    let (ip, phone, ua) = user(7);
+    let r = signup(&env, ip, &phone, &ua);
+    assert_eq!(r.status, 200);
+    let seen = app.seen.lock().expect("lock").last().cloned().expect("seen");
+    assert!(
+        seen.headers.contains_key("x-pumpguard-level"),
+        "{:?}",
+        seen.headers
+    );
+    assert!(env.stat("wasmcustom.pumpguard.scored") >= forwarded);
+}

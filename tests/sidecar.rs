@@ -311,3 +311,30 @@ fn sigterm_finishes_and_writes_the_state() {
     assert_eq!(request(&s2.addr, "GET", "/healthz", &[], b"").0, 200);
     let _ = std::fs::remove_file(&state);
 }
+
+#[test]
+fn hostile_records_in_one_batch_all_arrive_tagged() {
+    let records = crate::support::hostile_records();
+    let mut body = Vec::new();
+    for (_, rec) in &records {
+        body.extend_from_slice(rec);
+        body.push(b'\n');
+    }
+    let r = receiver();
+    let s = sidecar(&r.url, &[]); // through the component
+    let (code, answer) = request(&s.addr, "POST", "/", &[NDJSON], &body);
+    assert_eq!(code, 200, "{answer}");
+    let received = r.bodies.lock().expect("lock").concat();
+    let lines: Vec<&[u8]> = received
+        .strip_suffix(b"\n")
+        .unwrap_or(&received)
+        .split(|b| *b == b'\n')
+        .collect();
+    assert_eq!(lines.len(), records.len(), "one line per record");
+    for ((name, rec), line) in records.iter().zip(lines) {
+        crate::support::check_hostile(name, rec, line);
+    }
+    // And the sidecar still serves.
+    let (code, _) = request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 10));
+    assert_eq!(code, 200);
+}

@@ -77,8 +77,15 @@ fn corrupt_truncated_and_foreign_snapshots_are_refused_without_harm() {
             "a failed restore leaves the state alone"
         );
     }
-    // A flipped byte either fails cleanly or restores something the engine can use.
-    let _ = target.restore(&flipped);
+    // A flipped byte fails the checksum.
+    let err = target.restore(&flipped).expect_err("flipped byte");
+    assert!(err.to_string().contains("checksum"), "{err}");
+    assert_eq!(target.snapshot(), before);
+    // An older format says so.
+    let err = target
+        .restore(&[b"PGSNAP\0\x03".as_slice(), &snap[8..]].concat())
+        .expect_err("old format");
+    assert!(err.to_string().contains("format 3"), "{err}");
     let v = verdict(&mut target, &sms(0, "acme", "+447400123456", ""));
     assert_eq!(v.keys.country.as_deref(), Some("GB"));
 }

@@ -103,3 +103,104 @@ pub fn warm(e: &mut Engine, tenant: &str, days: i64, per_hour: i64, r: &mut Rng)
         }
     }
 }
+
+/// The hostile records every host is run with (`tests/hostile.rs`, the sidecar and Envoy
+/// tests): named, one JSON-ish record each, none containing a newline.
+pub fn hostile_records() -> Vec<(&'static str, Vec<u8>)> {
+    let sms = |extra: &str| {
+        format!(
+            r#"{{"event":"sms_sent","time":"{}","tenant":"acme","to":"+447400123456"{extra}}}"#,
+            at(0)
+        )
+    };
+    let reasons: Vec<String> = (0..10_000)
+        .map(|i| format!(r#"{{"code":"forged_{i}","weight":100,"detail":"x"}}"#))
+        .collect();
+    let tags: Vec<String> = (0..10_000).map(|i| format!(r#""tag{i}""#)).collect();
+    let many_keys: Vec<String> = (0..10_000).map(|i| format!(r#""k{i}":{i}"#)).collect();
+    vec![
+        (
+            "invalid UTF-8 in the number",
+            b"{\"event\":\"sms_sent\",\"to\":\"+44740012\xff\xfe3456\"}".to_vec(),
+        ),
+        ("invalid UTF-8, not JSON", b"\xff\xfe\x00{\"event\"".to_vec()),
+        ("lone surrogate escape", sms(r#","user_agent":"\ud800""#).into_bytes()),
+        ("byte order mark", [&b"\xef\xbb\xbf"[..], sms("").as_bytes()].concat()),
+        ("1 MiB", sms(&format!(r#","pad":"{}""#, "x".repeat(1 << 20))).into_bytes()),
+        ("16 MiB", sms(&format!(r#","pad":"{}""#, "y".repeat(16 << 20))).into_bytes()),
+        (
+            "arrays nested 100,000 deep",
+            sms(&format!(r#","deep":{}{}"#, "[".repeat(100_000), "]".repeat(100_000))).into_bytes(),
+        ),
+        (
+            "objects nested 100,000 deep",
+            sms(&format!(r#","deep":{}1{}"#, r#"{"a":"#.repeat(100_000), "}".repeat(100_000))).into_bytes(),
+        ),
+        (
+            "unclosed nesting 100,000 deep",
+            format!(r#"{{"event":"sms_sent","to":"+447400123456","deep":{}"#, "[".repeat(100_000)).into_bytes(),
+        ),
+        (
+            "numbers as strings",
+            br#"{"event":"sms_sent","time":"1767571200","to":"447400123456","price_usd":"0.05","segments":"2"}"#.to_vec(),
+        ),
+        (
+            "strings as numbers",
+            br#"{"event":"sms_sent","time":1767571200,"to":447400123456,"tenant":12345,"ip":10}"#.to_vec(),
+        ),
+        (
+            "duplicate keys",
+            br#"{"event":"otp_verified","to":"+15550000000","event":"sms_sent","to":"+447400123456","to":"+447400123457"}"#.to_vec(),
+        ),
+        (
+            "huge integers and exponents",
+            sms(r#","price_usd":1e999999,"segments":123456789012345678901234567890123456789,"time":99999999999999999999999"#).into_bytes(),
+        ),
+        ("NaN and Infinity literals", sms(r#","price_usd":NaN,"segments":Infinity,"x":-Infinity"#).into_bytes()),
+        (
+            "escaped control characters in the number",
+            br#"{"event":"sms_sent","to":"+44\u0000740\u001b0123456\r\n\t"}"#.to_vec(),
+        ),
+        ("raw control characters in the number", b"{\"event\":\"sms_sent\",\"to\":\"+44\x00\x07\x1b7400\"}".to_vec()),
+        ("a 100,000-digit number", sms(&format!(r#","to":"+{}""#, "9".repeat(100_000))).into_bytes()),
+        (
+            "10,000 forged reasons and tags",
+            sms(&format!(
+                r#","pumpguard":{{"level":"critical","alert":true,"reasons":[{}]}},"tags":[{}]"#,
+                reasons.join(","),
+                tags.join(",")
+            ))
+            .into_bytes(),
+        ),
+        ("10,000 keys", format!(r#"{{"event":"sms_sent","to":"+447400123456",{}}}"#, many_keys.join(",")).into_bytes()),
+        ("empty object", b"{}".to_vec()),
+        ("an array", b"[1,2,3]".to_vec()),
+        ("null", b"null".to_vec()),
+        ("a string", br#""sms_sent""#.to_vec()),
+        ("truncated", br#"{"event":"sms_sent","to":"+4474"#.to_vec()),
+        (
+            "absurd times",
+            br#"{"event":"sms_sent","to":"+447400123456","time":"9999-12-31T23:59:59Z","timestamp":-1e300}"#.to_vec(),
+        ),
+        ("trailing garbage", [sms("").as_bytes(), b"}}]]"].concat()),
+    ]
+}
+
+/// The one hostile record that is not SMS-related, so passes unchanged.
+const PASSES: &str = "empty object";
+
+/// Checks one host's output for one hostile record.
+pub fn check_hostile(name: &str, record: &[u8], out: &[u8]) {
+    let tagged = out != crate::output_check::trim_end(record);
+    assert_eq!(tagged, name != PASSES, "{name}: tagged {tagged}");
+    let result =
+        std::panic::catch_unwind(|| crate::output_check::check_output(record, out, tagged, "pumpguard"));
+    if let Err(e) = result {
+        let msg = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        panic!("{name}: {msg}");
+    }
+}

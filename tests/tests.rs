@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per concern.
 
 mod bad_input;
+#[cfg(feature = "component-host")]
+mod cardinality;
 mod cli;
 #[cfg(feature = "component-host")]
 mod component;
@@ -12,7 +14,12 @@ mod fluent_bit;
 #[cfg(feature = "component-host")]
 mod fluent_config;
 mod golden;
+#[cfg(feature = "component-host")]
+mod hostile;
 mod oracle;
+// The output contract the fuzzers check, shared with the hostile-record tests.
+#[path = "../fuzz/fuzz_targets/common.rs"]
+mod output_check;
 mod quality;
 #[cfg(feature = "sidecar")]
 mod sidecar;

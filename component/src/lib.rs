@@ -11,7 +11,7 @@ mod bindings {
     wit_bindgen::generate!({ path: "../wit", world: "pumpguard" });
 }
 
-use bindings::exports::pumpguard::scorer::scorer::{Guest, Outcome as WitOutcome, Scored};
+pub use bindings::exports::pumpguard::scorer::scorer::{Guest, Outcome as WitOutcome, Scored};
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
@@ -55,7 +55,8 @@ fn passed(output: Vec<u8>) -> Scored {
     }
 }
 
-struct Component;
+/// The exports (`Guest`); public so the fuzzer, which compiles this file natively, can call them.
+pub struct Component;
 
 impl Guest for Component {
     fn configure(config_json: String) -> Result<(), Vec<String>> {

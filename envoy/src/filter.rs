@@ -13,7 +13,7 @@ use proxy_wasm::types::{Action, ContextType, LogLevel, MapType, MetricType};
 use pumpguard::{Engine, Level, Outcome};
 
 use crate::config::{self, PluginConfig};
-use crate::policy::{self, Decision, Facts};
+use crate::policy::{self, Decision, Facts, RequestView, RouteKind};
 use crate::ring::{Ring, SharedStore};
 
 proxy_wasm::main! {{
@@ -239,50 +239,32 @@ fn request_header(name: &str) -> Option<String> {
         .flatten()
 }
 
-fn metadata(namespace: &str, key: &str) -> Option<String> {
-    let bytes = hostcalls::get_property(vec!["metadata", "filter_metadata", namespace, key])
-        .ok()
-        .flatten()?;
-    let s = String::from_utf8(bytes).ok()?;
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
+/// The request as Envoy's host calls show it.
+struct Host;
+
+impl RequestView for Host {
+    fn header(&self, name: &str) -> Option<Vec<u8>> {
+        hostcalls::get_map_value_bytes(MapType::HttpRequestHeaders, name)
+            .ok()
+            .flatten()
+    }
+
+    fn metadata(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
+        hostcalls::get_property(vec!["metadata", "filter_metadata", namespace, key])
+            .ok()
+            .flatten()
+    }
+
+    fn source_address(&self) -> Option<Vec<u8>> {
+        hostcalls::get_property(vec!["source", "address"]).ok().flatten()
+    }
 }
 
 impl Http {
-    fn facts(cfg: &PluginConfig, workflow: Option<&String>, now: i64) -> Facts {
-        let ns = cfg.metadata_namespace.as_str();
-        let ip = match &cfg.client_ip_header {
-            Some(h) => request_header(h).map(|v| policy::client_ip(&v, true)),
-            None => hostcalls::get_property(vec!["source", "address"])
-                .ok()
-                .flatten()
-                .and_then(|b| String::from_utf8(b).ok())
-                .map(|v| policy::client_ip(&v, false)),
-        };
-        // Trusted sources first: a header set by the application's own edge, the configured
-        // tenant; metadata only when neither is configured (see `tenant` in the README).
-        let tenant = cfg
-            .tenant_header
-            .as_deref()
-            .and_then(request_header)
-            .or_else(|| cfg.tenant.clone())
-            .or_else(|| metadata(ns, "tenant"));
-        Facts {
-            to: metadata(ns, "to"),
-            tenant,
-            workflow: workflow.cloned(),
-            ip,
-            user_agent: request_header("user-agent"),
-            request_id: request_header("x-request-id"),
-            session: metadata(ns, "session"),
-            time_ms: now,
-        }
-    }
-
     fn score_request(&mut self, workflow: Option<String>) -> Action {
         let mut w = self.worker.borrow_mut();
         let now = now_ms();
-        let facts = Self::facts(&w.cfg, workflow.as_ref(), now);
+        let facts = policy::facts(&w.cfg, &Host, workflow.as_ref(), now);
         let outcome = w.record(&policy::sms_record(&facts), now);
         if let Some(v) = outcome.verdict() {
             Metrics::add(w.metrics.scored, 1);
@@ -334,35 +316,23 @@ impl HttpContext for Http {
         // Nobody but pumpguard sets pumpguard's headers.
         if let Ok(headers) = hostcalls::get_map_bytes(MapType::HttpRequestHeaders) {
             for (name, _) in headers {
-                let ours = name
-                    .get(..policy::HEADER_PREFIX.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(policy::HEADER_PREFIX));
-                if ours {
+                if policy::is_own_header(name.as_bytes()) {
                     let _ = hostcalls::remove_map_value(MapType::HttpRequestHeaders, &name);
                 }
             }
         }
         let method = request_header(":method").unwrap_or_default();
         let path = request_header(":path").unwrap_or_default();
-        let (sms, verify) = {
-            let w = self.worker.borrow();
-            let sms = w
-                .cfg
-                .routes
-                .iter()
-                .find(|r| r.matches(&method, &path))
-                .map(|r| r.workflow.clone());
-            let verify = sms.is_none() && w.cfg.verify_routes.iter().any(|r| r.matches(&method, &path));
-            (sms, verify)
-        };
-        if let Some(workflow) = sms {
-            return self.score_request(workflow);
+        let kind = policy::classify(&self.worker.borrow().cfg, &method, &path);
+        match kind {
+            RouteKind::Sms(workflow) => self.score_request(workflow),
+            RouteKind::Verify => {
+                let w = self.worker.borrow();
+                self.verify = Some(policy::facts(&w.cfg, &Host, None, now_ms()));
+                Action::Continue
+            }
+            RouteKind::Other => Action::Continue,
         }
-        if verify {
-            let w = self.worker.borrow();
-            self.verify = Some(Self::facts(&w.cfg, None, now_ms()));
-        }
-        Action::Continue
     }
 
     fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {

@@ -3,7 +3,7 @@
 
 use pumpguard::{Action, Outcome, Verdict};
 
-use crate::config::Mode;
+use crate::config::{Mode, PluginConfig};
 
 /// Header names the filter sets. Requests arriving with any of them have them removed first,
 /// so a client cannot forge a verdict for the upstream.
@@ -75,6 +75,79 @@ fn record(event: &str, f: &Facts) -> Vec<u8> {
     }
     o.insert("source".into(), "envoy".into());
     serde_json::to_vec(&o).unwrap_or_default()
+}
+
+/// What the filter reads of a request: Envoy's host calls in `filter.rs`, a map in tests and
+/// in the fuzzer. Values are the host's bytes, unchecked.
+pub trait RequestView {
+    /// A request header by (lower-case) name.
+    fn header(&self, name: &str) -> Option<Vec<u8>>;
+    /// `metadata.filter_metadata.<namespace>.<key>`, as `json_to_metadata` stored it.
+    fn metadata(&self, namespace: &str, key: &str) -> Option<Vec<u8>>;
+    /// The downstream address (`source.address`).
+    fn source_address(&self) -> Option<Vec<u8>>;
+}
+
+/// Whether a request header is one of pumpguard's own (`x-pumpguard-*`, any case): the filter
+/// removes them before anything else, so a client cannot forge a verdict.
+pub fn is_own_header(name: &[u8]) -> bool {
+    name.get(..HEADER_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(HEADER_PREFIX.as_bytes()))
+}
+
+/// What a request is to the filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteKind {
+    /// It triggers an SMS; the route's workflow.
+    Sms(Option<String>),
+    /// It verifies a code: its answer is conversion feedback.
+    Verify,
+    /// Anything else: untouched.
+    Other,
+}
+
+/// The route a request matches: SMS routes first, then verify routes.
+pub fn classify(cfg: &PluginConfig, method: &str, path: &str) -> RouteKind {
+    if let Some(r) = cfg.routes.iter().find(|r| r.matches(method, path)) {
+        return RouteKind::Sms(r.workflow.clone());
+    }
+    if cfg.verify_routes.iter().any(|r| r.matches(method, path)) {
+        return RouteKind::Verify;
+    }
+    RouteKind::Other
+}
+
+fn text(bytes: Option<Vec<u8>>) -> Option<String> {
+    let s = String::from_utf8(bytes?).ok()?;
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// The facts of a request. The tenant comes from trusted sources first: a header set by the
+/// application's own edge, the configured tenant; metadata only when neither is configured
+/// (see `tenant` in `envoy-config/README.md`).
+pub fn facts(cfg: &PluginConfig, req: &impl RequestView, workflow: Option<&String>, now_ms: i64) -> Facts {
+    let ns = cfg.metadata_namespace.as_str();
+    let ip = match &cfg.client_ip_header {
+        Some(h) => text(req.header(h)).map(|v| client_ip(&v, true)),
+        None => text(req.source_address()).map(|v| client_ip(&v, false)),
+    };
+    let tenant = cfg
+        .tenant_header
+        .as_deref()
+        .and_then(|h| text(req.header(h)))
+        .or_else(|| cfg.tenant.clone())
+        .or_else(|| text(req.metadata(ns, "tenant")));
+    Facts {
+        to: text(req.metadata(ns, "to")),
+        tenant,
+        workflow: workflow.cloned(),
+        ip,
+        user_agent: text(req.header("user-agent")),
+        request_id: text(req.header("x-request-id")),
+        session: text(req.metadata(ns, "session")),
+        time_ms: now_ms,
+    }
 }
 
 /// The generic-profile record of a request that sends an SMS.
@@ -341,5 +414,82 @@ mod tests {
         assert_eq!(client_ip("127.0.0.1:5000", false), "127.0.0.1");
         assert_eq!(client_ip("[::1]:5000", false), "::1");
         assert_eq!(client_ip("203.0.113.7, 10.0.0.1", true), "203.0.113.7");
+    }
+
+    /// A request as a map, the way the fuzzer builds them.
+    #[derive(Default)]
+    pub struct MapRequest {
+        pub headers: Vec<(String, Vec<u8>)>,
+        pub metadata: Vec<(String, Vec<u8>)>,
+        pub source: Option<Vec<u8>>,
+    }
+
+    impl RequestView for MapRequest {
+        fn header(&self, name: &str) -> Option<Vec<u8>> {
+            self.headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+        fn metadata(&self, _namespace: &str, key: &str) -> Option<Vec<u8>> {
+            self.metadata
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        }
+        fn source_address(&self) -> Option<Vec<u8>> {
+            self.source.clone()
+        }
+    }
+
+    fn plugin(extra: &str) -> PluginConfig {
+        let json = format!(
+            r#"{{"routes":[{{"path":"/api/signup","method":"POST","workflow":"signup"}}],"verify_routes":[{{"prefix":"/api/verify"}}]{extra}}}"#
+        );
+        crate::config::load(json.as_bytes()).expect("config").plugin
+    }
+
+    #[test]
+    fn the_tenant_comes_from_the_edge_header_then_the_config_then_metadata() {
+        let req = MapRequest {
+            headers: vec![
+                ("x-tenant".into(), b" edge ".to_vec()),
+                ("user-agent".into(), b"ua".to_vec()),
+            ],
+            metadata: vec![
+                ("tenant".into(), b"from-body".to_vec()),
+                ("to".into(), b"+447400123456".to_vec()),
+                ("session".into(), vec![0xff, 0xfe]),
+            ],
+            source: Some(b"10.1.2.3:4444".to_vec()),
+        };
+        let f = super::facts(
+            &plugin(r#","tenant_header":"x-tenant","tenant":"cfg""#),
+            &req,
+            None,
+            7,
+        );
+        assert_eq!(f.tenant.as_deref(), Some("edge"));
+        assert_eq!(f.ip.as_deref(), Some("10.1.2.3"));
+        assert_eq!(f.session, None, "not UTF-8: dropped");
+        let f = super::facts(&plugin(r#","tenant":"cfg""#), &req, None, 7);
+        assert_eq!(f.tenant.as_deref(), Some("cfg"));
+        let f = super::facts(&plugin(""), &req, None, 7);
+        assert_eq!(f.tenant.as_deref(), Some("from-body"));
+        assert_eq!(f.to.as_deref(), Some("+447400123456"));
+    }
+
+    #[test]
+    fn routes_and_own_headers_are_recognised() {
+        let p = plugin("");
+        assert_eq!(
+            classify(&p, "POST", "/api/signup?x=1"),
+            RouteKind::Sms(Some("signup".into()))
+        );
+        assert_eq!(classify(&p, "GET", "/api/signup"), RouteKind::Other);
+        assert_eq!(classify(&p, "POST", "/api/verify/1"), RouteKind::Verify);
+        assert!(is_own_header(b"X-PumpGuard-Score"));
+        assert!(!is_own_header(b"x-pump"));
+        assert!(!is_own_header(&[0xff; 20]));
     }
 }

@@ -9,7 +9,7 @@
 //!
 //! `abi` is the only unsafe code (pointers from the host); `filter` is the safe logic.
 
-mod abi;
+pub mod abi;
 pub mod filter;
 
 pub use filter::{Filter, SETTINGS_FILE, Settings};
