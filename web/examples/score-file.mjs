@@ -23,6 +23,8 @@ for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
 }
 scorer.finish();
 const report = JSON.parse(scorer.report(6, 10));
+// The same pieces one by one: scorer.incidents(), scorer.series(6), scorer.blocks(10).
+const series = JSON.parse(scorer.series(3));
 scorer.free();
 
 if (flag === '--json') {
@@ -32,6 +34,12 @@ if (flag === '--json') {
   console.log(`${file}: ${t.records} records (${report.format}), ${t.scored} SMS records scored, ${t.alerts} alerts, ${report.incidents.length} incidents`);
   for (const i of report.incidents) {
     console.log(`INCIDENT ${i.id} [${i.level}] tenant ${i.tenant} block ${i.block} sends ${i.sends} cost ${i.estimated_cost_usd.toFixed(2)} USD`);
+  }
+  const hours = series.bucket_ms / 3600e3;
+  console.log(`\nbusiest countries (${series.countries[0]?.points.length ?? 0} buckets of ${hours} h):`);
+  for (const c of series.countries) {
+    const peak = c.points.reduce((m, p) => (p[1] > m[1] ? p : m), [0, 0, 0]);
+    console.log(`  ${c.country} ${c.sends} sends, peak ${peak[1]} in the hour from ${new Date(peak[0]).toISOString()} (baseline then ${peak[2].toFixed(1)})`);
   }
   console.log('\nriskiest blocks:');
   for (const b of report.blocks) {

@@ -267,6 +267,17 @@ mod js {
             self.0.report(top_countries as usize, top_blocks as usize)
         }
 
+        /// Sends per destination country over time with each country's baseline, the top
+        /// `top` countries (JSON: `{bucket_ms, countries: [{country, sends, points}]}`).
+        pub fn series(&self, top: u32) -> String {
+            serde_json::to_string(&self.0.analysis.series(top as usize)).unwrap_or_default()
+        }
+
+        /// The riskiest number blocks (JSON array).
+        pub fn blocks(&self, top: u32) -> String {
+            serde_json::to_string(&self.0.analysis.blocks(top as usize)).unwrap_or_default()
+        }
+
         /// Incidents (JSON array).
         pub fn incidents(&self) -> String {
             serde_json::to_string(&self.0.engine.incidents()).unwrap_or_default()
