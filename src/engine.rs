@@ -153,7 +153,9 @@ const KEY_OPEN: u64 = 0x0E;
 const KEY_SHARED_NUMBERS: u64 = 0x5B1;
 const KEY_SHARED_TENANTS: u64 = 0x5B2;
 
-/// The scoring engine. Pure: no I/O, no clock, no globals.
+/// The scoring engine. Pure: no I/O, no clock, no globals. A clone is an independent engine
+/// with the same configuration and state.
+#[derive(Clone)]
 pub struct Engine {
     cfg: Config,
     plan: NumberingPlan,

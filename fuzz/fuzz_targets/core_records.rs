@@ -5,14 +5,27 @@
 #[path = "common.rs"]
 mod common;
 
+use std::sync::OnceLock;
+
 use libfuzzer_sys::fuzz_target;
 use pumpguard::{Config, Engine};
 
+/// A small engine, so eviction runs within a few records; built once and cloned per input
+/// (building parses the data tables, which would dominate every run).
+fn template() -> &'static Engine {
+    static T: OnceLock<Engine> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut cfg = Config::default();
+        let l = &mut cfg.limits;
+        l.max_record_bytes = 64 << 10;
+        (l.tenants, l.volume_keys, l.conversion_keys, l.ranges) = (16, 32, 32, 32);
+        (l.sources, l.recent_sends, l.messages, l.incidents) = (32, 64, 64, 16);
+        Engine::new(cfg).expect("small configuration")
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
-    // A small engine, so eviction runs within a few hundred records.
-    let mut cfg = Config::default();
-    cfg.limits.max_record_bytes = 64 << 10;
-    let mut e = Engine::new(cfg).expect("default configuration");
+    let mut e = template().clone();
     let key = e.config().output_key.clone();
     let mut out = Vec::new();
     // The first byte chooses the host's fallback time: none, or a fixed one.
@@ -31,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
         assert!(e.incident(&i.id).is_some());
     }
     let snap = e.snapshot();
-    let mut fresh = Engine::new(e.config().clone()).expect("same configuration");
+    let mut fresh = template().clone();
     fresh.restore(&snap).expect("a snapshot restores into the engine it came from");
 });

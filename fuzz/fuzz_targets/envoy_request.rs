@@ -74,6 +74,12 @@ impl SharedStore for Mem {
     }
 }
 
+/// Built once, cloned per worker and input (building parses the data tables).
+fn template() -> &'static Engine {
+    static T: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    T.get_or_init(|| Engine::new(pumpguard::Config::default()).expect("engine"))
+}
+
 fn plugin(input: &Input) -> PluginConfig {
     let mut json = String::from(
         r#"{"routes":[{"path":"/api/signup","method":"POST","workflow":"signup"},{"prefix":"/api/otp/"}],
@@ -114,7 +120,7 @@ fuzz_target!(|input: Input| {
     let store = Mem::default();
     let mut workers: Vec<(Engine, Ring)> = (0..2u32)
         .map(|i| {
-            let engine = Engine::new(pumpguard::Config::default()).expect("engine");
+            let engine = template().clone();
             (engine, Ring::join(&store, 16, 8, i))
         })
         .collect();
