@@ -183,6 +183,7 @@ pub fn hostile_records() -> Vec<(&'static str, Vec<u8>)> {
             br#"{"event":"sms_sent","to":"+447400123456","time":"9999-12-31T23:59:59Z","timestamp":-1e300}"#.to_vec(),
         ),
         ("trailing garbage", [sms("").as_bytes(), b"}}]]"].concat()),
+        ("leading whitespace", [b" \t ".as_slice(), sms("").as_bytes()].concat()),
     ]
 }
 

@@ -47,11 +47,17 @@ pub trait FilterHost {
 }
 
 /// `filter_wasm`'s own checks on a copied result (`cb_wasm_filter`): an empty string or one that
-/// is not a JSON object drops the record.
+/// is not a JSON object drops the record. `flb_pack_json` (jsmn) skips leading spaces, tabs and
+/// line breaks before the root, and the root must be an object.
 fn judged(out: Returned) -> Returned {
+    let root = |r: &[u8]| {
+        r.iter()
+            .copied()
+            .find(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+    };
     match out {
         Returned::Record(r) if r.is_empty() => Returned::Dropped("empty string".into()),
-        Returned::Record(r) if r.first() != Some(&b'{') => Returned::Dropped("not a JSON object".into()),
+        Returned::Record(r) if root(&r) != Some(b'{') => Returned::Dropped("not a JSON object".into()),
         other => other,
     }
 }
