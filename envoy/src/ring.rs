@@ -161,36 +161,37 @@ impl Ring {
     }
 }
 
+/// Envoy's shared-data semantics in memory (a compare-and-swap token per key, bumped on every
+/// write), for the unit tests and the fuzzer.
+#[derive(Default)]
+pub struct MemStore(pub std::cell::RefCell<std::collections::HashMap<String, (Vec<u8>, u32)>>);
+
+impl SharedStore for MemStore {
+    fn get(&self, key: &str) -> (Option<Vec<u8>>, Option<u32>) {
+        match self.0.borrow().get(key) {
+            Some((v, c)) => (Some(v.clone()), Some(*c)),
+            None => (None, None),
+        }
+    }
+    fn set(&self, key: &str, value: &[u8], cas: Option<u32>) -> bool {
+        let mut m = self.0.borrow_mut();
+        let cur = m.get(key).map(|e| e.1);
+        if let (Some(want), Some(have)) = (cas, cur) {
+            if want != have {
+                return false;
+            }
+        }
+        let next = cur.unwrap_or(0).wrapping_add(1);
+        m.insert(key.to_owned(), (value.to_vec(), next));
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::HashMap;
 
-    /// Envoy's shared data semantics: a token per key, bumped on every write.
-    #[derive(Default)]
-    struct Mem(RefCell<HashMap<String, (Vec<u8>, u32)>>);
-
-    impl SharedStore for Mem {
-        fn get(&self, key: &str) -> (Option<Vec<u8>>, Option<u32>) {
-            match self.0.borrow().get(key) {
-                Some((v, c)) => (Some(v.clone()), Some(*c)),
-                None => (None, None),
-            }
-        }
-        fn set(&self, key: &str, value: &[u8], cas: Option<u32>) -> bool {
-            let mut m = self.0.borrow_mut();
-            let cur = m.get(key).map(|e| e.1);
-            if let (Some(want), Some(have)) = (cas, cur) {
-                if want != have {
-                    return false;
-                }
-            }
-            let next = cur.unwrap_or(0) + 1;
-            m.insert(key.to_owned(), (value.to_vec(), next));
-            true
-        }
-    }
+    type Mem = MemStore;
 
     #[test]
     fn two_workers_each_see_the_others_events_once_in_order() {

@@ -7,7 +7,6 @@
 #[path = "common.rs"]
 mod common;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use arbitrary::Arbitrary;
@@ -15,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 use pumpguard::Engine;
 use pumpguard_envoy::config::{self, Mode, PluginConfig};
 use pumpguard_envoy::policy::{self, Decision, RequestView, RouteKind};
-use pumpguard_envoy::ring::{Ring, SharedStore};
+use pumpguard_envoy::ring::{MemStore, Ring};
 
 #[derive(Arbitrary, Debug)]
 struct Request {
@@ -51,29 +50,6 @@ impl RequestView for Request {
     }
 }
 
-#[derive(Default)]
-struct Mem(RefCell<HashMap<String, (Vec<u8>, u32)>>);
-
-impl SharedStore for Mem {
-    fn get(&self, key: &str) -> (Option<Vec<u8>>, Option<u32>) {
-        match self.0.borrow().get(key) {
-            Some((v, c)) => (Some(v.clone()), Some(*c)),
-            None => (None, None),
-        }
-    }
-    fn set(&self, key: &str, value: &[u8], cas: Option<u32>) -> bool {
-        let mut m = self.0.borrow_mut();
-        let cur = m.get(key).map(|e| e.1);
-        if let (Some(want), Some(have)) = (cas, cur) {
-            if want != have {
-                return false;
-            }
-        }
-        m.insert(key.to_owned(), (value.to_vec(), cur.unwrap_or(0) + 1));
-        true
-    }
-}
-
 /// Built once, cloned per worker and input (building parses the data tables).
 fn template() -> &'static Engine {
     static T: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
@@ -97,6 +73,26 @@ fn plugin(input: &Input) -> PluginConfig {
     config::load(json.as_bytes()).expect("fuzz plugin configuration").plugin
 }
 
+/// One event as `Worker::record` handles it: published to the ring before it is scored, then
+/// marked seen; the output checked against the contract.
+fn record_event(
+    engine: &mut Engine,
+    ring: &mut Ring,
+    store: &MemStore,
+    record: &[u8],
+    now: i64,
+    out: &mut Vec<u8>,
+) -> pumpguard::Outcome {
+    let seq = ring.publish(store, record);
+    out.clear();
+    let outcome = engine.process(record, Some(now), out);
+    common::check_output(record, out, outcome.verdict().is_some(), "pumpguard");
+    if let Some(seq) = seq {
+        ring.seen(seq);
+    }
+    outcome
+}
+
 fn header_safe(v: &str) -> bool {
     v.len() <= 1024 && v.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
 }
@@ -117,7 +113,7 @@ fn check_decision(d: &Decision) {
 
 fuzz_target!(|input: Input| {
     let cfg = plugin(&input);
-    let store = Mem::default();
+    let store = MemStore::default();
     let mut workers: Vec<(Engine, Ring)> = (0..2u32)
         .map(|i| {
             let engine = template().clone();
@@ -143,14 +139,7 @@ fuzz_target!(|input: Input| {
                 let facts = policy::facts(&cfg, req, workflow.as_ref(), now);
                 let record = policy::sms_record(&facts);
                 assert!(record.len() < 4096, "a request's record is bounded");
-                // Published before it is scored, as `Worker::record` does.
-                let seq = ring.publish(&store, &record);
-                out.clear();
-                let outcome = engine.process(&record, Some(now), &mut out);
-                common::check_output(&record, &out, outcome.verdict().is_some(), "pumpguard");
-                if let Some(seq) = seq {
-                    ring.seen(seq);
-                }
+                let outcome = record_event(engine, ring, &store, &record, now, &mut out);
                 if let Some(v) = outcome.verdict() {
                     assert!(common::valid_json(policy::log_line(v, &facts).as_bytes()));
                 }
@@ -175,13 +164,7 @@ fuzz_target!(|input: Input| {
             RouteKind::Verify if (200..300).contains(&req.status) => {
                 let facts = policy::facts(&cfg, req, None, now);
                 let record = policy::conversion_record(&facts);
-                let seq = ring.publish(&store, &record);
-                out.clear();
-                let outcome = engine.process(&record, Some(now), &mut out);
-                common::check_output(&record, &out, outcome.verdict().is_some(), "pumpguard");
-                if let Some(seq) = seq {
-                    ring.seen(seq);
-                }
+                record_event(engine, ring, &store, &record, now, &mut out);
             }
             _ => {}
         }
