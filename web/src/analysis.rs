@@ -185,7 +185,9 @@ impl Analysis {
         let Some(ev) = profiles::read(&obj, self.profile) else {
             return;
         };
-        let at = ev.time.unwrap_or(clock_ms);
+        // The record's own time, unless the engine refused it as a far jump ahead (then the
+        // engine's clock, as it scored it): one bogus timestamp must not stretch the charts.
+        let at = ev.time.map_or(clock_ms, |t| t.min(clock_ms));
         match (outcome, ev.kind) {
             (Outcome::Scored(v), Kind::Sms) => {
                 let t = &mut self.totals;
@@ -485,12 +487,20 @@ mod long_files {
             let o = e.score(l.as_bytes(), None);
             a.observe(l.as_bytes(), &o, e.clock());
         }
+        let far = r#"{"event":"sms_sent","time":"9999-12-31T00:00:00Z","tenant":"a","to":"+447400999999"}"#;
+        let o = e.score(far.as_bytes(), None);
+        a.observe(far.as_bytes(), &o, e.clock());
         let s = a.series(6);
         assert!(s.bucket_ms > HOUR_MS);
+        assert!(
+            s.bucket_ms < 24 * HOUR_MS,
+            "one far-future record does not stretch the axis"
+        );
         assert!(s.countries[0].points.len() <= MAX_SERIES_POINTS as usize);
         assert_eq!(
             s.countries[0].points.iter().map(|p| u64::from(p.1)).sum::<u64>(),
-            365
+            366,
+            "the far-future record counts at the engine's clock"
         );
     }
 }
