@@ -74,7 +74,8 @@ function show(r, name) {
   drawSeries(r);
   drawTimeline(r);
   fillIncidents(r.incidents);
-  fillBlocks(r.blocks);
+  // A file without any conversion events (a provider's export) cannot tell verified from not.
+  fillBlocks(r.blocks, t.conversions_matched + t.conversions_unmatched > 0);
   fillCoverage(r.coverage);
 }
 
@@ -168,11 +169,13 @@ function fillIncidents(incidents) {
   )));
 }
 
-function fillBlocks(blocks) {
+function fillBlocks(blocks, conversionsLogged) {
   $('blocks').tBodies[0].replaceChildren(...blocks.map((b) => el('tr', {},
     el('td', { class: 'mono' }, b.block), el('td', {}, b.country), el('td', {}, b.tenant),
-    el('td', { class: 'num' }, fmtInt(b.sends)), el('td', { class: 'num' }, fmtInt(b.verified)),
-    el('td', { class: 'num' }, `${(100 * b.conversion_rate).toFixed(0)} %`),
+    el('td', { class: 'num' }, fmtInt(b.sends)),
+    el('td', { class: 'num' }, conversionsLogged ? fmtInt(b.verified) : 'n/a'),
+    el('td', { class: 'num', title: conversionsLogged ? '' : 'this file has no conversion (verified OTP) events' },
+      conversionsLogged ? `${(100 * b.conversion_rate).toFixed(0)} %` : 'n/a'),
     el('td', { class: 'num' }, b.cost_usd.toFixed(2)), el('td', { class: 'num' }, b.max_score),
     levelCell(b.level), el('td', {}, b.reasons.join(', ')),
   )));

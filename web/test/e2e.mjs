@@ -128,6 +128,7 @@ await test('a provider CSV export with an attack', async (page) => {
   const blocks = await rows(page, 'blocks');
   assert.equal(blocks[0][0].slice(0, 6), '+37122', `the pumped Latvian block leads: ${JSON.stringify(blocks.slice(0, 3))}`);
   assert.ok(['high', 'critical'].includes(blocks[0][8]), blocks[0][8]);
+  assert.equal(blocks[0][5], 'n/a', 'an export without conversion events does not claim 0 % verified');
   assert.ok((await rows(page, 'incidents')).some((r) => r[3] === 'LV'));
   await page.screenshot({ path: join(artifacts, 'playground-csv.png'), fullPage: true });
 });
