@@ -89,7 +89,7 @@ grep -q 'block +9965551' target/web-node-example.txt
 # Screenshots stay in target/web-artifacts/ as the test's artifacts.
 node web/test/e2e.mjs
 
-step "fuzz smoke run: every target replays its corpus (fuzz/corpus, found inputs included), then fuzzes 15 s"
+step "fuzz smoke run: every target runs the inputs that once failed (fuzz/regressions), replays its corpus (fuzz/corpus), then fuzzes 15 s"
 # cargo-fuzz drives libFuzzer; on the stable toolchain RUSTC_BOOTSTRAP=1 lets it pass the
 # sanitizer flags. The long campaign is fuzz/campaign.sh (results in SECURITY.md).
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -100,6 +100,11 @@ fi
   export RUSTC_BOOTSTRAP=1
   cargo fuzz build -O >/dev/null 2>&1 || cargo fuzz build -O
   for target in $(cargo fuzz list); do
+    # Whole files, with no length limit: every input that ever failed must pass now.
+    if [ -d "regressions/$target" ]; then
+      cargo fuzz run -O "$target" regressions/"$target"/* >/dev/null 2>&1 \
+        || { echo "fuzz target $target fails a regression input" >&2; exit 1; }
+    fi
     # A copy of the corpus, so the smoke run leaves the checked-in one as it is.
     scratch=$(mktemp -d)
     cp -r "corpus/$target/." "$scratch/"
