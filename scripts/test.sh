@@ -62,6 +62,17 @@ for f in envoy-config/envoy.yaml envoy-config/envoy-enforce.yaml; do
   target/envoy-venv/bin/envoy --mode validate -c "$f" -l error
 done
 
+step "the real Fluent Bit 5.1.1 (../shared/hosts, or \$PUMPGUARD_FLUENT_BIT): its Debian libraries"
+fb=${PUMPGUARD_FLUENT_BIT:-../shared/hosts/fluent-bit-5.1.1/bin/fluent-bit}
+if [ -x "$fb" ]; then
+  if ldd "$fb" | grep -q 'not found'; then
+    apt-get update >/dev/null && apt-get install -y libyaml-0-2 libsqlite3-0 libssl3 >/dev/null
+  fi
+  "$fb" --version | head -n 1
+else
+  echo "$fb is missing: tests/fluent_bit_real.rs fails under CI=true and is skipped elsewhere"
+fi
+
 step "cargo test (the CLI tests score through the component; the Fluent Bit module through its ABI; the Envoy filter in the real Envoy)"
 cargo test --locked
 

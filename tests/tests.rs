@@ -11,6 +11,8 @@ mod contract;
 mod envoy;
 #[cfg(feature = "component-host")]
 mod fluent_bit;
+// The shipped fluent-config/ in the real Fluent Bit 5.1.1.
+mod fluent_bit_real;
 #[cfg(feature = "component-host")]
 mod fluent_config;
 mod golden;

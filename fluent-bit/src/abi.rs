@@ -64,6 +64,21 @@ fn preopened_dirs() -> Vec<PathBuf> {
     Vec::new()
 }
 
+/// The WASI reactor entry point, which WAMR calls once after instantiation. Without it WAMR's
+/// interpreter prints "warning: a module with WASI apis should be either a command or a
+/// reactor" on Fluent Bit's stdout, in the middle of the records an output writes there. It runs
+/// the static constructors, as wasi-libc's `crt1-reactor.o` does.
+#[cfg(target_os = "wasi")]
+#[unsafe(no_mangle)]
+pub extern "C" fn _initialize() {
+    unsafe extern "C" {
+        fn __wasm_call_ctors();
+    }
+    // SAFETY: the linker-made constructor list; WAMR calls `_initialize` once, before any other
+    // export.
+    unsafe { __wasm_call_ctors() }
+}
+
 /// Fluent Bit's `filter_wasm` entry point (`function_name pumpguard_filter`).
 ///
 /// # Safety
