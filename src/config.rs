@@ -178,6 +178,8 @@ pub struct Signals {
     pub high_risk_prefix: Toggle,
     /// `adjacent_numbers`.
     pub adjacent_numbers: AdjacentNumbers,
+    /// `fresh_block`.
+    pub fresh_block: FreshBlock,
     /// `low_conversion`.
     pub low_conversion: LowConversion,
     /// `workflow_concentration`.
@@ -192,6 +194,10 @@ pub struct Signals {
     pub shared_block: SharedBlock,
     /// `expected_change`.
     pub expected_change: ExpectedChange,
+    /// `conversion_normal` (exculpatory).
+    pub conversion_normal: ConversionNormal,
+    /// `conversion_gap` (conversion integrity).
+    pub conversion_gap: ConversionGap,
 }
 
 /// A signal that only needs switching.
@@ -264,6 +270,36 @@ pub struct AdjacentNumbers {
     pub sequential_bonus: u32,
 }
 
+/// `fresh_block` settings: a number block with next to no history in the flow (its decayed sends
+/// before the last ~80 minutes are fewer than the distinct numbers it now receives, sends that
+/// looked like pumping counting 5 %) that suddenly receives many distinct numbers. Legitimate growth (a launch, an
+/// enrolment day, a campaign) spreads over a country's many blocks; pumping concentrates on the
+/// blocks the fraudster's partner terminates. Needs no conversion or requester data, so it works
+/// on provider-only logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreshBlock {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct numbers in the block inside the window at which the signal fires (2–16).
+    pub min_distinct: u32,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at 16 distinct numbers.
+    pub max_weight: u32,
+}
+
+impl Default for FreshBlock {
+    fn default() -> Self {
+        FreshBlock {
+            enabled: true,
+            min_distinct: 10,
+            min_weight: 20,
+            max_weight: 35,
+        }
+    }
+}
+
 /// `low_conversion` settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -290,6 +326,13 @@ pub struct LowConversion {
     /// before the same check runs on the day: slow pumping, a few sends an hour, never fills
     /// the short window. 0 turns the day check off.
     pub day_min_sends: u32,
+    /// A flow (tenant × workflow) whose long-run conversion is below this rate, over at least
+    /// `flow_min_history` matured sends, does not send codes (notifications, reminders): it gets
+    /// no conversion shortfall and is judged by the other signals.
+    pub flow_min_rate: f64,
+    /// Matured sends a flow needs before its own conversion rate is its baseline (before that,
+    /// the tenant's).
+    pub flow_min_history: u32,
 }
 
 /// `workflow_concentration` settings.
@@ -329,6 +372,12 @@ pub struct SourceVelocity {
     /// Added when one source reaches twice `an0443.ip_geo_variance_score` countries in the
     /// window: fanning out over that many countries is pumping on its own.
     pub fanout_weight: u32,
+    /// Two conditions: where the flow's logs carry conversions, one IP, user or session reaching
+    /// many numbers counts only when the sends of that source convert poorly (the
+    /// `low_conversion` test on the source's own matured sends). An office or carrier-grade NAT
+    /// whose users verify their codes is not flagged. Fanning out over many countries still
+    /// counts on its own.
+    pub require_low_conversion: bool,
 }
 
 /// `ip_geo_mismatch` settings.
@@ -390,6 +439,61 @@ pub struct ExpectedChange {
     pub enabled: bool,
     /// Share of volume-type evidence (spike, novelty, concentration) kept during an annotation.
     pub keep_share: f64,
+}
+
+/// `conversion_normal` settings: exculpatory evidence. When the sends of a flow to a country
+/// convert at their usual rate over the matured window, a surge is explained the way an
+/// annotation explains it: volume-type evidence (spike, novelty, concentration) keeps
+/// `keep_share` of its weight and the reason carries the reduction as a negative weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConversionNormal {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Conversion counts as usual at or above this share of the key's baseline rate.
+    pub min_ratio: f64,
+    /// Share of volume-type evidence kept.
+    pub keep_share: f64,
+}
+
+impl Default for ConversionNormal {
+    fn default() -> Self {
+        ConversionNormal {
+            enabled: true,
+            min_ratio: 0.8,
+            keep_share: 0.25,
+        }
+    }
+}
+
+/// `conversion_gap` settings: conversion integrity. When a tenant's conversions collapse over all
+/// its traffic while its volume is ordinary, the conversion log has a gap (a webhook that stopped,
+/// a delivery problem), not pumping: the gap is reported on its own, and conversion evidence
+/// (`low_conversion`, the second condition of `source_velocity`) is suspended for the tenant
+/// while it lasts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConversionGap {
+    /// Run the rule.
+    pub enabled: bool,
+    /// A gap: the tenant's matured sends of the last hour verify below this share of its rate.
+    pub max_ratio: f64,
+    /// Fewest matured sends of the tenant that can show a gap.
+    pub min_sends: u32,
+    /// Weight of the `conversion_gap` reason; kept below `levels.medium` + 25 so that it can never
+    /// take a verdict to `high` with volume evidence alone.
+    pub weight: u32,
+}
+
+impl Default for ConversionGap {
+    fn default() -> Self {
+        ConversionGap {
+            enabled: true,
+            max_ratio: 0.2,
+            min_sends: 20,
+            weight: 10,
+        }
+    }
 }
 
 /// Daily budgets.
@@ -558,6 +662,7 @@ impl Default for Signals {
             destination_country: DestinationCountry::default(),
             high_risk_prefix: Toggle { enabled: true },
             adjacent_numbers: AdjacentNumbers::default(),
+            fresh_block: FreshBlock::default(),
             low_conversion: LowConversion::default(),
             workflow_concentration: WorkflowConcentration::default(),
             source_velocity: SourceVelocity::default(),
@@ -571,6 +676,8 @@ impl Default for Signals {
                 enabled: true,
                 keep_share: 0.25,
             },
+            conversion_normal: ConversionNormal::default(),
+            conversion_gap: ConversionGap::default(),
         }
     }
 }
@@ -637,6 +744,8 @@ impl Default for LowConversion {
             min_weight: 20,
             max_weight: 45,
             day_min_sends: 12,
+            flow_min_rate: 0.02,
+            flow_min_history: 100,
         }
     }
 }
@@ -664,6 +773,7 @@ impl Default for SourceVelocity {
             min_weight: 15,
             max_weight: 35,
             fanout_weight: 20,
+            require_low_conversion: true,
         }
     }
 }
@@ -939,6 +1049,18 @@ impl Config {
                 err(f, "min_weight is above max_weight".into());
             }
         }
+        if !(2..=16).contains(&s.fresh_block.min_distinct) {
+            err(
+                "signals.fresh_block.min_distinct",
+                "must be 2 to 16 (a block remembers 16 numbers)".into(),
+            );
+        }
+        if s.fresh_block.min_weight > s.fresh_block.max_weight || s.fresh_block.max_weight > 100 {
+            err(
+                "signals.fresh_block",
+                "need min_weight <= max_weight <= 100".into(),
+            );
+        }
         let adj = &s.adjacent_numbers;
         if !(2..=16).contains(&adj.min_distinct) {
             err(
@@ -993,6 +1115,18 @@ impl Config {
                 s.source_velocity.rare_user_agent_share,
             ),
             ("signals.expected_change.keep_share", s.expected_change.keep_share),
+            (
+                "signals.conversion_normal.keep_share",
+                s.conversion_normal.keep_share,
+            ),
+            (
+                "signals.conversion_normal.min_ratio",
+                s.conversion_normal.min_ratio,
+            ),
+            (
+                "signals.low_conversion.flow_min_rate",
+                s.low_conversion.flow_min_rate,
+            ),
         ] {
             if !(0.0..=1.0).contains(&x) {
                 err(f, "must be a share between 0 and 1".into());

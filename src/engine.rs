@@ -23,7 +23,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// hashing key (the privacy salt), then the postcard-encoded state.
 /// Snapshot format: this magic (its last byte is the format version), the keyer's fingerprint
 /// (u64 LE), a keyed checksum of the body (u64 LE), then the postcard body.
-const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x04";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x05";
 /// Domain of the body checksum.
 const SNAPSHOT_CHECKSUM: u8 = 0xfe;
 
@@ -106,6 +106,7 @@ mod dom {
     pub const SESSION: u8 = 11;
     pub const INCIDENT: u8 = 12;
     pub const SUFFIX: u8 = 13;
+    pub const TENANTLESS: u8 = 14;
 }
 
 #[derive(Clone)]
@@ -152,6 +153,11 @@ const KEY_COUNTRY_CONV: u64 = 0xC1;
 const KEY_OPEN: u64 = 0x0E;
 const KEY_SHARED_NUMBERS: u64 = 0x5B1;
 const KEY_SHARED_TENANTS: u64 = 0x5B2;
+const KEY_SOURCE_CONV: u64 = 0x5C1;
+const KEY_NO_WORKFLOW: u64 = 0xF10;
+const KEY_RARE_CONV: u64 = 0xA4E;
+const KEY_TENANT_CONV: u64 = 0x7C1;
+const KEY_BLOCK_NUMBERS: u64 = 0xB2;
 
 /// The scoring engine. Pure: no I/O, no clock, no globals. A clone is an independent engine
 /// with the same configuration and state.
@@ -407,9 +413,13 @@ impl Engine {
         }
     }
 
+    /// The tenant, or for a record without one its profile: tenant-less logs of different
+    /// sources (SNS delivery logs, an Okta System Log) never share baselines.
     fn tenant_key(&self, ev: &Event<'_>) -> u64 {
-        self.keyer
-            .hash(dom::TENANT, ev.tenant.as_deref().unwrap_or("").as_bytes())
+        match ev.tenant.as_deref() {
+            Some(t) => self.keyer.hash(dom::TENANT, t.as_bytes()),
+            None => self.keyer.hash(dom::TENANTLESS, ev.profile.as_str().as_bytes()),
+        }
     }
 
     fn base_keys(ev: &Event<'_>) -> Keys {
@@ -462,7 +472,10 @@ impl Engine {
         let block_digits = number.block(cfg.block_digits);
         let block = format!("+{block_digits}");
         let country_key = Keyer::mix(tenant, KEY_COUNTRY ^ u64::from(country.id()) << 8);
-        let block_key = Keyer::mix(tenant, k.hash(dom::BLOCK, block_digits.as_bytes()));
+        // Conversion keys are per flow (tenant × workflow), never mixing workflows.
+        let flow_key = Keyer::mix(tenant, workflow_hash.unwrap_or(KEY_NO_WORKFLOW));
+        let flow_country_key = Keyer::mix(flow_key, KEY_COUNTRY ^ u64::from(country.id()) << 8);
+        let block_key = Keyer::mix(flow_key, k.hash(dom::BLOCK, block_digits.as_bytes()));
         let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
@@ -530,12 +543,21 @@ impl Engine {
         );
         let dow = signals::dow_factor(t, now);
         let tenant_rate = signals::tenant_rate(t);
-        let has_conversions = t.conversions > 0;
+        // Conversion is judged against the flow's own baseline; a flow that does not send codes
+        // (its history never converts) gets no shortfall.
+        let flow = signals::flow_conversion(cfg, t, workflow_hash, now);
+        let judge_conversion = matches!(flow, signals::FlowConversion::Rate(_));
+        let prior = match flow {
+            signals::FlowConversion::Rate(r) if r > 0.0 => r,
+            _ => tenant_rate,
+        };
         let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
         let tenant_snapshot = (t.sends, t.long_run);
 
         // Volume: tenant, tenant × workflow, tenant × country.
         let mut spike: Option<Reason> = None;
+        // The tenant's volume has a baseline and is not spiking (for the conversion-gap rule).
+        let mut tenant_volume_ordinary = false;
         let vol_keys = [
             (Some(Keyer::mix(tenant, KEY_ALL)), 0u8),
             (send.workflow, 1),
@@ -559,7 +581,12 @@ impl Engine {
                 1 => format!("workflow {}", cut(ev.workflow.as_deref().unwrap_or(""), 64)),
                 _ => format!("country {country}"),
             };
-            if let Some(r) = signals::volume_spike(cfg, v, now, dow, kind == 2, what) {
+            let r = signals::volume_spike(cfg, v, now, dow, kind == 2, what);
+            if kind == 0 {
+                tenant_volume_ordinary =
+                    r.is_none() && v.hours_seen >= cfg.signals.volume_spike.min_history_hours;
+            }
+            if let Some(r) = r {
                 if spike.as_ref().is_none_or(|s| r.weight > s.weight) {
                     spike = Some(r);
                 }
@@ -567,34 +594,76 @@ impl Engine {
         }
         damped.extend(spike);
 
+        // Conversion integrity: conversions collapsing over all of a tenant's traffic at its
+        // ordinary volume are a gap in the conversion log (a webhook that stopped), not pumping
+        // (pumping that large would raise the volume). The gap is its own reason, and conversion
+        // evidence is set aside for the tenant while it lasts.
+        let tc = self
+            .state
+            .convs
+            .entry(Keyer::mix(tenant, KEY_TENANT_CONV), new_conv);
+        if first {
+            signals::conv_send(cfg, tc, now, tenant_rate);
+        }
+        let gap = (cfg.signals.conversion_gap.enabled && tenant_rate > 0.0 && tenant_volume_ordinary)
+            .then(|| signals::conversion_gap(cfg, tc, tenant_rate, now))
+            .flatten();
+        let judge_conversion = judge_conversion && gap.is_none();
+        if let Some((v, n, p)) = gap {
+            reasons.push(Reason {
+                code: code::CONVERSION_GAP,
+                weight: cfg.signals.conversion_gap.weight as i32,
+                detail: format!(
+                    "tenant: {v} of {n} verified in {}m (usual {:.0}%) at ordinary volume: a gap in the conversion log; conversion evidence set aside",
+                    cfg.signals.low_conversion.window_secs / 60,
+                    p * 100.0
+                ),
+            });
+        }
+
         // Conversion.
         let mut conv_best: Option<Reason> = None;
-        for (key, by_block) in [
-            (Keyer::mix(country_key, KEY_COUNTRY_CONV), false),
-            (Keyer::mix(block_key, KEY_BLOCK_CONV), true),
+        // Pumping spreads over countries the tenant has not served before: sends to countries
+        // new to it (first sent to in the last `new_for_hours`) are also counted together, so a
+        // slow attack over several of them fills one window. (Rare but known countries stay out:
+        // a legitimate send there must not inherit an attack's shortfall.)
+        let rare_key = (view.established && view.new_country).then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
+        let mut usual: Option<(u32, u32, f64)> = None;
+        for (key, group) in [
+            (
+                Some(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV)),
+                ConvGroup::Country,
+            ),
+            (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
+            (rare_key, ConvGroup::Rare),
         ] {
+            let Some(key) = key else { continue };
             let c = self.state.convs.entry(key, new_conv);
             if first {
-                signals::conv_send(cfg, c, now, tenant_rate);
+                signals::conv_send(cfg, c, now, prior);
             }
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
             }
-            if cfg.signals.low_conversion.enabled && has_conversions {
-                let what = || {
-                    if by_block {
-                        format!("{country} {block}")
-                    } else {
-                        country.to_string()
-                    }
+            if judge_conversion && group == ConvGroup::Country {
+                usual = signals::conversion_normal(cfg, c, prior, now);
+            }
+            if cfg.signals.low_conversion.enabled && judge_conversion {
+                let what = || match group {
+                    ConvGroup::Block => format!("{country} {block}"),
+                    ConvGroup::Country => country.to_string(),
+                    ConvGroup::Rare => format!("countries new to the tenant ({country} …)"),
                 };
-                if let Some(r) = signals::low_conversion(cfg, c, tenant_rate, now, what) {
+                if let Some(r) = signals::low_conversion(cfg, c, prior, now, what) {
                     if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
                         conv_best = Some(r);
                     }
                 }
             }
+        }
+        if conv_best.is_some() {
+            usual = None;
         }
         reasons.extend(conv_best);
         let pb = &cfg.signals.provider_block;
@@ -609,7 +678,11 @@ impl Engine {
                         cut(ev.provider_code.as_deref().unwrap_or(""), 64)
                     ),
                 });
-            } else if let Some(c) = self.state.convs.get(Keyer::mix(country_key, KEY_COUNTRY_CONV)) {
+            } else if let Some(c) = self
+                .state
+                .convs
+                .get(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV))
+            {
                 let n = c.blocks.get(now, cfg.an0443.time_window_secs as Millis * 1000);
                 if n >= 0.5 {
                     reasons.push(Reason {
@@ -626,11 +699,20 @@ impl Engine {
 
         // Conversion attribution for later: by reference and by number.
         if first {
+            let conv_key = |ua: bool| {
+                send.sources
+                    .iter()
+                    .find(|(kind, _)| (*kind == "user_agent") == ua)
+                    .map_or(0, |(_, sk)| Keyer::mix(*sk, KEY_SOURCE_CONV))
+            };
             let sent = SentRef {
                 at: now,
                 tenant,
-                country_key: Keyer::mix(country_key, KEY_COUNTRY_CONV),
+                country_key: Keyer::mix(flow_country_key, KEY_COUNTRY_CONV),
                 block_key: Keyer::mix(block_key, KEY_BLOCK_CONV),
+                rare_key: rare_key.unwrap_or(0),
+                workflow: workflow_hash.unwrap_or(0),
+                source_keys: [conv_key(false), conv_key(true)],
                 verified: false,
             };
             if let Some(r) = ev.conversion_ref.as_deref() {
@@ -653,6 +735,42 @@ impl Engine {
             };
             let r = self.state.ranges.entry(rk, Range::default);
             reasons.extend(signals::adjacent(cfg, r, &send, shown, privacy));
+        }
+
+        // A block new to the flow, suddenly receiving many distinct numbers.
+        let fb = &cfg.signals.fresh_block;
+        if fb.enabled && view.established {
+            // The block's history before its current buckets (decayed, attack-like buckets
+            // at 5 %), to compare with what it receives now.
+            let history = self
+                .state
+                .convs
+                .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
+                .map_or(0.0, |c| f64::from(c.rate_den));
+            let since = (now - cfg.an0443.time_window_secs as Millis * 1000).div_euclid(1000) as u32;
+            let r = self
+                .state
+                .ranges
+                .entry(Keyer::mix(block_key, KEY_BLOCK_NUMBERS), Range::default);
+            if send.first {
+                r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
+                r.last = r.last.max(now);
+            }
+            let n = r.seen.count_since(since);
+            if n >= fb.min_distinct && history < f64::from(n) {
+                let x =
+                    f64::from(n - fb.min_distinct) / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
+                reasons.push(Reason {
+                    code: code::FRESH_BLOCK,
+                    weight: (f64::from(fb.min_weight)
+                        + (f64::from(fb.max_weight) - f64::from(fb.min_weight)) * x.min(1.0))
+                    .round() as i32,
+                    detail: format!(
+                        "{block}, next to no history in this flow: {n} distinct numbers in {} min",
+                        cfg.an0443.time_window_secs / 60
+                    ),
+                });
+            }
         }
 
         // The block across tenants.
@@ -686,9 +804,43 @@ impl Engine {
 
         // Sources.
         let mut velocity = Vec::new();
+        // Two conditions: where the flow's logs show conversions, a source reaching many numbers
+        // counts only when its own matured sends convert poorly. The requester (IP, else user,
+        // else session) and the user agent keep conversion counts of their own.
+        let judge_sources = cfg.signals.source_velocity.require_low_conversion && judge_conversion;
+        let requester = send
+            .sources
+            .iter()
+            .find(|(kind, _)| *kind != "user_agent")
+            .map(|s| s.1);
+        let mut poorly = |sk: u64| {
+            let c = self.state.convs.entry(Keyer::mix(sk, KEY_SOURCE_CONV), new_conv);
+            if first {
+                signals::conv_send(cfg, c, now, prior);
+            }
+            !judge_sources || signals::low_conversion(cfg, c, prior, now, String::new).is_some()
+        };
+        let requester_poorly = requester.map(&mut poorly);
+        let agent_poorly = send
+            .sources
+            .iter()
+            .find(|(kind, _)| *kind == "user_agent")
+            .map(|s| poorly(s.1));
         for (kind, sk) in &send.sources {
+            let second = match *kind {
+                "user_agent" => agent_poorly,
+                _ => requester_poorly,
+            };
             let s = self.state.sources.entry(*sk, Source::default);
-            signals::source(cfg, s, kind, &send, tenant_snapshot, &mut velocity);
+            signals::source(
+                cfg,
+                s,
+                kind,
+                &send,
+                tenant_snapshot,
+                second != Some(false),
+                &mut velocity,
+            );
         }
         // The strongest of each code among the sources.
         velocity.sort_by_key(|r| std::cmp::Reverse(r.weight));
@@ -746,22 +898,55 @@ impl Engine {
         } else {
             None
         };
-        if let Some(label) = annotation {
-            // The explained reasons keep their weights (so the ticket shows what was seen);
-            // `expected_change` carries the reduction.
-            let keep = cfg.signals.expected_change.keep_share;
-            let removed: i32 = damped
+        // The explained reasons keep their weights (so the ticket shows what was seen); the
+        // explaining reason carries the reduction.
+        let removed = |keep: f64| -> i32 {
+            damped
                 .iter()
                 .map(|r| r.weight - (f64::from(r.weight) * keep).round() as i32)
-                .sum();
+                .sum()
+        };
+        if let Some(label) = annotation {
             reasons.push(Reason {
                 code: code::EXPECTED_CHANGE,
-                weight: -removed,
+                weight: -removed(cfg.signals.expected_change.keep_share),
                 detail: format!("expected change '{}' explains the volume", cut(&label, 64)),
+            });
+        } else if let Some((v, n, p)) = usual.filter(|_| !damped.is_empty()) {
+            reasons.push(Reason {
+                code: code::CONVERSION_NORMAL,
+                weight: -removed(cfg.signals.conversion_normal.keep_share),
+                detail: format!(
+                    "{country}: {v} of {n} verified in {}m (baseline {:.0}%): the volume converts like usual traffic",
+                    cfg.signals.low_conversion.window_secs / 60,
+                    p * 100.0
+                ),
+            });
+        }
+        // A surge alone is never pumping: volume-type evidence (spike, novelty, concentration)
+        // that remains after any explanation is capped below `high`, so only evidence specific
+        // to pumping (conversion, adjacency, sources, risky prefixes, provider blocks, the block
+        // across tenants, budgets) can take a verdict to `high`.
+        let cap = cfg.levels.high.saturating_sub(1) as i32;
+        let volume: i32 = damped.iter().map(|r| r.weight).sum::<i32>()
+            + reasons
+                .iter()
+                .filter(|r| r.code == code::EXPECTED_CHANGE || r.code == code::CONVERSION_NORMAL)
+                .map(|r| r.weight)
+                .sum::<i32>();
+        if volume > cap {
+            reasons.push(Reason {
+                code: code::VOLUME_ALONE,
+                weight: cap - volume,
+                detail: format!(
+                    "volume, novelty and concentration alone add at most {cap} (they added {volume})"
+                ),
             });
         }
         reasons.extend(damped);
-        reasons.retain(|r| r.weight != 0 || r.code == code::EXPECTED_CHANGE);
+        reasons.retain(|r| {
+            r.weight != 0 || r.code == code::EXPECTED_CHANGE || r.code == code::CONVERSION_NORMAL
+        });
         reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)));
         let score = reasons.iter().map(|r| r.weight).sum::<i32>().clamp(0, 100) as u32;
         let level = self.level(score);
@@ -783,10 +968,18 @@ impl Engine {
                 ..Self::base_keys(ev)
             },
         };
+        // An incident is what one attack does: sends that share the tenant and country, the
+        // requester, or the tenant's rare countries join the incident any of them has open, so
+        // a fan-out over many countries or a slow drip over several is one incident.
+        let open_keys = [
+            Some(Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()))),
+            requester.map(|r| Keyer::mix(r, KEY_OPEN)),
+            rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
+        ];
         self.track_incident(
             &mut verdict,
-            tenant,
-            ev.tenant.as_deref().unwrap_or(""),
+            &open_keys,
+            ev.tenant.as_deref().unwrap_or(ev.profile.as_str()),
             country,
             &block,
             now,
@@ -857,26 +1050,39 @@ impl Engine {
     fn track_incident(
         &mut self,
         v: &mut Verdict,
-        tenant: u64,
+        open_keys: &[Option<u64>],
         tenant_name: &str,
         country: Country,
         block: &str,
         now: Millis,
         cost: f64,
     ) {
-        let open_key = Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()));
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         let alert_level = self.cfg.alert_level;
-        let mut current = self.state.open.get(open_key).copied();
-        if let Some(o) = current {
-            if now - o.last > idle {
-                if let Some(inc) = self.state.incidents.get_mut(o.incident) {
+        let keys = open_keys.iter().flatten().copied();
+        // The newest incident still open under any of the keys; stale links are dropped.
+        let mut current: Option<(OpenRef, Millis)> = None;
+        for key in keys.clone() {
+            let Some(o) = self.state.open.get(key).copied() else {
+                continue;
+            };
+            let last = match self.state.incidents.get_mut(o.incident) {
+                Some(inc) if inc.open && now - inc.last <= idle => inc.last,
+                Some(inc) => {
                     inc.open = false;
+                    self.state.open.remove(key);
+                    continue;
                 }
-                self.state.open.remove(open_key);
-                current = None;
+                None => {
+                    self.state.open.remove(key);
+                    continue;
+                }
+            };
+            if current.is_none_or(|(_, l)| last > l) {
+                current = Some((o, last));
             }
         }
+        let current = current.map(|c| c.0);
         if v.level < Level::Medium || (v.level < alert_level && current.is_none()) {
             return;
         }
@@ -921,13 +1127,13 @@ impl Engine {
         if v.level >= alert_level {
             inc.last = inc.last.max(now);
             inc.max_level = inc.max_level.max(rank);
-            *self.state.open.entry(open_key, || OpenRef {
-                incident: ik,
-                last: now,
-            }) = OpenRef {
+            let link = OpenRef {
                 incident: ik,
                 last: now,
             };
+            for key in keys {
+                *self.state.open.entry(key, || link) = link;
+            }
         }
         for r in v.reasons.iter().filter(|r| r.weight > 0) {
             if let Some(e) = inc.reasons.iter_mut().find(|(c, _)| c == r.code) {
@@ -975,8 +1181,20 @@ impl Engine {
                 s.verified = true;
             }
         }
-        for key in [sent.country_key, sent.block_key] {
-            if let Some(c) = self.state.convs.get_mut(key) {
+        if sent.workflow != 0 {
+            if let Some(t) = self.state.tenants.get_mut(tenant) {
+                signals::flow_verified(t, sent.workflow, now);
+            }
+        }
+        for key in [
+            Keyer::mix(sent.tenant, KEY_TENANT_CONV),
+            sent.country_key,
+            sent.block_key,
+            sent.rare_key,
+            sent.source_keys[0],
+            sent.source_keys[1],
+        ] {
+            if let Some(c) = self.state.convs.get_mut(key).filter(|_| key != 0) {
                 signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);
             }
         }
@@ -1134,6 +1352,17 @@ impl Engine {
         self.coverage = coverage;
         Ok(())
     }
+}
+
+/// The conversion keys a send counts in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ConvGroup {
+    /// Flow × country.
+    Country,
+    /// Flow × number block.
+    Block,
+    /// Flow × the countries new to the tenant, together.
+    Rare,
 }
 
 fn new_conv() -> Conv {

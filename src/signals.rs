@@ -172,14 +172,14 @@ pub fn tenant_send(
                 a.add(now, 1.0, wms);
                 b.add(now, 1.0, LONG_RUN);
                 if t.workflows.len() < TENANT_WORKFLOWS {
-                    t.workflows.push((wh, a, b));
+                    t.workflows.push((wh, a, b, Decayed::default()));
                 } else if let Some(min) = (0..t.workflows.len()).min_by(|&x, &y| {
                     t.workflows[x]
                         .2
                         .get(now, LONG_RUN)
                         .total_cmp(&t.workflows[y].2.get(now, LONG_RUN))
                 }) {
-                    t.workflows[min] = (wh, a, b);
+                    t.workflows[min] = (wh, a, b, Decayed::default());
                 }
             }
         }
@@ -480,16 +480,7 @@ pub fn low_conversion(
     let bms = bucket_ms(cfg);
     let grace = lc.grace_secs as Millis * 1000;
     let window = lc.window_secs as Millis * 1000;
-    let (mut n, mut v) = (0u32, 0u32);
-    for k in 0..CONV_BUCKETS as i64 {
-        let b = c.head - k;
-        let (start, end) = (b * bms, (b + 1) * bms);
-        if end <= now - grace && start >= now - grace - window {
-            let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
-            n += u32::from(c.sends[i]);
-            v += u32::from(c.verified[i]);
-        }
-    }
+    let (v, n) = matured(cfg, c, now);
     let p = conv_rate(cfg, c, tenant_rate);
     let short = (n >= lc.min_sends)
         .then(|| shortfall(cfg, v, n, p))
@@ -538,6 +529,93 @@ fn shortfall(cfg: &Config, v: u32, n: u32, p: f64) -> Option<i32> {
     }
     let strength = (1.0 - q / p) * ((s - lc.min_surprise) / (3.0 * lc.min_surprise)).min(1.0);
     Some(scale(lc.min_weight, lc.max_weight, strength))
+}
+
+/// Credits a verified send to its flow's long-run conversion.
+pub fn flow_verified(t: &mut Tenant, wh: u64, now: Millis) {
+    if let Some(w) = t.workflows.iter_mut().find(|w| w.0 == wh) {
+        w.3.add(now, 1.0, LONG_RUN);
+    }
+}
+
+/// What the conversion logs say about a flow (tenant × workflow, or the tenant when the record
+/// names no workflow).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FlowConversion {
+    /// The flow's logs carry no conversions (yet): conversion cannot be judged.
+    Unknown,
+    /// The flow has enough history and converts at this long-run rate.
+    Rate(f64),
+    /// The flow has enough history and does not convert: it does not send codes.
+    None,
+}
+
+/// The conversion baseline of a flow: its own long-run rate once it has `flow_min_history`
+/// sends, the tenant's before that.
+pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -> FlowConversion {
+    let lc = &cfg.signals.low_conversion;
+    let tenant = || match tenant_rate(t) {
+        r if r > 0.0 => FlowConversion::Rate(r),
+        _ if t.conversions > 0 => FlowConversion::Rate(0.0),
+        _ => FlowConversion::Unknown,
+    };
+    let Some(w) = wh.and_then(|wh| t.workflows.iter().find(|w| w.0 == wh)) else {
+        return tenant();
+    };
+    let sends = f64::from(w.2.get(now, LONG_RUN));
+    if t.conversions == 0 {
+        return FlowConversion::Unknown;
+    }
+    if sends < f64::from(lc.flow_min_history) {
+        return tenant();
+    }
+    let rate = (f64::from(w.3.get(now, LONG_RUN)) / sends).clamp(0.0, 1.0);
+    if rate < lc.flow_min_rate {
+        FlowConversion::None
+    } else {
+        FlowConversion::Rate(rate)
+    }
+}
+
+/// `conversion_normal`: the key's matured sends convert at their usual rate (at least
+/// `min_ratio` of it, over at least `low_conversion.min_sends`). Returns `(verified, sends)`.
+pub fn conversion_normal(cfg: &Config, c: &Conv, prior: f64, now: Millis) -> Option<(u32, u32, f64)> {
+    let cn = &cfg.signals.conversion_normal;
+    let lc = &cfg.signals.low_conversion;
+    if !cn.enabled || prior <= 0.0 {
+        return None;
+    }
+    let (v, n) = matured(cfg, c, now);
+    let p = conv_rate(cfg, c, prior);
+    (n >= lc.min_sends && f64::from(v) >= cn.min_ratio * p * f64::from(n)).then_some((v, n, p))
+}
+
+/// `conversion_gap`: the tenant-wide key's matured sends verify below `max_ratio` of its rate.
+/// Returns `(verified, sends, rate)`.
+pub fn conversion_gap(cfg: &Config, c: &Conv, prior: f64, now: Millis) -> Option<(u32, u32, f64)> {
+    let g = &cfg.signals.conversion_gap;
+    let (v, n) = matured(cfg, c, now);
+    let p = conv_rate(cfg, c, prior);
+    (n >= g.min_sends && f64::from(v) < g.max_ratio * p * f64::from(n)).then_some((v, n, p))
+}
+
+/// Verified and sent counts of the matured window (sends older than the grace period).
+fn matured(cfg: &Config, c: &Conv, now: Millis) -> (u32, u32) {
+    let lc = &cfg.signals.low_conversion;
+    let bms = bucket_ms(cfg);
+    let grace = lc.grace_secs as Millis * 1000;
+    let window = lc.window_secs as Millis * 1000;
+    let (mut n, mut v) = (0u32, 0u32);
+    for k in 0..CONV_BUCKETS as i64 {
+        let b = c.head - k;
+        let (start, end) = (b * bms, (b + 1) * bms);
+        if end <= now - grace && start >= now - grace - window {
+            let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+            n += u32::from(c.sends[i]);
+            v += u32::from(c.verified[i]);
+        }
+    }
+    (v, n)
 }
 
 /// Tenant-wide conversion rate, or 0 when unknown.
@@ -609,6 +687,7 @@ pub fn source(
     kind: &str,
     s: &Send,
     tenant: (u64, Decayed),
+    numbers_count: bool,
     out: &mut Vec<Reason>,
 ) {
     let (tenant_sends, tenant_long_run) = tenant;
@@ -638,13 +717,17 @@ pub fn source(
             }
         };
         let geo = cfg.an0443.ip_geo_variance_score;
+        // `numbers_count`: the second condition (the source's sends convert poorly, where the
+        // flow's logs can show it) holds.
         let by_numbers = threshold
-            .filter(|t| numbers >= *t)
+            .filter(|t| numbers_count && numbers >= *t)
             .map(|t| f64::from(numbers - t) / f64::from(t));
-        let by_geo =
-            (kind != "user_agent" && countries >= geo).then(|| f64::from(countries - geo) / f64::from(geo));
+        // A few countries (from `ip_geo_variance_score`) need the second condition too; a fan-out
+        // over twice that many counts on its own.
+        let fanout = kind != "user_agent" && countries >= geo.saturating_mul(2).max(2);
+        let by_geo = (kind != "user_agent" && countries >= geo && (numbers_count || fanout))
+            .then(|| f64::from(countries - geo) / f64::from(geo));
         if let Some(x) = by_numbers.into_iter().chain(by_geo).reduce(f64::max) {
-            let fanout = kind != "user_agent" && countries >= geo.saturating_mul(2).max(2);
             let w = scale(sv.min_weight, sv.max_weight, x).saturating_add(if fanout {
                 sv.fanout_weight as i32
             } else {

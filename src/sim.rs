@@ -212,7 +212,7 @@ pub const TENANTS: &[Tenant] = &[
     },
     Tenant {
         name: "finbank",
-        product: "fintech, login MFA (Okta)",
+        product: "fintech, login MFA (Okta System Log: no tenant field)",
         source: Source::Okta,
         per_day: 1500.0,
         countries: &[(GB, 0.72), (IE, 0.10), (FR, 0.09), (DE, 0.09)],
@@ -245,7 +245,7 @@ pub const TENANTS: &[Tenant] = &[
     },
     Tenant {
         name: "market",
-        product: "marketplace, own app logs (generic): sign-up, login, reset",
+        product: "marketplace, own app logs (generic): sign-up, login, reset; order notifications (no codes)",
         source: Source::Generic,
         per_day: 1800.0,
         countries: &[
@@ -259,7 +259,12 @@ pub const TENANTS: &[Tenant] = &[
         ],
         conversion: 0.8,
         weekend: 1.2,
-        workflows: &[("signup", 0.45), ("login", 0.535), ("reset", 0.015)],
+        workflows: &[
+            ("signup", 0.43),
+            ("login", 0.51),
+            ("reset", 0.015),
+            ("notify", 0.045),
+        ],
         users: 30_000,
     },
     Tenant {
@@ -410,6 +415,21 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         "resend_bug",
         "legit",
         "startup: an app bug resends each code 3-5 times for 3 h",
+    ),
+    (
+        "office_enrolment",
+        "legit",
+        "finbank: 3,500 employees of a new business customer enrol in SMS MFA in one working day, from 3 office IPs, 92 % verify",
+    ),
+    (
+        "webhook_outage",
+        "legit",
+        "market: the verification webhook stops logging for 4 h (sends go on, no conversion is logged)",
+    ),
+    (
+        "notification_burst",
+        "legit",
+        "market: order notifications (a flow without codes) at 10x the tenant's volume for 2 h, not announced",
     ),
     (
         "burst_premium_block",
@@ -580,7 +600,7 @@ impl Gen {
                 "actor": {"id": format!("00u{user_id}"), "type": "User", "alternateId": format!("{user_id}@finbank.example")},
                 "client": {"userAgent": {"rawUserAgent": s.ua}, "ipAddress": ip,
                            "geographicalContext": {"country": s.country.iso}},
-                "outcome": {"result": "SUCCESS"}, "tenant": tn.name,
+                "outcome": {"result": "SUCCESS"},
                 "debugContext": {"debugData": {"phoneNumber": s.to, "requestUri": "/api/v1/authn/factors/sms/verify"}},
                 "target": [{"id": self.id("mbl", 17), "type": "Factor", "alternateId": s.to}],
             }),
@@ -641,7 +661,7 @@ impl Gen {
             }
         };
         self.push(s.t, text.to_string(), label);
-        if !s.converts {
+        if !s.converts || s.scenario == "webhook_outage" {
             return;
         }
         // The user types the code a few seconds to a few minutes later.
@@ -661,7 +681,7 @@ impl Gen {
                 "eventType": "user.authentication.auth_via_mfa", "version": "0", "severity": "INFO",
                 "actor": {"id": format!("00u{user_id}"), "type": "User"},
                 "client": {"userAgent": {"rawUserAgent": s.ua}, "ipAddress": ip},
-                "outcome": {"result": "SUCCESS"}, "tenant": tn.name,
+                "outcome": {"result": "SUCCESS"},
                 "debugContext": {"debugData": {"factor": "SMS_FACTOR", "phoneNumber": s.to}},
             }),
             Source::TwilioVerify => serde_json::json!({
@@ -728,6 +748,12 @@ impl Gen {
             if tn.name == "finbank" && day >= 4 {
                 countries.push((NL, 0.11));
             }
+            // A new business customer's staff enrol in MFA from the office (Tuesday, GB hours).
+            let enrolment = tn.name == "finbank" && day == 1 && (9..17).contains(&(hour % 24));
+            // Order notifications, which never carry codes, surge without an announcement.
+            let notification_burst = tn.name == "market" && day == 5 && (13..15).contains(&(hour % 24));
+            // The tenant's verification webhook stops logging: sends go on, conversions vanish.
+            let outage = tn.name == "market" && day == 3 && (13..17).contains(&(hour % 24));
             let base_rate = tn.per_day * self.scale / 24.0 * if weekend { tn.weekend } else { 1.0 };
             for &(country, share) in &countries {
                 let local = (hour % 24 + country.tz).rem_euclid(24);
@@ -739,13 +765,30 @@ impl Gen {
                 if tn.name == "finbank" && country.iso == "NL" {
                     parts = vec![("new_country_launch", lambda)];
                 }
+                if outage {
+                    parts[0].0 = "webhook_outage";
+                }
+                if enrolment && country.iso == "GB" {
+                    parts.push(("office_enrolment", 3500.0 / 8.0 * self.scale));
+                }
+                if notification_burst {
+                    parts.push(("notification_burst", base_rate * share * diurnal(local) * 10.0));
+                }
                 for (scenario, lam) in parts {
                     let n = self.r.poisson(lam);
                     for _ in 0..n {
                         let t = t0 + self.r.below(HOUR as u64) as i64;
-                        let workflow = self.pick_weighted(tn.workflows);
+                        let workflow = if scenario == "notification_burst" {
+                            "notify"
+                        } else {
+                            self.pick_weighted(tn.workflows)
+                        };
                         // New recipients in surprises; returning users otherwise.
-                        let user = if scenario == "normal" || scenario == "new_country_launch" {
+                        let returning = matches!(
+                            scenario,
+                            "normal" | "new_country_launch" | "notification_burst" | "webhook_outage"
+                        );
+                        let user = if returning {
                             self.r.below(u64::from(tn.users))
                         } else {
                             u64::from(tn.users) + self.r.below(1 << 30)
@@ -759,8 +802,20 @@ impl Gen {
                             Source::AzureAcs => Some("20.42.0.17".to_owned()),
                             _ => Some(user_ip(ti, country.iso, user)),
                         };
-                        let ua = UAS[(user % UAS.len() as u64) as usize];
-                        let converts = tn.conversion > 0.0 && self.r.f() < tn.conversion;
+                        let (ip, ua) = if scenario == "office_enrolment" {
+                            (
+                                Some(format!("81.2.69.{}", 10 + self.r.below(3))),
+                                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36 Edg/131.0",
+                            )
+                        } else {
+                            (ip, UAS[(user % UAS.len() as u64) as usize])
+                        };
+                        let rate = if scenario == "office_enrolment" {
+                            0.92
+                        } else {
+                            tn.conversion
+                        };
+                        let converts = workflow != "notify" && rate > 0.0 && self.r.f() < rate;
                         let resend =
                             tn.source == Source::TwilioVerify && day == 2 && (12..15).contains(&(hour % 24));
                         let scenario = if resend { "resend_bug" } else { scenario };
@@ -828,7 +883,7 @@ impl Gen {
                 "tenant_name": tn.name, "connection": "Username-Password-Authentication",
                 "ip": "198.51.100.4", "user_name": "someone@example.com", "log_id": self.id("90020260", 40)}),
             Source::Okta => serde_json::json!({"uuid": self.id("", 32), "published": when,
-                "eventType": "user.session.start", "outcome": {"result": "SUCCESS"}, "tenant": tn.name}),
+                "eventType": "user.session.start", "outcome": {"result": "SUCCESS"}}),
             Source::TwilioMessage => serde_json::json!({"account_sid": tn.name, "direction": "inbound",
                 "from": "+14155550100", "to": "+15550100001", "body": "STOP", "sid": self.id("SM", 32),
                 "date_created": when, "status": "received"}),

@@ -410,8 +410,9 @@ pub struct Tenant {
     pub window: Decayed,
     /// Countries: id, long-run count, first send (seconds).
     pub countries: Vec<(u16, Decayed, u32)>,
-    /// Workflows: hash, window count, long-run count.
-    pub workflows: Vec<(u64, Decayed, Decayed)>,
+    /// Workflows: hash, window count, long-run count, long-run verified (the flow's own
+    /// conversion baseline).
+    pub workflows: Vec<(u64, Decayed, Decayed, Decayed)>,
     /// UTC day being counted for budgets and weekly seasonality.
     pub day: i64,
     /// Sends that day.
@@ -435,7 +436,7 @@ impl Aged for Tenant {
         self.last
     }
     const HEAP_BOUND: usize = TENANT_COUNTRIES.next_power_of_two() * size_of::<(u16, Decayed, u32)>()
-        + TENANT_WORKFLOWS.next_power_of_two() * size_of::<(u64, Decayed, Decayed)>();
+        + TENANT_WORKFLOWS.next_power_of_two() * size_of::<(u64, Decayed, Decayed, Decayed)>();
 }
 
 /// A send remembered to attribute its conversion.
@@ -449,6 +450,14 @@ pub struct SentRef {
     pub country_key: u64,
     /// Tenant × block conversion key.
     pub block_key: u64,
+    /// The flow's conversion key of the destination countries new to the tenant, taken together
+    /// (0: the country was not new).
+    pub rare_key: u64,
+    /// Workflow hash of the send's flow (0: none), whose long-run conversion the send counts in.
+    pub workflow: u64,
+    /// Conversion keys of the send's requester (IP, else user, else session) and user agent
+    /// (0: none).
+    pub source_keys: [u64; 2],
     /// Already verified.
     pub verified: bool,
 }

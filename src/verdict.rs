@@ -30,6 +30,14 @@ pub mod code {
     pub const BUDGET: &str = "budget";
     /// An annotation explains (and damps) volume-type evidence.
     pub const EXPECTED_CHANGE: &str = "expected_change";
+    /// Exculpatory: the flow's sends convert at their usual rate (negative weight).
+    pub const CONVERSION_NORMAL: &str = "conversion_normal";
+    /// Volume-type evidence alone is capped below `high` (negative weight: the excess).
+    pub const VOLUME_ALONE: &str = "volume_alone";
+    /// Conversion integrity: the tenant's conversions stopped at ordinary volume (a logging gap).
+    pub const CONVERSION_GAP: &str = "conversion_gap";
+    /// A number block new to the flow receiving many distinct numbers.
+    pub const FRESH_BLOCK: &str = "fresh_block";
     /// The SMS provider itself blocked sends as fraud.
     pub const PROVIDER_BLOCK: &str = "provider_block";
     /// One number block reached through several tenants at once, densely.

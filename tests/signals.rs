@@ -238,16 +238,172 @@ fn source_velocity_by_ip_user_agent_and_geo() {
             .any(|x| x.code == "source_velocity" && x.detail.contains("3 countries")),
         "{v:?}"
     );
-    // A rare user agent reaching many numbers.
+    // A rare user agent reaching many numbers. The tenant's logs carry conversions, so the
+    // second condition applies: it counts once the agent's own matured sends (older than the
+    // 10-minute grace) show they are not verified.
     let mut e = engine();
     warm(&mut e, "acme", 1, 10, &mut r);
     let ua = r#","user_agent":"python-requests/2.31""#;
+    let mut fired_early = false;
+    for i in 0..8 {
+        let v = verdict(&mut e, &sms(DAY + i * 5, "acme", &us_number(&mut r), ua));
+        fired_early |= weight(&v, "source_velocity").is_some();
+    }
+    // Once the first sends have matured (their 5-minute bucket plus the grace), a new burst of
+    // the same agent is judged.
     let mut fired = false;
     for i in 0..14 {
-        let v = verdict(&mut e, &sms(DAY + i * 30, "acme", &us_number(&mut r), ua));
+        let v = verdict(&mut e, &sms(DAY + 905 + i * 5, "acme", &us_number(&mut r), ua));
         fired |= weight(&v, "source_velocity").is_some();
     }
-    assert!(fired, "rare UA fan-out");
+    assert!(
+        !fired_early,
+        "no conversion evidence yet: the agent is not judged"
+    );
+    assert!(fired, "rare UA fan-out whose sends are never verified");
+}
+
+/// An office (one IP, one corporate user agent) enrolling many staff whose codes are verified
+/// is not a source of pumping; the same IP whose sends are never verified is.
+#[test]
+fn source_velocity_needs_the_sources_own_sends_to_convert_poorly() {
+    let run = |verify: bool| {
+        let mut r = Rng(21);
+        let mut e = engine();
+        warm(&mut e, "acme", 1, 10, &mut r);
+        let office = r#","ip":"81.2.69.10","user_agent":"Mozilla/5.0 (Windows NT 10.0) Edg/131.0""#;
+        let mut flagged = 0;
+        for i in 0..120 {
+            let t = DAY + i * 20;
+            // Staff numbers in the US (the warm traffic's `us_number` spans the whole +1 plan,
+            // Caribbean countries included, which would make a fan-out).
+            let to = format!("+1415{}{:06}", 2 + r.below(7), r.below(1_000_000));
+            let v = verdict(&mut e, &sms(t, "acme", &to, office));
+            flagged += usize::from(weight(&v, "source_velocity").is_some());
+            if verify && i % 10 != 0 {
+                e.score(verified(t + 40, "acme", &to).as_bytes(), None);
+            }
+        }
+        flagged
+    };
+    assert_eq!(run(true), 0, "90 % verified: an office, not pumping");
+    assert!(run(false) > 50, "never verified: pumping from one address");
+}
+
+/// A flow that never converts (notifications) gets no conversion shortfall, while the tenant's
+/// code flow to the same country still does; conversion keys never mix the two.
+#[test]
+fn a_flow_without_codes_is_not_judged_by_conversion() {
+    let mut r = Rng(22);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 20, &mut r);
+    // Two days of notifications to US numbers, never verified: the flow's own history.
+    for h in 0..48 {
+        for i in 0..5 {
+            let t = h * 3600 + i * 700;
+            e.score(
+                sms(t, "acme", &us_number(&mut r), r#","workflow":"notify""#).as_bytes(),
+                None,
+            );
+        }
+    }
+    let base = 2 * DAY;
+    let mut notify_conv = 0;
+    for i in 0..200 {
+        let v = verdict(
+            &mut e,
+            &sms(
+                base + i * 9,
+                "acme",
+                &us_number(&mut r),
+                r#","workflow":"notify""#,
+            ),
+        );
+        notify_conv += usize::from(weight(&v, "low_conversion").is_some());
+        assert!(
+            v.level < pumpguard::Level::High,
+            "a notification surge alone: {v:?}"
+        );
+    }
+    assert_eq!(notify_conv, 0, "notifications send no codes");
+    // The login flow's sends to the same country, unverified for long enough, are judged.
+    let mut login_conv = false;
+    for i in 0..60 {
+        let v = verdict(
+            &mut e,
+            &sms(
+                base + 1800 + i * 30,
+                "acme",
+                &us_number(&mut r),
+                r#","workflow":"login""#,
+            ),
+        );
+        login_conv |= weight(&v, "low_conversion").is_some();
+    }
+    assert!(login_conv, "the code flow keeps its conversion check");
+}
+
+/// Records without a tenant are keyed by their profile: Okta's conversions never become the
+/// baseline of SNS delivery logs, which carry none.
+#[test]
+fn tenantless_profiles_keep_their_own_baselines() {
+    let mut e = engine();
+    let mut r = Rng(23);
+    let sns = |t: i64, to: &str| {
+        format!(
+            r#"{{"notification":{{"messageId":"m{t}","timestamp":"{}"}},"delivery":{{"destination":"{to}","priceInUSD":0.00645,"smsType":"Transactional"}},"status":"SUCCESS"}}"#,
+            at(t).replace('T', " ").trim_end_matches('Z')
+        )
+    };
+    let okta = |t: i64, to: &str, verify: bool| {
+        let event = if verify {
+            r#""eventType":"user.authentication.auth_via_mfa","debugContext":{"debugData":{"factor":"SMS_FACTOR","phoneNumber":"TO"}}"#
+        } else {
+            r#""eventType":"system.sms.send_factor_verify_message","debugContext":{"debugData":{"phoneNumber":"TO"}}"#
+        };
+        format!(
+            r#"{{"uuid":"u{t}{verify}","published":"{}",{},"outcome":{{"result":"SUCCESS"}}}}"#,
+            at(t),
+            event.replace("TO", to)
+        )
+    };
+    let mut sns_conv = 0;
+    for h in 0..30 {
+        for i in 0..10 {
+            let t = h * 3600 + i * 300;
+            let to = us_number(&mut r);
+            e.score(okta(t, &to, false).as_bytes(), None);
+            e.score(okta(t + 30, &to, true).as_bytes(), None);
+            let v = verdict(&mut e, &sns(t + 60, &us_number(&mut r)));
+            sns_conv += usize::from(weight(&v, "low_conversion").is_some());
+        }
+    }
+    assert_eq!(sns_conv, 0, "SNS sends are never held to Okta's conversion rate");
+}
+
+/// Sends that verify at the flow's usual rate explain a surge: `conversion_normal` carries a
+/// negative weight that removes most of the volume-type evidence.
+#[test]
+fn conversions_at_the_usual_rate_explain_a_surge() {
+    let mut r = Rng(24);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 10, &mut r);
+    let base = 2 * DAY;
+    let mut explained = false;
+    for i in 0..400 {
+        let t = base + i * 6;
+        let to = us_number(&mut r);
+        let v = verdict(&mut e, &sms(t, "acme", &to, r#","workflow":"login""#));
+        if let Some(w) = weight(&v, "conversion_normal") {
+            assert!(w < 0, "{v:?}");
+            assert!(weight(&v, "volume_spike").is_some(), "it explains volume: {v:?}");
+            explained = true;
+        }
+        if i % 10 < 8 {
+            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+        }
+    }
+    assert!(explained, "the surge verifies like usual traffic");
 }
 
 #[test]
@@ -467,9 +623,11 @@ fn low_conversion_over_a_day_catches_pumping_too_slow_for_the_hour() {
     }
     let (k, detail) = day_reason.expect("low_conversion over the day");
     assert!(detail.contains("in 24h"), "{detail}");
+    // The day check on Sierra Leone alone needs 12 matured sends; the countries new to the
+    // tenant are also counted together, so the shortfall may show sooner, never later.
     assert!(
-        (12..=16).contains(&k),
-        "after the 12 matured sends the day check needs: send {k}"
+        k <= 16,
+        "by the 12 matured sends the day check needs: send {k}: {detail}"
     );
 
     // The same pace into a country whose codes are verified stays quiet.
