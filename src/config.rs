@@ -333,6 +333,12 @@ pub struct LowConversion {
     /// Matured sends a flow needs before its own conversion rate is its baseline (before that,
     /// the tenant's).
     pub flow_min_history: u32,
+    /// Binomial surprise (nats) of the hour's shortfall that makes it decisive, together with
+    /// a rate under a tenth of the baseline and at least twice the key's usual hourly sends.
+    pub decisive_surprise: f64,
+    /// Weight of a decisive shortfall (0 turns it off). At `levels.high` by default: sends that
+    /// nobody verifies, arriving on top of a key's usual traffic, are pumping on their own.
+    pub decisive_weight: u32,
 }
 
 /// `workflow_concentration` settings.
@@ -480,6 +486,10 @@ pub struct ConversionGap {
     pub max_ratio: f64,
     /// Fewest matured sends of the tenant that can show a gap.
     pub min_sends: u32,
+    /// Only sends to countries with at least this share of the tenant's long-run traffic are
+    /// covered by a gap: a shortfall in a country the tenant rarely or never serves stays
+    /// evidence.
+    pub min_country_share: f64,
     /// Weight of the `conversion_gap` reason; kept below `levels.medium` + 25 so that it can never
     /// take a verdict to `high` with volume evidence alone.
     pub weight: u32,
@@ -490,7 +500,8 @@ impl Default for ConversionGap {
         ConversionGap {
             enabled: true,
             max_ratio: 0.2,
-            min_sends: 20,
+            min_sends: 12,
+            min_country_share: 0.05,
             weight: 10,
         }
     }
@@ -746,6 +757,8 @@ impl Default for LowConversion {
             day_min_sends: 12,
             flow_min_rate: 0.02,
             flow_min_history: 100,
+            decisive_surprise: 20.0,
+            decisive_weight: 65,
         }
     }
 }

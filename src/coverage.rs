@@ -124,13 +124,16 @@ impl Coverage {
                 };
                 let dest = has("destination");
                 let no_dest = "no destination number in the logs";
-                add(VOLUME_SPIKE, has("destination_country"), if has("tenant") { "per tenant, workflow and country" } else { "no tenant field: all traffic is one tenant" }, "neither destination nor its country is logged");
+                add(VOLUME_SPIKE, has("destination_country"), if has("tenant") { "per tenant, workflow and country" } else { "no tenant field: this profile's records are one tenant of their own" }, "neither destination nor its country is logged");
                 add(NEW_DESTINATION_COUNTRY, has("destination_country"), "destination country known", "destination country unknown");
                 add(HIGH_RISK_PREFIX, dest, "destination number known", no_dest);
                 add(ADJACENT_NUMBERS, dest, "destination number known", no_dest);
                 add(LOW_CONVERSION, c.conversions > 0, "conversion events present", "no conversion (verified OTP) events in these logs: add Verify / MFA success events, or the generic otp_verified record");
+                add(CONVERSION_NORMAL, c.conversions > 0, "conversion events present: a surge that verifies as usual is explained", "no conversion events: a surge cannot be shown to verify");
+                add(CONVERSION_GAP, c.conversions > 0, "conversion events present: a logging gap is told from pumping", "no conversion events");
+                add(FRESH_BLOCK, dest, "destination number known (works on provider-only logs)", no_dest);
                 add(WORKFLOW_CONCENTRATION, has("workflow"), "workflow field present", "no workflow / flow tag: tag sends with their flow");
-                add(SOURCE_VELOCITY, has("requester_ip") || has("user_agent") || has("user_or_session"), "requester IP, user agent or user present", "no requester context (IP, user agent, user): the SMS provider does not see who asked");
+                add(SOURCE_VELOCITY, has("requester_ip") || has("user_agent") || has("user_or_session"), if c.conversions > 0 { "requester IP, user agent or user present; counts only where the source's own sends convert poorly" } else { "requester IP, user agent or user present (no conversions logged: the second condition cannot be checked, so a busy office NAT looks like one)" }, "no requester context (IP, user agent, user): the SMS provider does not see who asked");
                 add(IP_GEO_MISMATCH, has("requester_country"), "requester country present", "no requester geo: enrich the requester IP with a country before pumpguard");
                 add(BUDGET, dest, if has("price") { "prices from the logs" } else { "prices estimated from the tariff table" }, no_dest);
                 add(PROVIDER_BLOCK, matches!(profile, Profile::TwilioVerify | Profile::TwilioMessage | Profile::AwsEum | Profile::Auth0 | Profile::Generic | Profile::Okta), "provider block codes are logged", "this source does not log provider fraud blocks");

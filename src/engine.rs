@@ -605,7 +605,14 @@ impl Engine {
         if first {
             signals::conv_send(cfg, tc, now, tenant_rate);
         }
-        let gap = (cfg.signals.conversion_gap.enabled && tenant_rate > 0.0 && tenant_volume_ordinary)
+        // Only sends to the tenant's usual countries are covered by a gap: a shortfall in a
+        // country it rarely or never serves stays evidence.
+        let usual_country =
+            !view.new_country && view.country_share >= cfg.signals.conversion_gap.min_country_share;
+        let gap = (cfg.signals.conversion_gap.enabled
+            && tenant_rate > 0.0
+            && tenant_volume_ordinary
+            && usual_country)
             .then(|| signals::conversion_gap(cfg, tc, tenant_rate, now))
             .flatten();
         let judge_conversion = judge_conversion && gap.is_none();

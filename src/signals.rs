@@ -505,11 +505,33 @@ pub fn low_conversion(
             .map(|w| (w, v, n, "24h".to_owned()))
     };
     let (w, v, n, span) = short.or_else(day)?;
+    // Decisive: the hour's shortfall is overwhelming (binomial surprise of at least
+    // `decisive_surprise` nats, under a tenth of the baseline) and comes with extra volume for
+    // the key (at least twice its usual hourly sends, learned from the folded buckets). A
+    // carrier outage or a logging gap loses conversions at ordinary volume; pumping adds sends.
+    let (hv, hn) = (v, n);
+    let usual_per_hour = f64::from(c.rate_den) * (1.0 - 0.98) * (3_600_000.0 / bms as f64);
+    let decisive = span != "24h"
+        && lc.decisive_weight > 0
+        && f64::from(hv) <= 0.1 * p * f64::from(hn)
+        && binomial_surprise(f64::from(hv), f64::from(hn), p) >= lc.decisive_surprise
+        && f64::from(hn) >= 2.0 * usual_per_hour.max(1.0) * (lc.window_secs as f64 / 3600.0);
+    let (w, note) = if decisive {
+        (
+            w.max(lc.decisive_weight as i32),
+            format!(
+                ", with {:.1}x its usual volume",
+                f64::from(hn) / usual_per_hour.max(1.0)
+            ),
+        )
+    } else {
+        (w, String::new())
+    };
     Some(reason(
         code::LOW_CONVERSION,
         w,
         format!(
-            "{}: {v} of {n} verified in {span} (baseline {:.0}%)",
+            "{}: {v} of {n} verified in {span} (baseline {:.0}%){note}",
             what(),
             p * 100.0
         ),

@@ -462,6 +462,16 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         "one NG block pumped through three tenants, 50 each in 2 h",
     ),
     (
+        "home_country_block",
+        "attack",
+        "acme: 1.5x its US volume for 4 h into one US block (random numbers), fresh residential IPs, browser UAs, 1 % verified",
+    ),
+    (
+        "spread_pumping",
+        "attack",
+        "market: 2x its MX volume for 6 h, random MX mobile numbers, a fresh MX residential IP per request, browser UAs",
+    ),
+    (
         "provider_only",
         "attack",
         "SNS delivery logs only: 200 into one SO block in 3 h, no IP, no conversion",
@@ -913,6 +923,7 @@ impl Gen {
         span_ms: i64,
         n: u32,
         workflow: &'static str,
+        converts: f64,
         mut dest: impl FnMut(&mut Rng, u32) -> (Country, String),
         mut source: impl FnMut(&mut Rng, u32) -> (Option<String>, &'static str),
     ) {
@@ -928,6 +939,8 @@ impl Gen {
         for (k, t) in times.into_iter().enumerate() {
             let (country, to) = dest(&mut self.r, k as u32);
             let (ip, ua) = source(&mut self.r, k as u32);
+            // Some attackers verify a few codes to look like users.
+            let converts = converts > 0.0 && self.r.f() < converts;
             self.send(Send {
                 t,
                 tenant: ti,
@@ -939,7 +952,7 @@ impl Gen {
                 user: 1 << 40 | k as u64,
                 scenario: id,
                 attack: Some(id),
-                converts: false,
+                converts,
             });
         }
     }
@@ -955,6 +968,7 @@ impl Gen {
             30 * 60_000,
             300,
             "passwordless",
+            0.0,
             |r, k| (KG, format!("+996555{:06}", base + u64::from(k) + r.below(2))),
             |_, k| {
                 (
@@ -971,6 +985,7 @@ impl Gen {
             DAY,
             144,
             "signup",
+            0.0,
             |r, _| {
                 let c = *r.pick(&[SL, GN, LR]);
                 let n = c.number(r);
@@ -987,6 +1002,7 @@ impl Gen {
             2 * HOUR,
             250,
             "mfa",
+            0.0,
             move |r, _| (GB, format!("+{block}{}", r.digits(4))),
             |r, _| {
                 (
@@ -1014,6 +1030,7 @@ impl Gen {
             HOUR,
             80,
             "signup",
+            0.0,
             move |r, _| {
                 let c = *r.pick(&fan);
                 let n = c.number(r);
@@ -1034,6 +1051,7 @@ impl Gen {
             3 * HOUR,
             150,
             "reset",
+            0.0,
             |r, _| {
                 let c = *r.pick(&[UZ, TJ]);
                 let n = c.number(r);
@@ -1057,6 +1075,7 @@ impl Gen {
                 2 * HOUR,
                 50,
                 "signup",
+                0.0,
                 move |r, _| (NG, format!("+{ng}{}", r.digits(5))),
                 |r, _| {
                     (
@@ -1066,6 +1085,54 @@ impl Gen {
                 },
             );
         }
+        // Into the tenant's home country: one block, random numbers over it, a few verified.
+        self.attack(
+            "home_country_block",
+            "acme",
+            d(5, 15),
+            4 * HOUR,
+            240,
+            "passwordless",
+            0.01,
+            |r, _| (US, format!("+12126{}", r.digits(6))),
+            |r, _| {
+                (
+                    Some(format!(
+                        "{}.{}.{}.{}",
+                        66 + r.below(8),
+                        r.below(250),
+                        r.below(250),
+                        1 + r.below(250)
+                    )),
+                    *r.pick(&UAS[..6]),
+                )
+            },
+        );
+        // Spread over a country the tenant serves, from in-country residential addresses.
+        self.attack(
+            "spread_pumping",
+            "market",
+            d(6, 10),
+            6 * HOUR,
+            130,
+            "signup",
+            0.0,
+            |r, _| {
+                let n = MX.number(r);
+                (MX, n)
+            },
+            |r, _| {
+                (
+                    Some(format!(
+                        "189.{}.{}.{}",
+                        r.below(250),
+                        r.below(250),
+                        1 + r.below(250)
+                    )),
+                    *r.pick(&UAS[..6]),
+                )
+            },
+        );
         // Only the provider's delivery logs see it.
         let so = format!("25261{}", self.r.digits(2));
         self.attack(
@@ -1075,6 +1142,7 @@ impl Gen {
             3 * HOUR,
             200,
             "Transactional",
+            0.0,
             move |r, _| (SO, format!("+{so}{}", r.digits(5))),
             |_, _| (None, ""),
         );

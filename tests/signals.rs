@@ -699,3 +699,72 @@ fn shared_block_needs_several_tenants_and_a_dense_block() {
     // Two tenants, but a handful of numbers: ordinary shared traffic.
     assert!(block(&mut engine(), &["a", "b"], 8).iter().all(Option::is_none));
 }
+
+/// Conversion integrity: when a tenant's conversions stop everywhere at its ordinary volume (a
+/// verification webhook that stopped logging), the gap is reported on its own, conversion
+/// evidence is set aside, and nothing reaches `high`.
+#[test]
+fn a_conversion_logging_gap_is_reported_and_never_makes_high() {
+    let mut r = Rng(25);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 20, &mut r);
+    // The same pace, same traffic, but no conversion is logged any more for three hours.
+    let base = 2 * DAY;
+    let (mut gap, mut low_after, mut high) = (0, 0, 0);
+    for i in 0..60 {
+        let t = base + i * 180;
+        let ip = format!(
+            r#","workflow":"login","ip":"198.51.{}.{}""#,
+            r.below(255),
+            1 + r.below(250)
+        );
+        let v = verdict(&mut e, &sms(t, "acme", &us_number(&mut r), &ip));
+        // Until the tenant's own matured hour shows the collapse, the US key's shortfall shows.
+        if gap > 0 {
+            low_after += usize::from(weight(&v, "low_conversion").is_some());
+        }
+        gap += usize::from(weight(&v, "conversion_gap").is_some());
+        high += usize::from(v.level >= Level::High);
+    }
+    assert!(gap > 35, "the gap is reported: {gap}");
+    assert_eq!(
+        low_after, 0,
+        "conversion evidence is set aside once the gap shows"
+    );
+    assert_eq!(high, 0);
+    let c = pumpguard::Config::default();
+    assert!(
+        c.signals.conversion_gap.weight < c.levels.high,
+        "the gap alone is never high"
+    );
+}
+
+/// A number block with no history in the flow that suddenly receives many distinct numbers is
+/// pumping-specific evidence, even in delivery logs without requester or conversion data; the
+/// same count spread over many blocks is not.
+#[test]
+fn fresh_block_needs_many_numbers_in_one_block_without_history() {
+    let mut r = Rng(26);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let mut fired = None;
+    for i in 0..16 {
+        let to = format!("+2526134{:05}", r.below(100_000));
+        let v = verdict(&mut e, &sms(base + i * 30, "acme", &to, ""));
+        if let Some(w) = weight(&v, "fresh_block") {
+            fired.get_or_insert((i, w));
+        }
+    }
+    let (i, w) = fired.expect("fresh_block fires");
+    assert_eq!(i, 9, "at the 10th distinct number");
+    assert!((20..=35).contains(&w), "{w}");
+    // Sixteen numbers spread over the country's blocks: no block concentrates them.
+    let mut spread = 0;
+    for i in 0..16 {
+        let to = format!("+44{}{:06}", 7400 + r.below(500), r.below(1_000_000));
+        let v = verdict(&mut e, &sms(base + 1000 + i * 30, "acme", &to, ""));
+        spread += usize::from(weight(&v, "fresh_block").is_some());
+    }
+    assert_eq!(spread, 0);
+}

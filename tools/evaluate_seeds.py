@@ -48,6 +48,8 @@ ATTACKS = {
     "reset_flow_abuse",
     "cross_tenant_block",
     "provider_only",
+    "home_country_block",
+    "spread_pumping",
 }
 
 
