@@ -283,6 +283,8 @@ pub struct FreshBlock {
     pub enabled: bool,
     /// Distinct numbers in the block inside the window at which the signal fires (2–16).
     pub min_distinct: u32,
+    /// Share of the tenant's sends in the window that the block's distinct numbers must reach.
+    pub min_share: f64,
     /// Weight at the threshold.
     pub min_weight: u32,
     /// Weight at 16 distinct numbers.
@@ -294,6 +296,7 @@ impl Default for FreshBlock {
         FreshBlock {
             enabled: true,
             min_distinct: 10,
+            min_share: 0.2,
             min_weight: 20,
             max_weight: 35,
         }
@@ -1140,6 +1143,12 @@ impl Config {
                 "signals.low_conversion.flow_min_rate",
                 s.low_conversion.flow_min_rate,
             ),
+            ("signals.conversion_gap.max_ratio", s.conversion_gap.max_ratio),
+            (
+                "signals.conversion_gap.min_country_share",
+                s.conversion_gap.min_country_share,
+            ),
+            ("signals.fresh_block.min_share", s.fresh_block.min_share),
         ] {
             if !(0.0..=1.0).contains(&x) {
                 err(f, "must be a share between 0 and 1".into());

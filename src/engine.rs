@@ -553,6 +553,7 @@ impl Engine {
         };
         let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
         let tenant_snapshot = (t.sends, t.long_run);
+        let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
 
         // Volume: tenant, tenant × workflow, tenant × country.
         let mut spike: Option<Reason> = None;
@@ -746,7 +747,7 @@ impl Engine {
 
         // A block new to the flow, suddenly receiving many distinct numbers.
         let fb = &cfg.signals.fresh_block;
-        if fb.enabled && view.established {
+        if fb.enabled {
             // The block's history before its current buckets (decayed, attack-like buckets
             // at 5 %), to compare with what it receives now.
             let history = self
@@ -764,7 +765,10 @@ impl Engine {
                 r.last = r.last.max(now);
             }
             let n = r.seen.count_since(since);
-            if n >= fb.min_distinct && history < f64::from(n) {
+            // Concentrated: the block carries at least `min_share` of the tenant's window (a
+            // tenant's legitimate growth, even a brand-new tenant's, spreads over many blocks).
+            let concentrated = f64::from(n) >= fb.min_share * tenant_window;
+            if n >= fb.min_distinct && history < f64::from(n) && concentrated {
                 let x =
                     f64::from(n - fb.min_distinct) / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
                 reasons.push(Reason {
