@@ -198,6 +198,9 @@ pub struct Signals {
     pub conversion_normal: ConversionNormal,
     /// `conversion_gap` (conversion integrity).
     pub conversion_gap: ConversionGap,
+    /// `known_recipient` (exculpatory): a number that verified a code before is not judged by
+    /// the evidence about its block and key.
+    pub known_recipient: Toggle,
 }
 
 /// A signal that only needs switching.
@@ -692,6 +695,7 @@ impl Default for Signals {
             },
             conversion_normal: ConversionNormal::default(),
             conversion_gap: ConversionGap::default(),
+            known_recipient: Toggle { enabled: true },
         }
     }
 }

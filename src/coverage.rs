@@ -131,6 +131,7 @@ impl Coverage {
                 add(LOW_CONVERSION, c.conversions > 0, "conversion events present", "no conversion (verified OTP) events in these logs: add Verify / MFA success events, or the generic otp_verified record");
                 add(CONVERSION_NORMAL, c.conversions > 0, "conversion events present: a surge that verifies as usual is explained", "no conversion events: a surge cannot be shown to verify");
                 add(CONVERSION_GAP, c.conversions > 0, "conversion events present: a logging gap is told from pumping", "no conversion events");
+                add(KNOWN_RECIPIENT, c.conversions > 0, "conversion events present: numbers that verified before are known", "no conversion events: no number is known to be a person's");
                 add(FRESH_BLOCK, dest, "destination number known (works on provider-only logs)", no_dest);
                 add(WORKFLOW_CONCENTRATION, has("workflow"), "workflow field present", "no workflow / flow tag: tag sends with their flow");
                 add(SOURCE_VELOCITY, has("requester_ip") || has("user_agent") || has("user_or_session"), if c.conversions > 0 { "requester IP, user agent or user present; counts only where the source's own sends convert poorly" } else { "requester IP, user agent or user present (no conversions logged: the second condition cannot be checked, so a busy office NAT looks like one)" }, "no requester context (IP, user agent, user): the SMS provider does not see who asked");

@@ -477,6 +477,22 @@ impl Engine {
         let flow_country_key = Keyer::mix(flow_key, KEY_COUNTRY ^ u64::from(country.id()) << 8);
         let block_key = Keyer::mix(flow_key, k.hash(dom::BLOCK, block_digits.as_bytes()));
         let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
+        // A known-good recipient: this number verified a code of this tenant before (kept in the
+        // bounded, keyed attribution map, so privacy mode holds and spraying cannot grow it).
+        let known_good = self
+            .state
+            .sent
+            .get(Keyer::mix(tenant, number_hash))
+            .is_some_and(|s| s.verified || s.known_good);
+        // A resend: the same number was sent a code within the grace period and has not verified
+        // it yet (a user asking again, an app bug). It is not a new verification trial, so it does
+        // not count in the conversion keys, and the first send keeps the attribution.
+        let grace = cfg.signals.low_conversion.grace_secs as Millis * 1000;
+        let resend = self
+            .state
+            .sent
+            .get(Keyer::mix(tenant, number_hash))
+            .is_some_and(|s| !s.verified && now >= s.at && now - s.at < grace);
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
         let suffix = if privacy {
@@ -504,6 +520,7 @@ impl Engine {
             }
             None => true,
         };
+        let trial = first && !resend;
         let blocked = ev
             .provider_code
             .as_deref()
@@ -603,7 +620,7 @@ impl Engine {
             .state
             .convs
             .entry(Keyer::mix(tenant, KEY_TENANT_CONV), new_conv);
-        if first {
+        if trial {
             signals::conv_send(cfg, tc, now, tenant_rate);
         }
         // Only sends to the tenant's usual countries are covered by a gap: a shortfall in a
@@ -647,7 +664,7 @@ impl Engine {
         ] {
             let Some(key) = key else { continue };
             let c = self.state.convs.entry(key, new_conv);
-            if first {
+            if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
             if blocked {
@@ -706,7 +723,7 @@ impl Engine {
         }
 
         // Conversion attribution for later: by reference and by number.
-        if first {
+        if trial {
             let conv_key = |ua: bool| {
                 send.sources
                     .iter()
@@ -722,6 +739,7 @@ impl Engine {
                 workflow: workflow_hash.unwrap_or(0),
                 source_keys: [conv_key(false), conv_key(true)],
                 verified: false,
+                known_good,
             };
             if let Some(r) = ev.conversion_ref.as_deref() {
                 *self.state.sent.entry(
@@ -826,7 +844,7 @@ impl Engine {
             .map(|s| s.1);
         let mut poorly = |sk: u64| {
             let c = self.state.convs.entry(Keyer::mix(sk, KEY_SOURCE_CONV), new_conv);
-            if first {
+            if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
             !judge_sources || signals::low_conversion(cfg, c, prior, now, String::new).is_some()
@@ -934,6 +952,32 @@ impl Engine {
                 ),
             });
         }
+        // Pumping targets fresh numbers: for a recipient that verified a code before, the
+        // evidence about its key's set of numbers (their conversion, their block, their range,
+        // the block across tenants) is not evidence about this send.
+        if known_good && cfg.signals.known_recipient.enabled {
+            let about_the_set: i32 = reasons
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r.code,
+                        code::LOW_CONVERSION
+                            | code::FRESH_BLOCK
+                            | code::ADJACENT_NUMBERS
+                            | code::SHARED_BLOCK
+                    )
+                })
+                .map(|r| r.weight)
+                .sum();
+            if about_the_set > 0 {
+                reasons.push(Reason {
+                    code: code::KNOWN_RECIPIENT,
+                    weight: -about_the_set,
+                    detail: "this number verified a code before: the evidence about its block and key is not about it"
+                        .into(),
+                });
+            }
+        }
         // A surge alone is never pumping: volume-type evidence (spike, novelty, concentration)
         // that remains after any explanation is capped below `high`, so only evidence specific
         // to pumping (conversion, adjacency, sources, risky prefixes, provider blocks, the block
@@ -956,7 +1000,10 @@ impl Engine {
         }
         reasons.extend(damped);
         reasons.retain(|r| {
-            r.weight != 0 || r.code == code::EXPECTED_CHANGE || r.code == code::CONVERSION_NORMAL
+            r.weight != 0
+                || r.code == code::EXPECTED_CHANGE
+                || r.code == code::CONVERSION_NORMAL
+                || r.code == code::KNOWN_RECIPIENT
         });
         reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)));
         let score = reasons.iter().map(|r| r.weight).sum::<i32>().clamp(0, 100) as u32;

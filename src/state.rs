@@ -460,6 +460,8 @@ pub struct SentRef {
     pub source_keys: [u64; 2],
     /// Already verified.
     pub verified: bool,
+    /// The number had verified a code before this send (a known-good recipient).
+    pub known_good: bool,
 }
 
 impl Aged for SentRef {

@@ -38,6 +38,8 @@ pub mod code {
     pub const CONVERSION_GAP: &str = "conversion_gap";
     /// A number block new to the flow receiving many distinct numbers.
     pub const FRESH_BLOCK: &str = "fresh_block";
+    /// Exculpatory: the number verified a code before (negative weight).
+    pub const KNOWN_RECIPIENT: &str = "known_recipient";
     /// The SMS provider itself blocked sends as fraud.
     pub const PROVIDER_BLOCK: &str = "provider_block";
     /// One number block reached through several tenants at once, densely.

@@ -768,3 +768,53 @@ fn fresh_block_needs_many_numbers_in_one_block_without_history() {
     }
     assert_eq!(spread, 0);
 }
+
+/// A number that verified a code before is not judged by the evidence about its key: during an
+/// attack on its block, its own send is exculpated (`known_recipient`), while fresh numbers in
+/// the block are not.
+#[test]
+fn a_known_good_recipient_is_not_judged_by_its_blocks_evidence() {
+    let mut r = Rng(27);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    // A user of the block verified a code yesterday.
+    let user = "+12126550123";
+    e.score(sms(base - 20_000, "acme", user, "").as_bytes(), None);
+    e.score(verified(base - 19_970, "acme", user).as_bytes(), None);
+    // Pumping into the same block, never verified.
+    for i in 0..120 {
+        let to = format!("+12126{}", 100_000 + r.below(900_000));
+        e.score(sms(base + i * 20, "acme", &to, "").as_bytes(), None);
+    }
+    let fresh = verdict(&mut e, &sms(base + 2410, "acme", "+12126999001", ""));
+    assert!(weight(&fresh, "low_conversion").is_some(), "{fresh:?}");
+    assert!(weight(&fresh, "known_recipient").is_none());
+    let known = verdict(&mut e, &sms(base + 2420, "acme", user, ""));
+    let w = weight(&known, "known_recipient").expect("exculpated");
+    assert!(w < 0, "{known:?}");
+    assert!(known.score < fresh.score, "{} vs {}", known.score, fresh.score);
+}
+
+/// Resends of a code to the same number within the grace period are not new verification
+/// trials: an app that resends each code four times does not look like a conversion collapse.
+#[test]
+fn resends_to_one_number_are_one_verification_trial() {
+    let mut r = Rng(28);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let mut low = 0;
+    for i in 0..60 {
+        let to = us_number(&mut r);
+        let t = base + i * 60;
+        for k in 0..4 {
+            let v = verdict(&mut e, &sms(t + k * 10, "acme", &to, r#","workflow":"login""#));
+            low += usize::from(weight(&v, "low_conversion").is_some());
+        }
+        if i % 10 < 8 {
+            e.score(verified(t + 50, "acme", &to).as_bytes(), None);
+        }
+    }
+    assert_eq!(low, 0, "80 % of the users verify their (last) code");
+}
