@@ -156,7 +156,6 @@ const KEY_SHARED_TENANTS: u64 = 0x5B2;
 const KEY_SOURCE_CONV: u64 = 0x5C1;
 const KEY_NO_WORKFLOW: u64 = 0xF10;
 const KEY_RARE_CONV: u64 = 0xA4E;
-const KEY_TENANT_CONV: u64 = 0x7C1;
 const KEY_BLOCK_NUMBERS: u64 = 0xB2;
 
 /// The scoring engine. Pure: no I/O, no clock, no globals. A clone is an independent engine
@@ -479,20 +478,20 @@ impl Engine {
         let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
         // A known-good recipient: this number verified a code of this tenant before (kept in the
         // bounded, keyed attribution map, so privacy mode holds and spraying cannot grow it).
-        let known_good = self
-            .state
-            .sent
-            .get(Keyer::mix(tenant, number_hash))
-            .is_some_and(|s| s.verified || s.known_good);
         // A resend: the same number was sent a code within the grace period and has not verified
         // it yet (a user asking again, an app bug). It is not a new verification trial, so it does
         // not count in the conversion keys, and the first send keeps the attribution.
         let grace = cfg.signals.low_conversion.grace_secs as Millis * 1000;
-        let resend = self
-            .state
-            .sent
-            .get(Keyer::mix(tenant, number_hash))
-            .is_some_and(|s| !s.verified && now >= s.at && now - s.at < grace);
+        let (known_good, resend) =
+            self.state
+                .sent
+                .get(Keyer::mix(tenant, number_hash))
+                .map_or((false, false), |s| {
+                    (
+                        s.verified || s.known_good,
+                        !s.verified && now >= s.at && now - s.at < grace,
+                    )
+                });
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
         let suffix = if privacy {
@@ -616,10 +615,7 @@ impl Engine {
         // ordinary volume are a gap in the conversion log (a webhook that stopped), not pumping
         // (pumping that large would raise the volume). The gap is its own reason, and conversion
         // evidence is set aside for the tenant while it lasts.
-        let tc = self
-            .state
-            .convs
-            .entry(Keyer::mix(tenant, KEY_TENANT_CONV), new_conv);
+        let tc = &mut self.state.tenants.entry(tenant, || empty_tenant(now)).conv;
         if trial {
             signals::conv_send(cfg, tc, now, tenant_rate);
         }
@@ -768,37 +764,48 @@ impl Engine {
         if fb.enabled {
             // The block's history before its current buckets (decayed, attack-like buckets
             // at 5 %), to compare with what it receives now.
-            let history = self
+            let wms = cfg.an0443.time_window_secs as Millis * 1000;
+            let (history, recent) = self
                 .state
                 .convs
                 .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
-                .map_or(0.0, |c| f64::from(c.rate_den));
-            let since = (now - cfg.an0443.time_window_secs as Millis * 1000).div_euclid(1000) as u32;
-            let r = self
-                .state
-                .ranges
-                .entry(Keyer::mix(block_key, KEY_BLOCK_NUMBERS), Range::default);
-            if send.first {
-                r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
-                r.last = r.last.max(now);
-            }
-            let n = r.seen.count_since(since);
-            // Concentrated: the block carries at least `min_share` of the tenant's window (a
-            // tenant's legitimate growth, even a brand-new tenant's, spreads over many blocks).
-            let concentrated = f64::from(n) >= fb.min_share * tenant_window;
-            if n >= fb.min_distinct && history < f64::from(n) && concentrated {
-                let x =
-                    f64::from(n - fb.min_distinct) / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
-                reasons.push(Reason {
-                    code: code::FRESH_BLOCK,
-                    weight: (f64::from(fb.min_weight)
-                        + (f64::from(fb.max_weight) - f64::from(fb.min_weight)) * x.min(1.0))
-                    .round() as i32,
-                    detail: format!(
-                        "{block}, next to no history in this flow: {n} distinct numbers in {} min",
-                        cfg.an0443.time_window_secs / 60
-                    ),
+                .map_or((0.0, 0), |c| {
+                    (f64::from(c.rate_den), signals::sends_since(cfg, c, now - wms))
                 });
+            // Distinct numbers are tracked only for a block without much history that had an
+            // earlier send in the window: most blocks never need the entry (its first number
+            // is then not counted, one send of delay).
+            let track = history < 16.0 && recent >= 2;
+            let since = (now - wms).div_euclid(1000) as u32;
+            let key = Keyer::mix(block_key, KEY_BLOCK_NUMBERS);
+            let r = if track {
+                Some(self.state.ranges.entry(key, Range::default))
+            } else {
+                None
+            };
+            if let Some(r) = r {
+                if send.first {
+                    r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
+                    r.last = r.last.max(now);
+                }
+                let n = r.seen.count_since(since);
+                // Concentrated: the block carries at least `min_share` of the tenant's window (a
+                // tenant's legitimate growth, even a brand-new tenant's, spreads over many blocks).
+                let concentrated = f64::from(n) >= fb.min_share * tenant_window;
+                if n >= fb.min_distinct && history < f64::from(n) && concentrated {
+                    let x = f64::from(n - fb.min_distinct)
+                        / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
+                    reasons.push(Reason {
+                        code: code::FRESH_BLOCK,
+                        weight: (f64::from(fb.min_weight)
+                            + (f64::from(fb.max_weight) - f64::from(fb.min_weight)) * x.min(1.0))
+                        .round() as i32,
+                        detail: format!(
+                            "{block}, next to no history in this flow: {n} distinct numbers in {} min",
+                            cfg.an0443.time_window_secs / 60
+                        ),
+                    });
+                }
             }
         }
 
@@ -1244,8 +1251,10 @@ impl Engine {
                 signals::flow_verified(t, sent.workflow, now);
             }
         }
+        if let Some(t) = self.state.tenants.get_mut(tenant) {
+            signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
+        }
         for key in [
-            Keyer::mix(sent.tenant, KEY_TENANT_CONV),
             sent.country_key,
             sent.block_key,
             sent.rare_key,
@@ -1456,6 +1465,7 @@ fn empty_tenant(now: Millis) -> Tenant {
         days_seen: 0,
         conv_num: 0.0,
         conv_den: 0.0,
+        conv: new_conv(),
     }
 }
 

@@ -621,6 +621,16 @@ pub fn conversion_gap(cfg: &Config, c: &Conv, prior: f64, now: Millis) -> Option
     (n >= g.min_sends && f64::from(v) < g.max_ratio * p * f64::from(n)).then_some((v, n, p))
 }
 
+/// Sends counted in the key's buckets that end after `since`.
+pub fn sends_since(cfg: &Config, c: &Conv, since: Millis) -> u32 {
+    let bms = bucket_ms(cfg);
+    (0..CONV_BUCKETS as i64)
+        .map(|k| c.head - k)
+        .filter(|b| (b + 1) * bms > since)
+        .map(|b| u32::from(c.sends[b.rem_euclid(CONV_BUCKETS as i64) as usize]))
+        .sum()
+}
+
 /// Verified and sent counts of the matured window (sends older than the grace period).
 fn matured(cfg: &Config, c: &Conv, now: Millis) -> (u32, u32) {
     let lc = &cfg.signals.low_conversion;

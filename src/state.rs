@@ -413,6 +413,8 @@ pub struct Tenant {
     /// Workflows: hash, window count, long-run count, long-run verified (the flow's own
     /// conversion baseline).
     pub workflows: Vec<(u64, Decayed, Decayed, Decayed)>,
+    /// The tenant's sends and conversions over all its traffic (for the conversion-gap rule).
+    pub conv: Conv,
     /// UTC day being counted for budgets and weekly seasonality.
     pub day: i64,
     /// Sends that day.
