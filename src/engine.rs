@@ -542,6 +542,16 @@ impl Engine {
             number: number_hash,
             sources,
         };
+        // The requester (IP, else user, else session) and the user agent: each keeps conversion
+        // counts of its own for the second condition of `source_velocity`.
+        let source_of = |agent: bool| {
+            send.sources
+                .iter()
+                .find(|(kind, _)| (*kind == "user_agent") == agent)
+                .map(|s| s.1)
+        };
+        let (requester, agent) = (source_of(false), source_of(true));
+        let source_conv_key = |s: Option<u64>| s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV));
         let mut reasons: Vec<Reason> = Vec::new();
         let mut damped: Vec<Reason> = Vec::new(); // volume-type evidence an annotation may explain
 
@@ -720,12 +730,6 @@ impl Engine {
 
         // Conversion attribution for later: by reference and by number.
         if trial {
-            let conv_key = |ua: bool| {
-                send.sources
-                    .iter()
-                    .find(|(kind, _)| (*kind == "user_agent") == ua)
-                    .map_or(0, |(_, sk)| Keyer::mix(*sk, KEY_SOURCE_CONV))
-            };
             let sent = SentRef {
                 at: now,
                 tenant,
@@ -733,7 +737,7 @@ impl Engine {
                 block_key: Keyer::mix(block_key, KEY_BLOCK_CONV),
                 rare_key: rare_key.unwrap_or(0),
                 workflow: workflow_hash.unwrap_or(0),
-                source_keys: [conv_key(false), conv_key(true)],
+                source_keys: [source_conv_key(requester), source_conv_key(agent)],
                 verified: false,
                 known_good,
             };
@@ -775,15 +779,12 @@ impl Engine {
             // Distinct numbers are tracked only for a block without much history that had an
             // earlier send in the window: most blocks never need the entry (its first number
             // is then not counted, one send of delay).
-            let track = history < 16.0 && recent >= 2;
-            let since = (now - wms).div_euclid(1000) as u32;
-            let key = Keyer::mix(block_key, KEY_BLOCK_NUMBERS);
-            let r = if track {
-                Some(self.state.ranges.entry(key, Range::default))
-            } else {
-                None
-            };
-            if let Some(r) = r {
+            if history < 16.0 && recent >= 2 {
+                let since = (now - wms).div_euclid(1000) as u32;
+                let r = self
+                    .state
+                    .ranges
+                    .entry(Keyer::mix(block_key, KEY_BLOCK_NUMBERS), Range::default);
                 if send.first {
                     r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
                     r.last = r.last.max(now);
@@ -841,27 +842,17 @@ impl Engine {
         // Sources.
         let mut velocity = Vec::new();
         // Two conditions: where the flow's logs show conversions, a source reaching many numbers
-        // counts only when its own matured sends convert poorly. The requester (IP, else user,
-        // else session) and the user agent keep conversion counts of their own.
+        // counts only when its own matured sends convert poorly.
         let judge_sources = cfg.signals.source_velocity.require_low_conversion && judge_conversion;
-        let requester = send
-            .sources
-            .iter()
-            .find(|(kind, _)| *kind != "user_agent")
-            .map(|s| s.1);
         let mut poorly = |sk: u64| {
-            let c = self.state.convs.entry(Keyer::mix(sk, KEY_SOURCE_CONV), new_conv);
+            let c = self.state.convs.entry(source_conv_key(Some(sk)), new_conv);
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
             !judge_sources || signals::low_conversion(cfg, c, prior, now, String::new).is_some()
         };
         let requester_poorly = requester.map(&mut poorly);
-        let agent_poorly = send
-            .sources
-            .iter()
-            .find(|(kind, _)| *kind == "user_agent")
-            .map(|s| poorly(s.1));
+        let agent_poorly = agent.map(&mut poorly);
         for (kind, sk) in &send.sources {
             let second = match *kind {
                 "user_agent" => agent_poorly,
@@ -1246,12 +1237,10 @@ impl Engine {
                 s.verified = true;
             }
         }
-        if sent.workflow != 0 {
-            if let Some(t) = self.state.tenants.get_mut(tenant) {
+        if let Some(t) = self.state.tenants.get_mut(tenant) {
+            if sent.workflow != 0 {
                 signals::flow_verified(t, sent.workflow, now);
             }
-        }
-        if let Some(t) = self.state.tenants.get_mut(tenant) {
             signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
         }
         for key in [

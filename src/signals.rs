@@ -390,6 +390,9 @@ fn bucket_ms(cfg: &Config) -> Millis {
     (span + (CONV_BUCKETS as Millis - 3)) / (CONV_BUCKETS as Millis - 2)
 }
 
+/// Weight a conversion key's long-run counts keep each time a bucket is folded into them.
+const FOLD_DECAY: f64 = 0.98;
+
 fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
     if c.head == 0 {
         c.head = bucket;
@@ -411,8 +414,8 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
             } else {
                 0.05
             };
-            c.rate_num = c.rate_num * 0.98 + w * v;
-            c.rate_den = c.rate_den * 0.98 + w * n;
+            c.rate_num = c.rate_num * FOLD_DECAY as f32 + w * v;
+            c.rate_den = c.rate_den * FOLD_DECAY as f32 + w * n;
         }
         c.sends[i] = 0;
         c.verified[i] = 0;
@@ -482,51 +485,44 @@ pub fn low_conversion(
     let window = lc.window_secs as Millis * 1000;
     let (v, n) = matured(cfg, c, now);
     let p = conv_rate(cfg, c, tenant_rate);
+    // Decisive: the hour's shortfall is overwhelming (binomial surprise of at least
+    // `decisive_surprise` nats, under a tenth of the baseline) and comes with extra volume for
+    // the key (at least twice its usual sends, learned from the folded buckets). A carrier outage
+    // or a logging gap loses conversions at ordinary volume; pumping adds sends.
+    let usual = (f64::from(c.rate_den) * (1.0 - FOLD_DECAY) * (3_600_000.0 / bms as f64)).max(1.0)
+        * (lc.window_secs as f64 / 3600.0);
     let short = (n >= lc.min_sends)
         .then(|| shortfall(cfg, v, n, p))
         .flatten()
-        .map(|w| (w, v, n, minutes(window)));
+        .map(|w| {
+            let decisive = lc.decisive_weight > 0
+                && f64::from(v) <= 0.1 * p * f64::from(n)
+                && binomial_surprise(f64::from(v), f64::from(n), p) >= lc.decisive_surprise
+                && f64::from(n) >= 2.0 * usual;
+            let (w, note) = if decisive {
+                (
+                    w.max(lc.decisive_weight as i32),
+                    format!(", with {:.1}x its usual volume", f64::from(n) / usual),
+                )
+            } else {
+                (w, String::new())
+            };
+            (w, v, n, minutes(window), note)
+        });
     // The day: sends made since the key's day started, less those still inside the grace
     // period (they may yet be verified).
     let day = || {
         if lc.day_min_sends == 0 {
             return None;
         }
-        let recent: u32 = (0..CONV_BUCKETS as i64)
-            .map(|k| c.head - k)
-            .filter(|b| (b + 1) * bms > now - grace)
-            .map(|b| u32::from(c.sends[b.rem_euclid(CONV_BUCKETS as i64) as usize]))
-            .sum();
-        let n = u32::from(c.day_sends).saturating_sub(recent);
+        let n = u32::from(c.day_sends).saturating_sub(sends_since(cfg, c, now - grace));
         let v = u32::from(c.day_verified).min(n);
         (n >= lc.day_min_sends)
             .then(|| shortfall(cfg, v, n, p))
             .flatten()
-            .map(|w| (w, v, n, "24h".to_owned()))
+            .map(|w| (w, v, n, "24h".to_owned(), String::new()))
     };
-    let (w, v, n, span) = short.or_else(day)?;
-    // Decisive: the hour's shortfall is overwhelming (binomial surprise of at least
-    // `decisive_surprise` nats, under a tenth of the baseline) and comes with extra volume for
-    // the key (at least twice its usual hourly sends, learned from the folded buckets). A
-    // carrier outage or a logging gap loses conversions at ordinary volume; pumping adds sends.
-    let (hv, hn) = (v, n);
-    let usual_per_hour = f64::from(c.rate_den) * (1.0 - 0.98) * (3_600_000.0 / bms as f64);
-    let decisive = span != "24h"
-        && lc.decisive_weight > 0
-        && f64::from(hv) <= 0.1 * p * f64::from(hn)
-        && binomial_surprise(f64::from(hv), f64::from(hn), p) >= lc.decisive_surprise
-        && f64::from(hn) >= 2.0 * usual_per_hour.max(1.0) * (lc.window_secs as f64 / 3600.0);
-    let (w, note) = if decisive {
-        (
-            w.max(lc.decisive_weight as i32),
-            format!(
-                ", with {:.1}x its usual volume",
-                f64::from(hn) / usual_per_hour.max(1.0)
-            ),
-        )
-    } else {
-        (w, String::new())
-    };
+    let (w, v, n, span, note) = short.or_else(day)?;
     Some(reason(
         code::LOW_CONVERSION,
         w,
