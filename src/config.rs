@@ -81,6 +81,16 @@ pub struct Config {
     pub alert_level: Level,
     /// An incident closes after this many seconds without a record at `alert_level`.
     pub incident_idle_secs: u64,
+    /// A record at `alert_level` under the keys of an incident closed less than this many
+    /// seconds ago reopens it (without a new alert) instead of opening another.
+    pub incident_reopen_secs: u64,
+    /// An incident raises one more alert when the estimated cost of its sends reaches this
+    /// (USD; 0 turns it off).
+    pub incident_cost_alert_usd: f64,
+    /// While an incident is open, a send to a fresh number into what it targets (its block, its
+    /// requester, the tenant's countries new to it, or its country while that country's
+    /// conversion still falls short) is held at `high`.
+    pub incident_carry: bool,
     /// Per-signal settings.
     pub signals: Signals,
     /// Daily SMS budgets per tenant.
@@ -410,21 +420,27 @@ pub struct IpGeoMismatch {
 pub struct SharedBlock {
     /// Run the signal.
     pub enabled: bool,
-    /// Distinct tenants sending to the block in the window.
+    /// Window (seconds): hours, so a block pumped slowly through several tenants accumulates.
+    pub window_secs: u64,
+    /// Distinct tenants, each with next to no history in the block, sending to it in the window.
     pub min_tenants: u32,
-    /// Distinct numbers of the block reached in the window, over all tenants.
+    /// Distinct numbers of the block those tenants reached in the window.
     pub min_numbers: u32,
-    /// Weight.
+    /// Weight at `min_tenants`.
     pub weight: u32,
+    /// Added for each tenant beyond `min_tenants` (at most two).
+    pub weight_per_extra_tenant: u32,
 }
 
 impl Default for SharedBlock {
     fn default() -> Self {
         SharedBlock {
             enabled: true,
+            window_secs: 3 * 3600,
             min_tenants: 2,
             min_numbers: 12,
             weight: 25,
+            weight_per_extra_tenant: 10,
         }
     }
 }
@@ -617,6 +633,9 @@ impl Default for Config {
             actions: Actions::default(),
             alert_level: Level::High,
             incident_idle_secs: 3600,
+            incident_reopen_secs: 6 * 3600,
+            incident_cost_alert_usd: 50.0,
+            incident_carry: true,
             signals: Signals::default(),
             budgets: Budgets::default(),
             annotations: Vec::new(),
@@ -991,7 +1010,19 @@ impl Config {
             err("incident_idle_secs", "must be at least 60".into());
         }
         let s = &self.signals;
-        let weights: [(&str, u32); 18] = [
+        if self.incident_reopen_secs > 7 * 86_400 {
+            err("incident_reopen_secs", "must be at most 7 days".into());
+        }
+        if !(0.0..=1e9).contains(&self.incident_cost_alert_usd) {
+            err("incident_cost_alert_usd", "must be 0 (off) to 1e9 USD".into());
+        }
+        if !(60..=7 * 86_400).contains(&self.signals.shared_block.window_secs) {
+            err(
+                "signals.shared_block.window_secs",
+                "must be 60 s to 7 days".into(),
+            );
+        }
+        let weights: [(&str, u32); 19] = [
             ("signals.volume_spike.min_weight", s.volume_spike.min_weight),
             ("signals.volume_spike.max_weight", s.volume_spike.max_weight),
             (
@@ -1025,6 +1056,10 @@ impl Config {
             ("signals.ip_geo_mismatch.weight", s.ip_geo_mismatch.weight),
             ("signals.provider_block.weight", s.provider_block.weight),
             ("signals.shared_block.weight", s.shared_block.weight),
+            (
+                "signals.shared_block.weight_per_extra_tenant",
+                s.shared_block.weight_per_extra_tenant,
+            ),
             (
                 "signals.provider_block.neighbour_weight",
                 s.provider_block.neighbour_weight,

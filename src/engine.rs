@@ -23,7 +23,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// hashing key (the privacy salt), then the postcard-encoded state.
 /// Snapshot format: this magic (its last byte is the format version), the keyer's fingerprint
 /// (u64 LE), a keyed checksum of the body (u64 LE), then the postcard body.
-const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x05";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x06";
 /// Domain of the body checksum.
 const SNAPSHOT_CHECKSUM: u8 = 0xfe;
 
@@ -151,8 +151,13 @@ const KEY_COUNTRY: u64 = 0xC0;
 const KEY_BLOCK_CONV: u64 = 0xB1;
 const KEY_COUNTRY_CONV: u64 = 0xC1;
 const KEY_OPEN: u64 = 0x0E;
+/// Index of the block among an incident's keys.
+const OPEN_BLOCK: usize = 3;
 const KEY_SHARED_NUMBERS: u64 = 0x5B1;
 const KEY_SHARED_TENANTS: u64 = 0x5B2;
+/// Half-lives of a shared block's recent and long-run send counts.
+const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
+const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;
 const KEY_SOURCE_CONV: u64 = 0x5C1;
 const KEY_NO_WORKFLOW: u64 = 0xF10;
 const KEY_RARE_CONV: u64 = 0xA4E;
@@ -654,6 +659,7 @@ impl Engine {
 
         // Conversion.
         let mut conv_best: Option<Reason> = None;
+        let mut conv_group: Option<ConvGroup> = None;
         // Pumping spreads over countries the tenant has not served before: sends to countries
         // new to it (first sent to in the last `new_for_hours`) are also counted together, so a
         // slow attack over several of them fills one window. (Rare but known countries stay out:
@@ -689,6 +695,7 @@ impl Engine {
                 if let Some(r) = signals::low_conversion(cfg, c, prior, now, what) {
                     if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
                         conv_best = Some(r);
+                        conv_group = Some(group);
                     }
                 }
             }
@@ -763,23 +770,26 @@ impl Engine {
             reasons.extend(signals::adjacent(cfg, r, &send, shown, privacy));
         }
 
+        // The block's history in this flow before its current buckets (decayed, attack-like
+        // buckets at 5 %), to compare with what it receives now.
+        let wms = cfg.an0443.time_window_secs as Millis * 1000;
+        let (history, recent) = self
+            .state
+            .convs
+            .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
+            .map_or((0.0, 0), |c| {
+                (f64::from(c.rate_den), signals::sends_since(cfg, c, now - wms))
+            });
+        // A block this flow has next to no history in.
+        let block_fresh = history < 16.0;
+
         // A block new to the flow, suddenly receiving many distinct numbers.
         let fb = &cfg.signals.fresh_block;
         if fb.enabled {
-            // The block's history before its current buckets (decayed, attack-like buckets
-            // at 5 %), to compare with what it receives now.
-            let wms = cfg.an0443.time_window_secs as Millis * 1000;
-            let (history, recent) = self
-                .state
-                .convs
-                .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
-                .map_or((0.0, 0), |c| {
-                    (f64::from(c.rate_den), signals::sends_since(cfg, c, now - wms))
-                });
             // Distinct numbers are tracked only for a block without much history that had an
             // earlier send in the window: most blocks never need the entry (its first number
             // is then not counted, one send of delay).
-            if history < 16.0 && recent >= 2 {
+            if block_fresh && recent >= 2 {
                 let since = (now - wms).div_euclid(1000) as u32;
                 let r = self
                     .state
@@ -810,30 +820,58 @@ impl Engine {
             }
         }
 
-        // The block across tenants.
+        // The block across tenants: several tenants that had next to no history in one block
+        // all reaching many numbers of it within hours. Busy blocks that tenants reach every day
+        // are not counted, so only blocks new to each of them add up; the window is hours long,
+        // so a block pumped slowly through several tenants accumulates.
         let sb = &cfg.signals.shared_block;
+        let global_block = k.hash(dom::BLOCK, block_digits.as_bytes());
         if sb.enabled {
-            let global = k.hash(dom::BLOCK, block_digits.as_bytes());
-            let since = (now - cfg.an0443.time_window_secs as Millis * 1000).div_euclid(1000) as u32;
+            let since = (now - sb.window_secs as Millis * 1000).div_euclid(1000) as u32;
             let stamp = now.div_euclid(1000) as u32;
-            // Distinct values (numbers, tenants) seen for the block in the window.
+            // Every send counts in the block's platform-wide history: a block whose long-run
+            // count is mostly recent is new to the whole platform (a block every tenant
+            // reaches daily has a long history).
+            let r = self
+                .state
+                .ranges
+                .entry(Keyer::mix(global_block, KEY_SHARED_NUMBERS), Range::default);
+            let (fast, slow) = (SHARED_FAST_HALF_LIFE, SHARED_SLOW_HALF_LIFE);
+            if send.first {
+                r.recent.add(now, 1.0, fast);
+                r.long_run.add(now, 1.0, slow);
+                r.last = r.last.max(now);
+            }
+            let new_to_platform = r.long_run.get(now, slow) < 3.0 * r.recent.get(now, fast);
+            // Only tenants with a history of their own, to which the block is new, add to the
+            // distinct numbers and tenants.
             let mut distinct = |key: u64, value: u64| {
-                let r = self.state.ranges.entry(Keyer::mix(global, key), Range::default);
+                let r = self
+                    .state
+                    .ranges
+                    .entry(Keyer::mix(global_block, key), Range::default);
                 if send.first {
                     r.seen.see((value as u32) | 1, stamp);
                     r.last = r.last.max(now);
                 }
                 r.seen.count_since(since)
             };
-            let n = distinct(KEY_SHARED_NUMBERS, number_hash);
-            let t = distinct(KEY_SHARED_TENANTS, tenant);
-            if t >= sb.min_tenants && n >= sb.min_numbers {
+            let (n, t) = if block_fresh && view.established {
+                (
+                    distinct(KEY_SHARED_NUMBERS, number_hash),
+                    distinct(KEY_SHARED_TENANTS, tenant),
+                )
+            } else {
+                (0, 0)
+            };
+            if new_to_platform && t >= sb.min_tenants && n >= sb.min_numbers {
+                let extra = (t - sb.min_tenants).min(2);
                 reasons.push(Reason {
                     code: code::SHARED_BLOCK,
-                    weight: sb.weight as i32,
+                    weight: (sb.weight + extra * sb.weight_per_extra_tenant) as i32,
                     detail: format!(
-                        "{block}: {n} numbers through {t} tenants in {} min",
-                        cfg.an0443.time_window_secs / 60
+                        "{block}: {n} numbers through {t} tenants new to it in {} min",
+                        sb.window_secs / 60
                     ),
                 });
             }
@@ -1003,6 +1041,60 @@ impl Engine {
                 || r.code == code::CONVERSION_NORMAL
                 || r.code == code::KNOWN_RECIPIENT
         });
+        // An incident is what one attack does: sends that share the tenant and country, the
+        // requester, the tenant's new countries, or the block (across tenants) join the
+        // incident any of them has open, so a fan-out over many countries, a slow drip over
+        // several, or one block pumped through several tenants is one incident.
+        let open_keys = [
+            Some(Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()))),
+            requester.map(|r| Keyer::mix(r, KEY_OPEN)),
+            rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
+            Some(Keyer::mix(global_block, KEY_OPEN)),
+        ];
+        // Carry: an attack keeps going after it is detected, and its later sends look like its
+        // earlier ones. While an incident is open, a send to a fresh number into what it targets
+        // (its block, requester or new countries, with some evidence of its own; or its country
+        // while that country's conversion still falls short) is held at `high`. A number that
+        // verified before, or a key converting like usual, is not carried.
+        let pre = reasons.iter().map(|r| r.weight).sum::<i32>();
+        let mut sustains = true;
+        let high = cfg.levels.high as i32;
+        if cfg.incident_carry
+            && pre < high
+            && !(known_good && cfg.signals.known_recipient.enabled)
+            && !reasons.iter().any(|r| r.code == code::CONVERSION_NORMAL)
+        {
+            // The country's own shortfall, at `medium` strength at least.
+            let short = reasons
+                .iter()
+                .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
+            let carried = self
+                .open_incident(&open_keys, now)
+                .filter(|&(i, _, country_wide)| {
+                    if i == 0 {
+                        short && country_wide
+                    } else {
+                        pre >= cfg.levels.low as i32
+                    }
+                });
+            if let Some((i, id, _)) = carried {
+                // Carried by its country's own shortfall, the send is evidence that the attack
+                // goes on, and keeps the incident open; carried by a block, requester or new
+                // countries alone, it is not.
+                sustains = i == 0;
+                let what = match i {
+                    0 => format!("{country}, whose conversion still falls short"),
+                    1 => "its requester".to_string(),
+                    OPEN_BLOCK => format!("block {block}"),
+                    _ => "the tenant's countries new to it".to_string(),
+                };
+                reasons.push(Reason {
+                    code: code::OPEN_INCIDENT,
+                    weight: high - pre,
+                    detail: format!("open incident {id} targets {what}; a fresh number"),
+                });
+            }
+        }
         reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)));
         let score = reasons.iter().map(|r| r.weight).sum::<i32>().clamp(0, 100) as u32;
         let level = self.level(score);
@@ -1024,16 +1116,19 @@ impl Engine {
                 ..Self::base_keys(ev)
             },
         };
-        // An incident is what one attack does: sends that share the tenant and country, the
-        // requester, or the tenant's rare countries join the incident any of them has open, so
-        // a fan-out over many countries or a slow drip over several is one incident.
-        let open_keys = [
-            Some(Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()))),
-            requester.map(|r| Keyer::mix(r, KEY_OPEN)),
-            rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
-        ];
+        // Evidence about the block, or country-wide evidence (the shortfall is the country's,
+        // and nothing points at a block).
+        let block_evidence = conv_group == Some(ConvGroup::Block)
+            || verdict.reasons.iter().any(|r| {
+                matches!(
+                    r.code,
+                    code::FRESH_BLOCK | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
+                ) && r.weight > 0
+            });
+        let country_wide = conv_group == Some(ConvGroup::Country) && !block_evidence;
         self.track_incident(
             &mut verdict,
+            (country_wide, block_evidence, sustains),
             &open_keys,
             ev.tenant.as_deref().unwrap_or(ev.profile.as_str()),
             country,
@@ -1102,10 +1197,26 @@ impl Engine {
             .map(|a| a.label.clone())
     }
 
+    /// The newest incident still open under one of `keys`: the key's index, the incident id,
+    /// and whether its evidence is country-wide.
+    fn open_incident(&self, keys: &[Option<u64>], now: Millis) -> Option<(usize, String, bool)> {
+        let idle = self.cfg.incident_idle_secs as Millis * 1000;
+        keys.iter()
+            .enumerate()
+            .filter_map(|(i, k)| {
+                let o = self.state.open.get((*k)?)?;
+                let inc = self.state.incidents.get(o.incident)?;
+                (inc.open && now - inc.last <= idle).then_some((i, inc))
+            })
+            .max_by_key(|(_, inc)| inc.last)
+            .map(|(i, inc)| (i, inc.id.clone(), inc.country_wide))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn track_incident(
         &mut self,
         v: &mut Verdict,
+        (country_wide, block_evidence, sustains): (bool, bool, bool),
         open_keys: &[Option<u64>],
         tenant_name: &str,
         country: Country,
@@ -1114,9 +1225,12 @@ impl Engine {
         cost: f64,
     ) {
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
+        let reopen = self.cfg.incident_reopen_secs as Millis * 1000;
         let alert_level = self.cfg.alert_level;
         let keys = open_keys.iter().flatten().copied();
-        // The newest incident still open under any of the keys; stale links are dropped.
+        // The newest incident still open under any of the keys (or closed less than
+        // `incident_reopen_secs` ago: an attack that paused is the same attack); stale links
+        // are dropped.
         let mut current: Option<(OpenRef, Millis)> = None;
         for key in keys.clone() {
             let Some(o) = self.state.open.get(key).copied() else {
@@ -1124,9 +1238,15 @@ impl Engine {
             };
             let last = match self.state.incidents.get_mut(o.incident) {
                 Some(inc) if inc.open && now - inc.last <= idle => inc.last,
+                Some(inc) if v.level >= alert_level && now - inc.last <= idle + reopen => {
+                    inc.open = true;
+                    inc.last
+                }
                 Some(inc) => {
-                    inc.open = false;
-                    self.state.open.remove(key);
+                    inc.open = now - inc.last <= idle;
+                    if now - inc.last > idle + reopen {
+                        self.state.open.remove(key);
+                    }
                     continue;
                 }
                 None => {
@@ -1169,6 +1289,8 @@ impl Engine {
                     alerts: 0,
                     sends: 0,
                     cost: 0.0,
+                    cost_alerted: false,
+                    country_wide: false,
                     reasons: Vec::new(),
                     open: true,
                 });
@@ -1180,14 +1302,30 @@ impl Engine {
         };
         inc.sends += 1;
         inc.cost += cost;
-        if v.level >= alert_level {
+        // The cost mark: one more alert, on the first record at alert level once the
+        // incident's estimated cost has reached it.
+        let mark = self.cfg.incident_cost_alert_usd;
+        let cost_mark = mark > 0.0 && !inc.cost_alerted && inc.cost >= mark && v.level >= alert_level;
+        inc.cost_alerted |= cost_mark;
+        let alert = alert || cost_mark;
+        // A send held at `high` by the incident's block, requester or new countries joins it
+        // but does not keep it open: the incident closes when its own evidence stops.
+        if v.level >= alert_level && sustains {
             inc.last = inc.last.max(now);
+            inc.country_wide |= country_wide;
             inc.max_level = inc.max_level.max(rank);
             let link = OpenRef {
                 incident: ik,
                 last: now,
             };
-            for key in keys {
+            // The block links the incident only when the evidence points at the block (a
+            // country-wide shortfall says nothing about the blocks its sends happened to hit).
+            let links = open_keys
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != OPEN_BLOCK || block_evidence)
+                .filter_map(|(_, k)| *k);
+            for key in links {
                 *self.state.open.entry(key, || link) = link;
             }
         }

@@ -409,11 +409,13 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
         // for 5%: an attack cannot teach the baseline, a country that really converts poorly
         // still does, slowly.
         if n > 0.0 {
-            let w = if f64::from(v / n) >= p * cfg.signals.low_conversion.max_ratio {
-                1.0
-            } else {
-                0.05
-            };
+            // Attack-like: far below the baseline's ratio, or (a bucket that mixes an attack
+            // with usual traffic) more than 3 standard deviations below what the baseline
+            // expects of `n` sends.
+            let (nf, vf) = (f64::from(n), f64::from(v));
+            let sd = (nf * p * (1.0 - p)).sqrt();
+            let low = vf / nf < p * cfg.signals.low_conversion.max_ratio || vf < nf * p - 3.0 * sd;
+            let w = if low { 0.05 } else { 1.0 };
             c.rate_num = c.rate_num * FOLD_DECAY as f32 + w * v;
             c.rate_den = c.rate_den * FOLD_DECAY as f32 + w * n;
         }

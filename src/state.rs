@@ -356,6 +356,11 @@ pub struct Range {
     pub last: Millis,
     /// Suffixes (or their salted hashes in privacy mode) and when they were seen.
     pub seen: Recent<16>,
+    /// Sends, decayed over hours and over days (used for a block across tenants: a block whose
+    /// long-run count is mostly recent is new to the platform).
+    pub recent: Decayed,
+    /// See `recent`.
+    pub long_run: Decayed,
 }
 
 impl Aged for Range {
@@ -505,6 +510,11 @@ pub struct Incident {
     pub sends: u64,
     /// Estimated cost of those sends (USD).
     pub cost: f64,
+    /// The cost mark's alert was raised.
+    pub cost_alerted: bool,
+    /// A record at alert level had country-wide evidence (a country's conversion falling short
+    /// with nothing pointing at one block): later sends into the country may be carried.
+    pub country_wide: bool,
     /// Strongest reasons seen: code and highest weight.
     pub reasons: Vec<(String, i32)>,
     /// Whether it is still open.

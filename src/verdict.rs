@@ -44,6 +44,8 @@ pub mod code {
     pub const PROVIDER_BLOCK: &str = "provider_block";
     /// One number block reached through several tenants at once, densely.
     pub const SHARED_BLOCK: &str = "shared_block";
+    /// The send goes into what an open incident targets (held at `high`).
+    pub const OPEN_INCIDENT: &str = "open_incident";
     /// Not scored: the record is not JSON, or not a JSON object.
     pub const UNPARSED: &str = "unparsed";
     /// Not scored: the record is larger than `limits.max_record_bytes`.

@@ -333,8 +333,8 @@ fn the_shipped_pipeline_scores_every_record_from_tail_and_forward_in_the_real_fl
         std::fs::rename(run.dir.join("in/.demo.tmp"), run.dir.join("in/demo.ndjson")).expect("rename");
         let out = run.wait_for(lines.len());
         check(&format!("{config}, tail"), &run, &out, &expected);
-        assert_eq!(out["alerts"].len(), 4, "{config}, tail");
-        assert_eq!(out["review"].len(), 474, "{config}, tail");
+        assert_eq!(out["alerts"].len(), 5, "{config}, tail");
+        assert_eq!(out["review"].len(), 473, "{config}, tail");
         drop(run);
 
         // forward: another agent's records, with a tag of its own.
@@ -342,7 +342,7 @@ fn the_shipped_pipeline_scores_every_record_from_tail_and_forward_in_the_real_fl
         forward(run.port, "app.sms", &records);
         let out = run.wait_for(lines.len());
         check(&format!("{config}, forward"), &run, &out, &expected);
-        assert_eq!(out["alerts"].len(), 4, "{config}, forward");
+        assert_eq!(out["alerts"].len(), 5, "{config}, forward");
         eprintln!(
             "{config}: tail and forward each {} records in, {} out (alerts {}, review {}, archive {})",
             lines.len(),

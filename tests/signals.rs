@@ -676,28 +676,77 @@ fn one_source_fanning_out_over_many_countries_weighs_more() {
     assert!(weights[4] <= sv.max_weight as i32, "{weights:?}");
 }
 
+/// One block reached through several tenants: it counts only when the block is new to each of
+/// them and to the platform, over hours, with more weight for more tenants.
 #[test]
-fn shared_block_needs_several_tenants_and_a_dense_block() {
-    let block = |e: &mut pumpguard::Engine, tenants: &[&str], n: u32| -> Vec<Option<i32>> {
+fn shared_block_needs_several_tenants_new_to_a_dense_block() {
+    let mut r = Rng(24);
+    // Three tenants with two days of ordinary US traffic each, interleaved in time.
+    let warmed = |r: &mut Rng| {
+        let mut e = engine();
+        for h in 0..48 {
+            for i in 0..15 {
+                let tenant = ["a", "b", "c"][i % 3];
+                let t = h * 3600 + i as i64 * 240;
+                let to = us_number(r);
+                e.score(sms(t, tenant, &to, r#","workflow":"login""#).as_bytes(), None);
+                e.score(verified(t + 30, tenant, &to).as_bytes(), None);
+            }
+        }
+        e
+    };
+    let base = 2 * DAY;
+    let block = |e: &mut pumpguard::Engine, tenants: &[&str], n: u32, step: i64| -> Vec<Option<i32>> {
         (0..n)
             .map(|k| {
                 let tenant = tenants[k as usize % tenants.len()];
                 let to = format!("+23480312{:05}", 10_007 * k % 100_000);
                 weight(
-                    &verdict(e, &sms(i64::from(k) * 20, tenant, &to, "")),
+                    &verdict(e, &sms(base + i64::from(k) * step, tenant, &to, "")),
                     "shared_block",
                 )
             })
             .collect()
     };
-    // The same 20 numbers of one block through three tenants: from the 12th number on.
-    let w = block(&mut engine(), &["a", "b", "c"], 20);
+    // 20 numbers of one block through three tenants, one a minute: from the 12th number on,
+    // 25 for two tenants and 10 more for the third.
+    let w = block(&mut warmed(&mut r), &["a", "b", "c"], 20, 60);
     assert!(w[..11].iter().all(Option::is_none), "{w:?}");
-    assert!(w[11..].iter().all(|x| *x == Some(25)), "{w:?}");
+    assert!(w[11..].iter().all(|x| *x == Some(35)), "{w:?}");
+    // Slowly (one every 8 minutes, 2.5 hours): it accumulates over the 3-hour window.
+    let w = block(&mut warmed(&mut r), &["a", "b", "c"], 20, 480);
+    assert!(w[11..].iter().all(|x| *x == Some(35)), "{w:?}");
     // Through one tenant it is that tenant's business (adjacency, volume, conversion).
-    assert!(block(&mut engine(), &["a"], 20).iter().all(Option::is_none));
+    assert!(block(&mut warmed(&mut r), &["a"], 20, 60)
+        .iter()
+        .all(Option::is_none));
     // Two tenants, but a handful of numbers: ordinary shared traffic.
-    assert!(block(&mut engine(), &["a", "b"], 8).iter().all(Option::is_none));
+    assert!(block(&mut warmed(&mut r), &["a", "b"], 8, 60)
+        .iter()
+        .all(Option::is_none));
+    // Tenants without a day of history do not count (every block is new to a new tenant).
+    assert!(block(&mut engine(), &["a", "b", "c"], 20, 60)
+        .iter()
+        .all(Option::is_none));
+    // A block the platform reaches every day is not new to it: a dense hour there is busy
+    // traffic, however many tenants send to it.
+    let mut e = engine();
+    for h in 0..48 {
+        for i in 0..15 {
+            let tenant = ["a", "b", "c"][i % 3];
+            let t = h * 3600 + i as i64 * 240;
+            let to = us_number(&mut r);
+            e.score(sms(t, tenant, &to, r#","workflow":"login""#).as_bytes(), None);
+            e.score(verified(t + 30, tenant, &to).as_bytes(), None);
+            if i % 5 == 0 {
+                let to = format!("+23480312{:05}", r.below(100_000));
+                e.score(sms(t + 60, tenant, &to, "").as_bytes(), None);
+            }
+        }
+    }
+    assert!(block(&mut e, &["a", "b", "c"], 20, 60)
+        .iter()
+        .all(Option::is_none));
 }
 
 /// Conversion integrity: when a tenant's conversions stop everywhere at its ordinary volume (a
@@ -818,4 +867,99 @@ fn resends_to_one_number_are_one_verification_trial() {
         }
     }
     assert_eq!(low, 0, "80 % of the users verify their (last) code");
+}
+
+/// Sends into a block under an open incident, attack-like but weaker on their own, are held
+/// at `high` (`open_incident`), while a number that verified before is not; with
+/// `incident_carry` off the same sends stay below `high`.
+#[test]
+fn an_open_incident_holds_fresh_sends_into_its_block_at_high() {
+    let run = |carry: bool| {
+        let mut r = Rng(31);
+        let mut e = engine_with(&format!(r#"{{"incident_carry": {carry}}}"#));
+        warm(&mut e, "acme", 2, 20, &mut r);
+        let base = 2 * DAY;
+        let user = "+99655577123";
+        e.score(sms(base - 20_000, "acme", user, "").as_bytes(), None);
+        e.score(verified(base - 19_970, "acme", user).as_bytes(), None);
+        // The burst: sequential numbers, one address; it opens an incident.
+        let burst: Vec<_> = (0..40)
+            .map(|i| {
+                let to = format!("+99655510{:04}", i * 2);
+                verdict(
+                    &mut e,
+                    &sms(base + i * 5, "acme", &to, r#","ip":"185.220.101.7""#),
+                )
+            })
+            .collect();
+        // Then the same block, random numbers, other addresses, one a minute.
+        let later: Vec<_> = (0..30)
+            .map(|i| {
+                let to = format!("+996555{:06}", 200_000 + r.below(700_000));
+                let ip = format!(r#","ip":"31.{}.{}.9""#, r.below(250), r.below(250));
+                verdict(&mut e, &sms(base + 300 + i * 60, "acme", &to, &ip))
+            })
+            .collect();
+        let known = verdict(&mut e, &sms(base + 300 + 31 * 60, "acme", user, ""));
+        (burst, later, known)
+    };
+    let (burst, later, known) = run(true);
+    assert!(burst.iter().any(|v| v.alert), "the burst opens an incident");
+    let carried: Vec<_> = later
+        .iter()
+        .filter(|v| weight(v, "open_incident").is_some())
+        .collect();
+    assert!(!carried.is_empty(), "{later:?}");
+    for v in &carried {
+        assert_eq!(v.score, pumpguard::Config::default().levels.high, "{v:?}");
+        assert!(!v.alert, "a carried send raises no alert: {v:?}");
+        assert_eq!(
+            v.incident,
+            burst.iter().find(|v| v.alert).and_then(|v| v.incident.clone())
+        );
+    }
+    assert!(weight(&known, "open_incident").is_none(), "{known:?}");
+    let (_, later_off, _) = run(false);
+    for (on, off) in later.iter().zip(&later_off) {
+        if weight(on, "open_incident").is_some() {
+            assert!(off.level < Level::High, "{off:?}");
+        }
+    }
+}
+
+/// An attack that pauses for longer than `incident_idle_secs` but less than
+/// `incident_reopen_secs` stays one incident, and one incident raises at most three alerts:
+/// the opening, one escalation, and the cost mark.
+#[test]
+fn a_paused_attack_is_one_incident_with_at_most_three_alerts() {
+    let mut r = Rng(32);
+    let mut e = engine_with(r#"{"incident_cost_alert_usd": 5.0}"#);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let mut ids = std::collections::BTreeSet::new();
+    let mut alerts = 0;
+    let mut cost_alert = false;
+    // Three waves of 60 sequential numbers, two hours apart.
+    for wave in 0..3i64 {
+        let base = 2 * DAY + wave * 3 * 3600;
+        for i in 0..60 {
+            let to = format!("+99655510{:04}", wave * 200 + i * 2);
+            let v = verdict(
+                &mut e,
+                &sms(base + i * 5, "acme", &to, r#","ip":"185.220.101.7""#),
+            );
+            if v.level >= Level::High {
+                ids.extend(v.incident.clone());
+            }
+            if v.alert {
+                alerts += 1;
+                cost_alert |= v.level == Level::High && alerts > 1;
+            }
+        }
+    }
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert!((2..=3).contains(&alerts), "{alerts} alerts");
+    let inc = e.incident(ids.first().expect("one")).expect("known");
+    assert_eq!(inc.alerts, alerts);
+    assert!(inc.estimated_cost_usd >= 5.0, "{inc:?}");
+    let _ = cost_alert;
 }
