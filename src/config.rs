@@ -426,6 +426,9 @@ pub struct SharedBlock {
     pub min_tenants: u32,
     /// Distinct numbers of the block those tenants reached in the window.
     pub min_numbers: u32,
+    /// A tenant counts only when the block carries at least this share of its sends in the
+    /// last `an0443.time_window_secs`.
+    pub min_share: f64,
     /// Weight at `min_tenants`.
     pub weight: u32,
     /// Added for each tenant beyond `min_tenants` (at most two).
@@ -439,6 +442,7 @@ impl Default for SharedBlock {
             window_secs: 3 * 3600,
             min_tenants: 2,
             min_numbers: 12,
+            min_share: 0.1,
             weight: 25,
             weight_per_extra_tenant: 10,
         }
@@ -1015,6 +1019,9 @@ impl Config {
         }
         if !(0.0..=1e9).contains(&self.incident_cost_alert_usd) {
             err("incident_cost_alert_usd", "must be 0 (off) to 1e9 USD".into());
+        }
+        if !(0.0..=1.0).contains(&self.signals.shared_block.min_share) {
+            err("signals.shared_block.min_share", "must be 0 to 1".into());
         }
         if !(60..=7 * 86_400).contains(&self.signals.shared_block.window_secs) {
             err(

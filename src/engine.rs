@@ -843,8 +843,6 @@ impl Engine {
                 r.last = r.last.max(now);
             }
             let new_to_platform = r.long_run.get(now, slow) < 3.0 * r.recent.get(now, fast);
-            // Only tenants with a history of their own, to which the block is new, add to the
-            // distinct numbers and tenants.
             let mut distinct = |key: u64, value: u64| {
                 let r = self
                     .state
@@ -856,7 +854,10 @@ impl Engine {
                 }
                 r.seen.count_since(since)
             };
-            let (n, t) = if block_fresh && view.established {
+            // A tenant counts when the block is new to its flow and carries a share of its
+            // window (an attack concentrates; a tenant's ordinary sends spread over blocks).
+            let concentrated = f64::from(recent) >= sb.min_share * tenant_window;
+            let (n, t) = if block_fresh && view.established && concentrated {
                 (
                     distinct(KEY_SHARED_NUMBERS, number_hash),
                     distinct(KEY_SHARED_TENANTS, tenant),
@@ -1068,16 +1069,18 @@ impl Engine {
             let short = reasons
                 .iter()
                 .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
-            let carried = self
-                .open_incident(&open_keys, now)
-                .filter(|&(i, _, country_wide)| {
-                    if i == 0 {
-                        short && country_wide
-                    } else {
-                        pre >= cfg.levels.low as i32
-                    }
-                });
-            if let Some((i, id, _)) = carried {
+            let shared = reasons.iter().any(|r| r.code == code::SHARED_BLOCK);
+            let this_tenant = cut(ev.tenant.as_deref().unwrap_or(ev.profile.as_str()), 64);
+            let carried =
+                self.open_incident(&open_keys, now)
+                    .filter(|(i, _, country_wide, owner)| match *i {
+                        0 => short && *country_wide,
+                        // Another tenant's send into the block is carried only with evidence of its
+                        // own that the block is shared by an attack.
+                        OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || owner == this_tenant),
+                        _ => pre >= cfg.levels.low as i32,
+                    });
+            if let Some((i, id, _, _)) = carried {
                 // Carried by its country's own shortfall, the send is evidence that the attack
                 // goes on, and keeps the incident open; carried by a block, requester or new
                 // countries alone, it is not.
@@ -1198,8 +1201,8 @@ impl Engine {
     }
 
     /// The newest incident still open under one of `keys`: the key's index, the incident id,
-    /// and whether its evidence is country-wide.
-    fn open_incident(&self, keys: &[Option<u64>], now: Millis) -> Option<(usize, String, bool)> {
+    /// whether its evidence is country-wide, and its tenant.
+    fn open_incident(&self, keys: &[Option<u64>], now: Millis) -> Option<(usize, String, bool, String)> {
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         keys.iter()
             .enumerate()
@@ -1209,7 +1212,7 @@ impl Engine {
                 (inc.open && now - inc.last <= idle).then_some((i, inc))
             })
             .max_by_key(|(_, inc)| inc.last)
-            .map(|(i, inc)| (i, inc.id.clone(), inc.country_wide))
+            .map(|(i, inc)| (i, inc.id.clone(), inc.country_wide, inc.tenant.clone()))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -269,7 +269,7 @@ fn median(mut v: Vec<u64>) -> Option<f64> {
     }
 }
 
-/// The quality targets of issue 6.
+/// The quality targets of issue 13.
 fn targets(r: &Report) -> Vec<Target> {
     let mut out = Vec::new();
     let attacks: Vec<(&String, &BTreeMap<String, Track>)> =
@@ -288,11 +288,19 @@ fn targets(r: &Report) -> Vec<Target> {
             format!("missed: {}", missed.join(", "))
         },
     });
-    let fp = r.false_positive_rate.get("pumpguard").copied().unwrap_or(1.0);
+    // False positives per legitimate scenario: the worst one.
+    let worst = r
+        .scenarios
+        .iter()
+        .filter(|(k, _)| !is_attack(k))
+        .map(|(k, m)| (m["pumpguard"].rate(), k.as_str()))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
     out.push(Target {
-        name: "false positives <= 0.1 % of legitimate sends at level >= high".into(),
-        met: fp <= 0.001,
-        detail: format!("{:.4} %", fp * 100.0),
+        name: "at most 0.05 % of legitimate sends at level >= high, in every legitimate scenario".into(),
+        met: worst.is_some_and(|w| w.0 <= 0.0005),
+        detail: worst.map_or("no legitimate sends".into(), |w| {
+            format!("worst {:.4} % ({})", w.0 * 100.0, w.1)
+        }),
     });
     let campaign = r
         .scenarios
@@ -316,19 +324,43 @@ fn targets(r: &Report) -> Vec<Target> {
     };
     let (fast, slow) = (ttd(false), ttd(true));
     out.push(Target {
-        name: "median time-to-detect <= 25 attack sends for bursts".into(),
-        met: fast.is_some_and(|m| m <= 25.0),
+        name: "median time-to-detect <= 20 attack sends for fast attacks".into(),
+        met: fast.is_some_and(|m| m <= 20.0),
         detail: fast.map_or("none detected".into(), |m| format!("{m}")),
     });
     out.push(Target {
-        name: "median time-to-detect <= 60 attack sends for slow-and-low".into(),
-        met: slow.is_some_and(|m| m <= 60.0),
+        name: "median time-to-detect <= 50 attack sends for slow-and-low".into(),
+        met: slow.is_some_and(|m| m <= 50.0),
         detail: slow.map_or("none detected".into(), |m| format!("{m}")),
     });
+    let after = attacks
+        .iter()
+        .filter(|(_, m)| m["pumpguard"].ttd_sends.is_some())
+        .map(|(k, m)| {
+            let t = &m["pumpguard"];
+            let share = if t.sends_after_detection == 0 {
+                1.0
+            } else {
+                t.flagged_after_detection as f64 / t.sends_after_detection as f64
+            };
+            (share, k.as_str())
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0));
     out.push(Target {
-        name: "at most 3 alerts per incident".into(),
-        met: r.max_alerts_per_incident <= 3,
-        detail: format!("max {}", r.max_alerts_per_incident),
+        name: ">= 90 % of an attack's sends flagged after its first detection".into(),
+        met: after.is_some_and(|a| a.0 >= 0.9),
+        detail: after.map_or("none detected".into(), |a| {
+            format!("worst {:.1} % ({})", a.0 * 100.0, a.1)
+        }),
+    });
+    let alerts = attacks
+        .iter()
+        .map(|(k, m)| (m["pumpguard"].alerts, k.as_str()))
+        .max();
+    out.push(Target {
+        name: "at most 3 alerts per attack".into(),
+        met: alerts.is_some_and(|a| a.0 <= 3),
+        detail: alerts.map_or("no attacks".into(), |a| format!("max {} ({})", a.0, a.1)),
     });
     // Recall as detection evaluations count it: attacks detected (each scenario is one attack
     // instance). The share of attack sends flagged is reported beside it, not compared: a rule

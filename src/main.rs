@@ -46,11 +46,14 @@ USAGE:
       Prints the default configuration, or checks a file and lists every problem.
   pumpguard version [--native]
       Versions, data tables, the component's path, and the scorer in use.
-  pumpguard simulate [--seed N] [--days N] [--scale X] [--out DIR]
+  pumpguard simulate [--seed N] [--days N] [--scale X] [--sweep NAME=F,…] [--out DIR]
       Writes seeded, labelled traffic: DIR/traffic.ndjson (eight tenants in every input
-      profile, legitimate surprises, seven kinds of pumping attack) and DIR/labels.ndjson (one
-      label per line, same order). Defaults: --seed 1 --days 7 --scale 1 --out sim.
-  pumpguard evaluate [--seed N] [--days N] [--scale X] [--traffic FILE --labels FILE]
+      profile, legitimate surprises, ten kinds of pumping attack) and DIR/labels.ndjson (one
+      label per line, same order). Every scenario's size, duration, start and conversion are
+      drawn per seed from ranges; --sweep multiplies families of them (rate, volume,
+      conversion, duration), e.g. --sweep rate=0.5. Defaults: --seed 1 --days 7 --scale 1
+      --out sim.
+  pumpguard evaluate [--seed N] [--days N] [--scale X] [--sweep NAME=F,…] [--traffic FILE --labels FILE]
                      [--config FILE] [--json] [--check]
       Detection quality of pumpguard and two baseline rules (a static count threshold, and
       Authgear's conversion rule) on the same labelled stream, simulated in memory from the
@@ -496,6 +499,7 @@ fn parse_sim_opts(args: &[String]) -> Result<SimOpts, String> {
             seed: 1,
             days: 7,
             scale: 1.0,
+            sweep: sim::Sweep::default(),
         },
         out: "sim".into(),
         traffic: None,
@@ -523,6 +527,7 @@ fn parse_sim_opts(args: &[String]) -> Result<SimOpts, String> {
                     .filter(|s: &f64| (0.01..=100.0).contains(s))
                     .ok_or("--scale takes 0.01 to 100")?
             }
+            "--sweep" => o.settings.sweep = sim::Sweep::parse(&value("--sweep")?)?,
             "--out" => o.out = value("--out")?,
             "--traffic" => o.traffic = Some(value("--traffic")?),
             "--labels" => o.labels = Some(value("--labels")?),

@@ -472,6 +472,11 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         "market: 2x its MX volume for 6 h, random MX mobile numbers, a fresh MX residential IP per request, browser UAs",
     ),
     (
+        "adaptive_attacker",
+        "attack",
+        "acme: 300 sign-ups in 4 h that mimic the tenant's country mix, four blocks per country used in turn, a fresh residential IP every two sends, browser UAs, 2 % verified",
+    ),
+    (
         "provider_only",
         "attack",
         "SNS delivery logs only: 200 into one SO block in 3 h, no IP, no conversion",
@@ -483,14 +488,115 @@ pub struct Settings {
     pub seed: u64,
     pub days: u32,
     pub scale: f64,
+    /// Factors on families of scenario parameters (the sweep), on top of the per-seed draws.
+    pub sweep: Sweep,
+}
+
+/// Factors on families of scenario parameters, each 1 by default. The sweep runs each at ×0.5
+/// and ×2 with the others at 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sweep {
+    /// Attack sends per hour (the attack's send count over the same span).
+    pub rate: f64,
+    /// Volume multiples: the legitimate surges' multiples and sizes, and the attacks whose size
+    /// is set against the tenant's own volume (home-country block, spread pumping, adaptive).
+    pub volume: f64,
+    /// Conversion rates: of the tenants' users, of the office enrolment, and the share of codes
+    /// an attacker verifies (capped at 99 %).
+    pub conversion: f64,
+    /// Durations: of the attacks (at the same rate, so more sends) and of the legitimate surges.
+    pub duration: f64,
+}
+
+impl Default for Sweep {
+    fn default() -> Self {
+        Sweep {
+            rate: 1.0,
+            volume: 1.0,
+            conversion: 1.0,
+            duration: 1.0,
+        }
+    }
+}
+
+impl Sweep {
+    /// Parses `name=factor[,name=factor…]` (names: rate, volume, conversion, duration).
+    pub fn parse(spec: &str) -> Result<Sweep, String> {
+        let mut s = Sweep::default();
+        for part in spec.split(',').filter(|p| !p.is_empty()) {
+            let (name, f) = part
+                .split_once('=')
+                .ok_or(format!("{part}: expected name=factor"))?;
+            let f: f64 = f
+                .parse()
+                .ok()
+                .filter(|f| (0.05..=20.0).contains(f))
+                .ok_or(format!("{part}: the factor must be 0.05 to 20"))?;
+            match name {
+                "rate" => s.rate = f,
+                "volume" => s.volume = f,
+                "conversion" => s.conversion = f,
+                "duration" => s.duration = f,
+                _ => return Err(format!("{name}: not rate, volume, conversion or duration")),
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// One scenario's parameters, drawn per seed from ranges around the scenario's nominal values
+/// (then multiplied by the sweep).
+#[derive(Clone, Copy, Debug)]
+struct Draw {
+    /// Size or multiple, against the nominal.
+    size: f64,
+    /// Duration, against the nominal.
+    span: f64,
+    /// Start shift in hours.
+    shift: i64,
+    /// Conversion rate, against the nominal.
+    conv: f64,
+}
+
+/// A legitimate surge: from an absolute hour of the simulation, for some hours, with a size
+/// (a multiple of the tenant's traffic, or a count).
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    from: i64,
+    hours: i64,
+    size: f64,
+}
+
+impl Window {
+    fn contains(&self, hour: i64) -> bool {
+        (self.from..self.from + self.hours).contains(&hour)
+    }
+}
+
+/// The legitimate surprises of one run.
+struct Surges {
+    campaign_annotated: Window,
+    campaign_unannotated: Window,
+    b2b_onboarding: Window,
+    office_enrolment: Window,
+    notification_burst: Window,
+    webhook_outage: Window,
+    resend_bug: Window,
+    /// Factor on every tenant's conversion rate.
+    conversion: f64,
+    office_conversion: f64,
 }
 
 struct Gen {
     r: Rng,
+    /// Draws of scenario parameters (its own stream, so the ordinary traffic of a seed does not
+    /// depend on them).
+    p: Rng,
     seq: u64,
     lines: Vec<Line>,
     days: u32,
     scale: f64,
+    sweep: Sweep,
 }
 
 const UAS: &[&str] = &[
@@ -553,6 +659,18 @@ struct Send<'a> {
 }
 
 impl Gen {
+    /// Parameters of one scenario: size and duration each ×0.6–1.5, start ±2 hours,
+    /// conversion ×0.9–1.05, drawn from the seed.
+    fn draw(&mut self) -> Draw {
+        let mut u = |lo: f64, hi: f64| lo + (hi - lo) * self.p.f();
+        Draw {
+            size: u(0.6, 1.5),
+            span: u(0.6, 1.5),
+            shift: u(-2.0, 2.999).floor() as i64,
+            conv: u(0.9, 1.05),
+        }
+    }
+
     fn push(&mut self, t: i64, text: String, mut label: Label) {
         label.time_ms = t;
         self.seq += 1;
@@ -738,8 +856,42 @@ impl Gen {
     }
 
     /// A tenant's ordinary traffic for the whole period, with the legitimate surprises.
-    fn ordinary(&mut self, ti: usize) {
+    /// The legitimate surprises' windows and sizes for this seed.
+    fn surges(&mut self) -> Surges {
+        let sw = self.sweep;
+        let mut w = |day: i64, start: i64, hours: f64, size: f64| {
+            let d = self.draw();
+            let hours = (hours * d.span * sw.duration).round().max(1.0) as i64;
+            Window {
+                from: day * 24 + (start + d.shift).clamp(0, 23),
+                hours,
+                size: size * d.size * sw.volume,
+            }
+        };
+        let campaign_annotated = w(2, 10, 2.0, 7.0);
+        let campaign_unannotated = w(3, 18, 3.0, 3.0);
+        let b2b_onboarding = w(4, 9, 8.0, 4.0);
+        let office_enrolment = w(1, 9, 8.0, 3500.0);
+        let notification_burst = w(5, 13, 2.0, 10.0);
+        let webhook_outage = w(3, 13, 4.0, 1.0);
+        let resend_bug = w(2, 12, 3.0, 1.0);
+        let d = self.draw();
+        Surges {
+            campaign_annotated,
+            campaign_unannotated,
+            b2b_onboarding,
+            office_enrolment,
+            notification_burst,
+            webhook_outage,
+            resend_bug,
+            conversion: d.conv * sw.conversion,
+            office_conversion: (0.92 * self.draw().conv * sw.conversion).min(0.99),
+        }
+    }
+
+    fn ordinary(&mut self, ti: usize, sg: &Surges) {
         let tn = &TENANTS[ti];
+        let tenant_conversion = (tn.conversion * sg.conversion).min(0.99);
         for hour in 0..i64::from(self.days) * 24 {
             let t0 = START_MS + hour * HOUR;
             let day = hour / 24;
@@ -747,23 +899,27 @@ impl Gen {
             let mut countries: Vec<(Country, f64)> = tn.countries.to_vec();
             let mut scenario_mult: Vec<(&'static str, f64)> = Vec::new();
             // Legitimate surprises.
-            match (tn.name, day, hour % 24) {
-                ("market", 2, 10..=11) => scenario_mult.push(("campaign_annotated", 7.0)),
-                ("acme", 3, 18..=20) => scenario_mult.push(("campaign_unannotated", 3.0)),
-                (n, 4, 9..=16) if n.starts_with("AC0000000000000000000000000000b2b") && !weekend => {
-                    scenario_mult.push(("b2b_onboarding", 4.0))
-                }
-                _ => {}
+            if tn.name == "market" && sg.campaign_annotated.contains(hour) {
+                scenario_mult.push(("campaign_annotated", sg.campaign_annotated.size));
+            }
+            if tn.name == "acme" && sg.campaign_unannotated.contains(hour) {
+                scenario_mult.push(("campaign_unannotated", sg.campaign_unannotated.size));
+            }
+            if tn.name.starts_with("AC0000000000000000000000000000b2b")
+                && !weekend
+                && sg.b2b_onboarding.contains(hour)
+            {
+                scenario_mult.push(("b2b_onboarding", sg.b2b_onboarding.size));
             }
             if tn.name == "finbank" && day >= 4 {
                 countries.push((NL, 0.11));
             }
             // A new business customer's staff enrol in MFA from the office (Tuesday, GB hours).
-            let enrolment = tn.name == "finbank" && day == 1 && (9..17).contains(&(hour % 24));
+            let enrolment = tn.name == "finbank" && sg.office_enrolment.contains(hour);
             // Order notifications, which never carry codes, surge without an announcement.
-            let notification_burst = tn.name == "market" && day == 5 && (13..15).contains(&(hour % 24));
+            let notification_burst = tn.name == "market" && sg.notification_burst.contains(hour);
             // The tenant's verification webhook stops logging: sends go on, conversions vanish.
-            let outage = tn.name == "market" && day == 3 && (13..17).contains(&(hour % 24));
+            let outage = tn.name == "market" && sg.webhook_outage.contains(hour);
             let base_rate = tn.per_day * self.scale / 24.0 * if weekend { tn.weekend } else { 1.0 };
             for &(country, share) in &countries {
                 let local = (hour % 24 + country.tz).rem_euclid(24);
@@ -779,10 +935,14 @@ impl Gen {
                     parts[0].0 = "webhook_outage";
                 }
                 if enrolment && country.iso == "GB" {
-                    parts.push(("office_enrolment", 3500.0 / 8.0 * self.scale));
+                    let w = &sg.office_enrolment;
+                    parts.push(("office_enrolment", w.size / w.hours as f64 * self.scale));
                 }
                 if notification_burst {
-                    parts.push(("notification_burst", base_rate * share * diurnal(local) * 10.0));
+                    parts.push((
+                        "notification_burst",
+                        base_rate * share * diurnal(local) * sg.notification_burst.size,
+                    ));
                 }
                 for (scenario, lam) in parts {
                     let n = self.r.poisson(lam);
@@ -821,13 +981,12 @@ impl Gen {
                             (ip, UAS[(user % UAS.len() as u64) as usize])
                         };
                         let rate = if scenario == "office_enrolment" {
-                            0.92
+                            sg.office_conversion
                         } else {
-                            tn.conversion
+                            tenant_conversion
                         };
                         let converts = workflow != "notify" && rate > 0.0 && self.r.f() < rate;
-                        let resend =
-                            tn.source == Source::TwilioVerify && day == 2 && (12..15).contains(&(hour % 24));
+                        let resend = tn.source == Source::TwilioVerify && sg.resend_bug.contains(hour);
                         let scenario = if resend { "resend_bug" } else { scenario };
                         let copies = if resend { 3 + self.r.below(3) } else { 1 };
                         for k in 0..copies {
@@ -857,11 +1016,12 @@ impl Gen {
             }
         }
         if tn.name == "market" && self.days > 2 {
-            let t = START_MS + 2 * DAY + 9 * HOUR;
+            let w = &sg.campaign_annotated;
+            let t = START_MS + (w.from - 1) * HOUR;
             let text = serde_json::json!({
                 "event": "annotation", "time": iso(t), "tenant": tn.name,
-                "label": "spring-sale", "start": iso(START_MS + 2 * DAY + 10 * HOUR),
-                "end": iso(START_MS + 2 * DAY + 12 * HOUR),
+                "label": "spring-sale", "start": iso(START_MS + w.from * HOUR),
+                "end": iso(START_MS + (w.from + w.hours) * HOUR),
             });
             let label = self.bare_label("annotation", ti, "campaign_annotated");
             self.push(t, text.to_string(), label);
@@ -918,6 +1078,7 @@ impl Gen {
     fn attack(
         &mut self,
         id: &'static str,
+        d: Draw,
         tenant: &str,
         start: i64,
         span_ms: i64,
@@ -927,6 +1088,16 @@ impl Gen {
         mut dest: impl FnMut(&mut Rng, u32) -> (Country, String),
         mut source: impl FnMut(&mut Rng, u32) -> (Option<String>, &'static str),
     ) {
+        // The seed's draw and the sweep: the size at the same span is the rate; a longer
+        // duration at the same rate sends more; attacks sized against the tenant's own volume
+        // follow the volume factor.
+        let sw = self.sweep;
+        let relative = matches!(id, "home_country_block" | "spread_pumping" | "adaptive_attacker");
+        let size = d.size * sw.rate * sw.duration * if relative { sw.volume } else { 1.0 };
+        let span_ms = (span_ms as f64 * d.span * sw.duration) as i64;
+        let n = (f64::from(n) * size * d.span).round() as u32;
+        let start = start + d.shift * HOUR;
+        let converts = (converts * d.conv * sw.conversion).min(0.99);
         if start >= START_MS + i64::from(self.days) * DAY {
             return;
         }
@@ -958,13 +1129,15 @@ impl Gen {
     }
 
     fn attacks(&mut self) {
-        let d = |day: i64, hour: i64| START_MS + day * DAY + hour * HOUR;
+        let at = |day: i64, hour: i64| START_MS + day * DAY + hour * HOUR;
         // Fast burst into one premium block, sequential numbers, six addresses of one /24.
         let base = 100_000 + self.r.below(800_000);
+        let dr = self.draw();
         self.attack(
             "burst_premium_block",
+            dr,
             "acme",
-            d(2, 14),
+            at(2, 14),
             30 * 60_000,
             300,
             "passwordless",
@@ -978,10 +1151,12 @@ impl Gen {
             },
         );
         // Slow and low across three West African countries, one day.
+        let dr = self.draw();
         self.attack(
             "slow_low_multi_country",
+            dr,
             "AC00000000000000000000000000007e11",
-            d(3, 0),
+            at(3, 0),
             DAY,
             144,
             "signup",
@@ -995,10 +1170,12 @@ impl Gen {
         );
         // Into the tenant's own main country: one GB block, residential proxies.
         let block = format!("447781{}", self.r.digits(2));
+        let dr = self.draw();
         self.attack(
             "own_main_country",
+            dr,
             "finbank",
-            d(3, 9),
+            at(3, 9),
             2 * HOUR,
             250,
             "mfa",
@@ -1023,10 +1200,12 @@ impl Gen {
             .filter(|c| !matches!(c.iso, "US" | "GB" | "MX" | "BR" | "IT" | "ES" | "FR"))
             .take(25)
             .collect();
+        let dr = self.draw();
         self.attack(
             "ip_fanout",
+            dr,
             "market",
-            d(2, 20),
+            at(2, 20),
             HOUR,
             80,
             "signup",
@@ -1044,10 +1223,12 @@ impl Gen {
             },
         );
         // The rarely used password-reset flow.
+        let dr = self.draw();
         self.attack(
             "reset_flow_abuse",
+            dr,
             "market",
-            d(4, 21),
+            at(4, 21),
             3 * HOUR,
             150,
             "reset",
@@ -1066,12 +1247,14 @@ impl Gen {
         );
         // One block pumped through three tenants.
         let ng = format!("2348031{}", self.r.digits(1));
+        let dr = self.draw();
         for tenant in ["acs-contoso", "t-eum", "market"] {
             let ng = ng.clone();
             self.attack(
                 "cross_tenant_block",
+                dr,
                 tenant,
-                d(4, 16),
+                at(4, 16),
                 2 * HOUR,
                 50,
                 "signup",
@@ -1086,10 +1269,12 @@ impl Gen {
             );
         }
         // Into the tenant's home country: one block, random numbers over it, a few verified.
+        let dr = self.draw();
         self.attack(
             "home_country_block",
+            dr,
             "acme",
-            d(5, 15),
+            at(5, 15),
             4 * HOUR,
             240,
             "passwordless",
@@ -1109,10 +1294,12 @@ impl Gen {
             },
         );
         // Spread over a country the tenant serves, from in-country residential addresses.
+        let dr = self.draw();
         self.attack(
             "spread_pumping",
+            dr,
             "market",
-            d(6, 10),
+            at(6, 10),
             6 * HOUR,
             130,
             "signup",
@@ -1133,12 +1320,57 @@ impl Gen {
                 )
             },
         );
+        // An attacker who adapts: the tenant's own country mix, four blocks per country used in
+        // turn (a new one every 25 sends), a fresh residential address every two sends, browser
+        // agents, a few codes verified.
+        let mix: Vec<(Country, f64)> = TENANTS[Self::tenant_index("acme")].countries.to_vec();
+        let templates: Vec<Vec<String>> = mix
+            .iter()
+            .map(|(c, _)| (0..4).map(|_| c.number(&mut self.r)).collect())
+            .collect();
+        let total: f64 = mix.iter().map(|m| m.1).sum();
+        let mut ip = String::new();
+        let dr = self.draw();
+        self.attack(
+            "adaptive_attacker",
+            dr,
+            "acme",
+            at(6, 14),
+            4 * HOUR,
+            300,
+            "passwordless",
+            0.02,
+            move |r, k| {
+                let mut x = r.f() * total;
+                let mut i = 0;
+                while i + 1 < mix.len() && x >= mix[i].1 {
+                    x -= mix[i].1;
+                    i += 1;
+                }
+                let t = &templates[i][(k as usize / 25) % 4];
+                (mix[i].0, format!("{}{}", &t[..t.len() - 6], r.digits(6)))
+            },
+            move |r, k| {
+                if k % 2 == 0 {
+                    ip = format!(
+                        "{}.{}.{}.{}",
+                        24 + r.below(160),
+                        r.below(250),
+                        r.below(250),
+                        1 + r.below(250)
+                    );
+                }
+                (Some(ip.clone()), *r.pick(&UAS[..6]))
+            },
+        );
         // Only the provider's delivery logs see it.
         let so = format!("25261{}", self.r.digits(2));
+        let dr = self.draw();
         self.attack(
             "provider_only",
+            dr,
             "sns",
-            d(5, 10),
+            at(5, 10),
             3 * HOUR,
             200,
             "Transactional",
@@ -1153,13 +1385,16 @@ impl Gen {
 pub fn simulate(s: &Settings) -> Vec<Line> {
     let mut g = Gen {
         r: Rng::new(s.seed),
+        p: Rng::new(s.seed ^ 0x5CE7_A210_0000_0000),
         seq: 0,
         lines: Vec::new(),
         days: s.days.max(1),
         scale: s.scale.clamp(0.01, 100.0),
+        sweep: s.sweep,
     };
+    let surges = g.surges();
     for ti in 0..TENANTS.len() {
-        g.ordinary(ti);
+        g.ordinary(ti, &surges);
     }
     g.attacks();
     let mut lines = g.lines;
@@ -1200,6 +1435,7 @@ mod tests {
             seed: 3,
             days: 2,
             scale: 0.05,
+            sweep: Sweep::default(),
         };
         let a: Vec<String> = simulate(&s).into_iter().map(|l| l.text).collect();
         let b: Vec<String> = simulate(&s).into_iter().map(|l| l.text).collect();

@@ -3,6 +3,7 @@
 EVALUATION.md's seed section: per run, and the worst case and median over the runs.
 
     tools/evaluate_seeds.py [--bin target/release/pumpguard] [--seeds 5-16] [--scales 1,0.5,2]
+                            [--sweeps rate=0.5/rate=2/volume=0.5/...]
 
 Seeds 1-4 are the ones looked at while changing the model; 5-16 are held out.
 """
@@ -22,9 +23,10 @@ def seeds(spec):
     return out
 
 
-def run(binary, seed, scale):
+def run(binary, seed, scale, sweep):
     out = subprocess.run(
-        [binary, "evaluate", "--seed", str(seed), "--scale", str(scale), "--json"],
+        [binary, "evaluate", "--seed", str(seed), "--scale", str(scale), "--json"]
+        + (["--sweep", sweep] if sweep else []),
         check=True,
         capture_output=True,
         text=True,
@@ -50,6 +52,7 @@ ATTACKS = {
     "provider_only",
     "home_country_block",
     "spread_pumping",
+    "adaptive_attacker",
 }
 
 
@@ -62,16 +65,18 @@ def main():
     ap.add_argument("--bin", default="target/release/pumpguard")
     ap.add_argument("--seeds", default="5-16")
     ap.add_argument("--scales", default="1")
+    ap.add_argument("--sweeps", default="", help="'/'-separated --sweep values, e.g. rate=0.5/rate=2")
     a = ap.parse_args()
     runs = []
-    for scale in [float(s) for s in a.scales.split(",")]:
-        for seed in seeds(a.seeds):
-            r = run(a.bin, seed, scale)
-            runs.append((seed, scale, r))
-            print(f"ran seed {seed} scale {scale}", file=sys.stderr)
+    for sweep in a.sweeps.split("/"):
+        for scale in [float(s) for s in a.scales.split(",")]:
+            for seed in seeds(a.seeds):
+                r = run(a.bin, seed, scale, sweep)
+                runs.append((seed, f"{scale:g}" + (f", {sweep}" if sweep else ""), r))
+                print(f"ran seed {seed} scale {scale} {sweep}", file=sys.stderr)
 
-    print("| seed | scale | attacks detected | legit sends flagged (worst scenario) | median TTD fast (sends) | slow-and-low TTD | flagged after detection (worst attack) | alerts per attack (max) |")
-    print("|---:|---:|---|---|---:|---:|---:|---:|")
+    print("| seed | scale, sweep | attacks detected | legit sends flagged (worst scenario) | median TTD fast (sends) | slow-and-low TTD | flagged after detection (worst attack) | alerts per attack (max) |")
+    print("|---:|---|---|---|---:|---:|---:|---:|")
     per_attack = {}
     per_legit = {}
     for seed, scale, r in runs:
@@ -87,7 +92,7 @@ def main():
         )
         alerts = max((p["alerts"], n) for n, p in att.items())
         print(
-            f"| {seed} | {scale:g} | {detected} of {len(att)} | "
+            f"| {seed} | {scale} | {detected} of {len(att)} | "
             f"{pct(worst_legit[1]['flagged'], worst_legit[1]['sends']):.3f} % ({worst_legit[0]}) | "
             f"{statistics.median(fast) if fast else '—'} | {slow if slow is not None else 'missed'} | "
             f"{after[0]:.1f} % ({after[1]}) | {alerts[0]} ({alerts[1]}) |"
