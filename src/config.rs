@@ -879,7 +879,7 @@ impl Default for Limits {
             volume_keys: 32_768,
             conversion_keys: 32_768,
             ranges: 32_768,
-            sources: 65_536,
+            sources: 32_768,
             recent_sends: 65_536,
             messages: 131_072,
             incidents: 4_096,

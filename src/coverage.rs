@@ -138,7 +138,8 @@ impl Coverage {
                 add(IP_GEO_MISMATCH, has("requester_country"), "requester country present", "no requester geo: enrich the requester IP with a country before pumpguard");
                 add(BUDGET, dest, if has("price") { "prices from the logs" } else { "prices estimated from the tariff table" }, no_dest);
                 add(PROVIDER_BLOCK, matches!(profile, Profile::TwilioVerify | Profile::TwilioMessage | Profile::AwsEum | Profile::Auth0 | Profile::Generic | Profile::Okta), "provider block codes are logged", "this source does not log provider fraud blocks");
-                add(SHARED_BLOCK, dest, "destination number known (needs two or more tenants in the stream)", no_dest);
+                add(SHARED_BLOCK, dest, "destination number known (needs two or more tenants with a day of history in the stream)", no_dest);
+                add(OPEN_INCIDENT, dest, "destination number known: later fresh sends into an open incident's block, requester or new countries are held at high", no_dest);
                 add(EXPECTED_CHANGE, true, "annotations from configuration or generic annotation records", "");
                 ProfileReport {
                     profile: profile.as_str(),

@@ -57,6 +57,26 @@ fn module() -> PathBuf {
     m
 }
 
+/// The module compiled ahead of time by `scripts/fluent-bit-aot.sh`, or `None` (skip) outside CI
+/// when it is missing.
+fn aot_module() -> Option<PathBuf> {
+    let m = module().with_extension("aot");
+    if m.exists() {
+        return Some(m);
+    }
+    let msg = format!("{} is missing: run scripts/fluent-bit-aot.sh", m.display());
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+    eprintln!("skipped the AOT runs: {msg}");
+    None
+}
+
+/// The module as Fluent Bit runs it: interpreted (`.wasm`) and compiled (`.aot`).
+fn modules() -> Vec<(&'static str, PathBuf)> {
+    let mut v = vec![("wasm", module())];
+    v.extend(aot_module().map(|m| ("aot", m)));
+    v
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -152,7 +172,7 @@ struct Run {
 }
 
 impl Run {
-    fn start(bin: &Path, config: &str, name: &str, before_start: impl FnOnce(&Path)) -> Run {
+    fn start(bin: &Path, module: &Path, config: &str, name: &str, before_start: impl FnOnce(&Path)) -> Run {
         let dir = std::env::temp_dir().join(format!("pumpguard-flb-real-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         for d in ["in", "out", "etc"] {
@@ -165,7 +185,7 @@ impl Run {
                 .replace("24224", &port.to_string())
                 .replace(
                     "target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm",
-                    &module().display().to_string(),
+                    &module.display().to_string(),
                 )
         };
         let read = |f: &str| std::fs::read_to_string(shipped.join(f)).expect("shipped file");
@@ -324,33 +344,38 @@ fn the_shipped_pipeline_scores_every_record_from_tail_and_forward_in_the_real_fl
         .iter()
         .map(|l| serde_json::from_str(l).expect("demo is JSON"))
         .collect();
-    for config in ["fluent-bit.yaml", "fluent-bit.conf"] {
-        // tail: a file dropped in after start-up (the README's walk-through), found by the
-        // rescan that the shipped refresh_interval keeps short.
-        let mut run = Run::start(&bin, config, "tail", |_| {});
-        std::thread::sleep(Duration::from_millis(1500));
-        std::fs::write(run.dir.join("in/.demo.tmp"), lines.join("\n") + "\n").expect("demo");
-        std::fs::rename(run.dir.join("in/.demo.tmp"), run.dir.join("in/demo.ndjson")).expect("rename");
-        let out = run.wait_for(lines.len());
-        check(&format!("{config}, tail"), &run, &out, &expected);
-        assert_eq!(out["alerts"].len(), 5, "{config}, tail");
-        assert_eq!(out["review"].len(), 473, "{config}, tail");
-        drop(run);
+    for (kind, module) in modules() {
+        for config in ["fluent-bit.yaml", "fluent-bit.conf"] {
+            let what = |input: &str| format!("{config}, {kind}, {input}");
+            // tail: a file dropped in after start-up (the README's walk-through), found by the
+            // rescan that the shipped refresh_interval keeps short.
+            let mut run = Run::start(&bin, &module, config, "tail", |_| {});
+            std::thread::sleep(Duration::from_millis(1500));
+            std::fs::write(run.dir.join("in/.demo.tmp"), lines.join("\n") + "\n").expect("demo");
+            std::fs::rename(run.dir.join("in/.demo.tmp"), run.dir.join("in/demo.ndjson")).expect("rename");
+            let out = run.wait_for(lines.len());
+            check(&what("tail"), &run, &out, &expected);
+            assert_eq!(out["alerts"].len(), 5, "{}", what("tail"));
+            assert_eq!(out["review"].len(), 473, "{}", what("tail"));
+            let tail_out = out.values().map(Vec::len).sum::<usize>();
+            drop(run);
 
-        // forward: another agent's records, with a tag of its own.
-        let mut run = Run::start(&bin, config, "forward", |_| {});
-        forward(run.port, "app.sms", &records);
-        let out = run.wait_for(lines.len());
-        check(&format!("{config}, forward"), &run, &out, &expected);
-        assert_eq!(out["alerts"].len(), 5, "{config}, forward");
-        eprintln!(
-            "{config}: tail and forward each {} records in, {} out (alerts {}, review {}, archive {})",
-            lines.len(),
-            out.values().map(Vec::len).sum::<usize>(),
-            out["alerts"].len(),
-            out["review"].len(),
-            out["archive"].len()
-        );
+            // forward: another agent's records, with a tag of its own.
+            let mut run = Run::start(&bin, &module, config, "forward", |_| {});
+            forward(run.port, "app.sms", &records);
+            let out = run.wait_for(lines.len());
+            check(&what("forward"), &run, &out, &expected);
+            assert_eq!(out["alerts"].len(), 5, "{}", what("forward"));
+            eprintln!(
+                "{config}, {kind}: tail {} in, {tail_out} out; forward {} in, {} out (alerts {}, review {}, archive {})",
+                lines.len(),
+                records.len(),
+                out.values().map(Vec::len).sum::<usize>(),
+                out["alerts"].len(),
+                out["review"].len(),
+                out["archive"].len()
+            );
+        }
     }
 }
 
@@ -363,7 +388,7 @@ fn forwarded_records_that_are_not_sms_related_are_archived_as_they_came() {
         serde_json::json!({"log": "a plain line"}),
         serde_json::json!({"type": 7, "nested": {"a": [1, 2, 3]}}),
     ];
-    let mut run = Run::start(&bin, "fluent-bit.yaml", "noise", |_| {});
+    let mut run = Run::start(&bin, &module(), "fluent-bit.yaml", "noise", |_| {});
     forward(run.port, "app.noise", &records);
     let out = run.wait_for(records.len());
     let archive: Vec<String> = out["archive"].iter().map(Value::to_string).collect();
@@ -373,4 +398,89 @@ fn forwarded_records_that_are_not_sms_related_are_archived_as_they_came() {
     want.sort();
     assert_eq!(got, want, "archived unchanged, once each");
     assert_eq!(out.values().map(Vec::len).sum::<usize>(), records.len());
+}
+
+/// Hostile lines through `tail`, each accounted for: what Fluent Bit 5.1.1 itself does with
+/// them before the module sees them, and what the module does with the rest.
+#[test]
+fn hostile_lines_through_tail_are_each_accounted_for() {
+    let Some(bin) = fluent_bit() else { return };
+    let _one = serial();
+    let sms = |id: &str, extra: &str| {
+        format!(
+            r#"{{"event":"sms_sent","time":"2026-01-05T00:00:00Z","tenant":"t","to":"+447400123456","id":"{id}"{extra}}}"#
+        )
+    };
+    let pad = |n: usize| format!(r#","pad":"{}""#, "x".repeat(n));
+    let deep = format!(r#","d":{}1{}"#, r#"{"a":"#.repeat(100), "}".repeat(100));
+    let malformed = r#"{"event":"sms_sent","to":"+4474"#.to_string();
+    let mut lines: Vec<Vec<u8>> = vec![
+        sms("k20", &pad(20 * 1024)).into_bytes(),
+        sms("k1m", &pad(1024 * 1024 - 300)).into_bytes(),
+        sms("big", &pad(1024 * 1024 + 100)).into_bytes(),
+        malformed.clone().into_bytes(),
+        sms("deep", &deep).into_bytes(),
+        sms("long", &pad(16_000_001)).into_bytes(),
+        sms("after", "").into_bytes(),
+    ];
+    // Invalid UTF-8 inside a string.
+    let mut utf = sms("utf", r#","x":"??""#).into_bytes();
+    let at = utf.len() - 4;
+    utf[at] = 0xff;
+    utf[at + 1] = 0xfe;
+    lines.insert(4, utf);
+    for (kind, module) in modules() {
+        let mut run = Run::start(
+            &bin,
+            &module,
+            "fluent-bit.yaml",
+            &format!("hostile-{kind}"),
+            |_| {},
+        );
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut body = Vec::new();
+        for l in &lines {
+            body.extend_from_slice(l);
+            body.push(b'\n');
+        }
+        std::fs::write(run.dir.join("in/.h.tmp"), &body).expect("write");
+        std::fs::rename(run.dir.join("in/.h.tmp"), run.dir.join("in/h.ndjson")).expect("rename");
+        // Every line but the one over buffer_max_size.
+        let out = run.wait_for(lines.len() - 1);
+        let what = format!("hostile lines, {kind}");
+        let all: Vec<&Value> = out.values().flatten().collect();
+        assert_eq!(all.len(), lines.len() - 1, "{what}: {:?}", out.keys());
+        let by_id = |id: &str| {
+            let v: Vec<&&Value> = all.iter().filter(|r| r["id"] == id).collect();
+            assert_eq!(v.len(), 1, "{what}: {id} comes out once");
+            v[0]["pumpguard"].clone()
+        };
+        // Scored: 20 KiB, just under 1 MiB, invalid UTF-8 (Fluent Bit replaced the bytes before
+        // the module saw them), and the line after the long one.
+        for id in ["k20", "k1m", "utf", "after"] {
+            let v = by_id(id);
+            assert!(
+                v["level"].is_string() && v["level"] != "unknown",
+                "{what}: {id}: {v}"
+            );
+        }
+        // Over 1 MiB: not scored, tagged too_large, passed through.
+        let big = by_id("big");
+        assert_eq!(big["level"], "unknown", "{what}");
+        assert_eq!(big["reasons"][0]["code"], "too_large", "{what}: {big}");
+        // Malformed JSON and nesting deeper than Fluent Bit's parser takes: Fluent Bit wraps the
+        // raw line as {"log": …}; the module sees no SMS record and passes it on unchanged.
+        let logs: Vec<&str> = all.iter().filter_map(|r| r["log"].as_str()).collect();
+        assert_eq!(logs.len(), 2, "{what}: {logs:?}");
+        assert!(logs.contains(&malformed.as_str()), "{what}: {logs:?}");
+        assert!(logs.iter().any(|l| l.contains(r#""id":"deep""#)), "{what}");
+        // Over buffer_max_size (16,000,000 bytes): tail drops that line, says so, reads on.
+        assert!(!all.iter().any(|r| r["id"] == "long"), "{what}");
+        assert!(run.log().contains("Skipping long lines"), "{what}: {}", run.log());
+        eprintln!(
+            "{what}: {} lines in, {} out, the one over 16 MB dropped by tail",
+            lines.len(),
+            all.len()
+        );
+    }
 }
