@@ -151,7 +151,10 @@ const KEY_COUNTRY: u64 = 0xC0;
 const KEY_BLOCK_CONV: u64 = 0xB1;
 const KEY_COUNTRY_CONV: u64 = 0xC1;
 const KEY_OPEN: u64 = 0x0E;
-/// Index of the block among an incident's keys.
+/// Positions of an incident's keys in `open_keys`: tenant × country, requester, the flow's new
+/// countries, the block across tenants.
+const OPEN_COUNTRY: usize = 0;
+const OPEN_REQUESTER: usize = 1;
 const OPEN_BLOCK: usize = 3;
 const KEY_SHARED_NUMBERS: u64 = 0x5B1;
 const KEY_SHARED_TENANTS: u64 = 0x5B2;
@@ -1071,30 +1074,28 @@ impl Engine {
                 .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
             let shared = reasons.iter().any(|r| r.code == code::SHARED_BLOCK);
             let this_tenant = cut(ev.tenant.as_deref().unwrap_or(ev.profile.as_str()), 64);
-            let carried =
-                self.open_incident(&open_keys, now)
-                    .filter(|(i, _, country_wide, owner)| match *i {
-                        0 => short && *country_wide,
-                        // Another tenant's send into the block is carried only with evidence of its
-                        // own that the block is shared by an attack.
-                        OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || owner == this_tenant),
-                        _ => pre >= cfg.levels.low as i32,
-                    });
-            if let Some((i, id, _, _)) = carried {
+            let carried = self.open_incident(&open_keys, now).filter(|(i, inc)| match *i {
+                OPEN_COUNTRY => short && inc.country_wide,
+                // Another tenant's send into the block is carried only with evidence of its
+                // own that the block is shared by an attack.
+                OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || inc.tenant == this_tenant),
+                _ => pre >= cfg.levels.low as i32,
+            });
+            if let Some((i, inc)) = carried {
                 // Carried by its country's own shortfall, the send is evidence that the attack
                 // goes on, and keeps the incident open; carried by a block, requester or new
                 // countries alone, it is not.
-                sustains = i == 0;
+                sustains = i == OPEN_COUNTRY;
                 let what = match i {
-                    0 => format!("{country}, whose conversion still falls short"),
-                    1 => "its requester".to_string(),
+                    OPEN_COUNTRY => format!("{country}, whose conversion still falls short"),
+                    OPEN_REQUESTER => "its requester".to_string(),
                     OPEN_BLOCK => format!("block {block}"),
                     _ => "the tenant's countries new to it".to_string(),
                 };
                 reasons.push(Reason {
                     code: code::OPEN_INCIDENT,
                     weight: high - pre,
-                    detail: format!("open incident {id} targets {what}; a fresh number"),
+                    detail: format!("open incident {} targets {what}; a fresh number", inc.id),
                 });
             }
         }
@@ -1200,9 +1201,8 @@ impl Engine {
             .map(|a| a.label.clone())
     }
 
-    /// The newest incident still open under one of `keys`: the key's index, the incident id,
-    /// whether its evidence is country-wide, and its tenant.
-    fn open_incident(&self, keys: &[Option<u64>], now: Millis) -> Option<(usize, String, bool, String)> {
+    /// The newest incident still open under one of `keys`, and the key's position.
+    fn open_incident(&self, keys: &[Option<u64>], now: Millis) -> Option<(usize, &Incident)> {
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         keys.iter()
             .enumerate()
@@ -1212,7 +1212,6 @@ impl Engine {
                 (inc.open && now - inc.last <= idle).then_some((i, inc))
             })
             .max_by_key(|(_, inc)| inc.last)
-            .map(|(i, inc)| (i, inc.id.clone(), inc.country_wide, inc.tenant.clone()))
     }
 
     #[allow(clippy::too_many_arguments)]

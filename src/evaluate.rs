@@ -162,6 +162,8 @@ pub struct Report {
     pub sms: u64,
     /// scenario → detector → track.
     pub scenarios: BTreeMap<String, BTreeMap<String, Track>>,
+    /// The scenarios that are attacks (the rest are legitimate).
+    pub attacks: Vec<String>,
     /// detector → legitimate sends flagged / legitimate sends.
     pub false_positive_rate: BTreeMap<String, f64>,
     pub legit_sends: u64,
@@ -249,6 +251,7 @@ pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &
     let mut report = Report {
         lines: n,
         sms,
+        attacks: scenarios.keys().filter(|k| is_attack(k)).cloned().collect(),
         scenarios,
         false_positive_rate,
         legit_sends,

@@ -42,12 +42,17 @@ fn assert_targets(r: &serde_json::Value, run: &str) {
         assert_eq!(t["met"], true, "{run}: {}: {}", t["name"], t["detail"]);
     }
     let pg = |scenario: &str| &r["scenarios"][scenario]["pumpguard"];
+    let attacks: Vec<&str> = r["attacks"]
+        .as_array()
+        .expect("attacks")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert_eq!(attacks.len(), 10, "{run}: {attacks:?}");
     // Missed: the median time to detect fast attacks (EVALUATION.md: 16–28 on held-out seeds).
-    let fast: Vec<u64> = r["scenarios"]
-        .as_object()
-        .expect("scenarios")
-        .keys()
-        .filter(|k| ATTACKS.contains(&k.as_str()) && *k != "slow_low_multi_country")
+    let fast: Vec<u64> = attacks
+        .iter()
+        .filter(|k| **k != "slow_low_multi_country")
         .filter_map(|k| pg(k)["ttd_sends"].as_u64())
         .collect();
     let mut sorted = fast.clone();
@@ -59,7 +64,7 @@ fn assert_targets(r: &serde_json::Value, run: &str) {
     );
     // Missed: >= 90 % flagged after detection, for spread pumping and the adaptive attacker.
     // Every other attack meets it.
-    for attack in ATTACKS {
+    for attack in &attacks {
         if matches!(*attack, "spread_pumping" | "adaptive_attacker") {
             continue;
         }
@@ -74,19 +79,6 @@ fn assert_targets(r: &serde_json::Value, run: &str) {
         );
     }
 }
-
-const ATTACKS: &[&str] = &[
-    "burst_premium_block",
-    "slow_low_multi_country",
-    "own_main_country",
-    "ip_fanout",
-    "reset_flow_abuse",
-    "cross_tenant_block",
-    "provider_only",
-    "home_country_block",
-    "spread_pumping",
-    "adaptive_attacker",
-];
 
 #[test]
 fn a_held_out_seed_meets_the_targets() {

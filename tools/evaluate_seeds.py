@@ -37,23 +37,8 @@ def run(binary, seed, scale, sweep):
 def attacks_and_legit(report):
     attacks, legit = {}, {}
     for name, sc in report["scenarios"].items():
-        (attacks if name in ATTACKS else legit)[name] = sc["pumpguard"]
+        (attacks if name in report["attacks"] else legit)[name] = sc["pumpguard"]
     return attacks, legit
-
-
-# The simulator's attack scenarios (the rest are legitimate).
-ATTACKS = {
-    "burst_premium_block",
-    "slow_low_multi_country",
-    "own_main_country",
-    "ip_fanout",
-    "reset_flow_abuse",
-    "cross_tenant_block",
-    "provider_only",
-    "home_country_block",
-    "spread_pumping",
-    "adaptive_attacker",
-}
 
 
 def pct(a, b):
