@@ -669,6 +669,8 @@ impl Engine {
         // a legitimate send there must not inherit an attack's shortfall.)
         let rare_key = (view.established && view.new_country).then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
         let mut usual: Option<(u32, u32, f64)> = None;
+        // The country's matured window and baseline, for its blocks' `rest` of the country.
+        let mut country_window = ((0, 0), 0.0);
         for (key, group) in [
             (
                 Some(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV)),
@@ -688,6 +690,7 @@ impl Engine {
             }
             if judge_conversion && group == ConvGroup::Country {
                 usual = signals::conversion_normal(cfg, c, prior, now);
+                country_window = (signals::matured(cfg, c, now), signals::conv_rate(cfg, c, prior));
             }
             if cfg.signals.low_conversion.enabled && judge_conversion {
                 let what = || match group {
@@ -695,7 +698,15 @@ impl Engine {
                     ConvGroup::Country => country.to_string(),
                     ConvGroup::Rare => format!("countries new to the tenant ({country} …)"),
                 };
-                if let Some(r) = signals::low_conversion(cfg, c, prior, now, what) {
+                let block = (group == ConvGroup::Block).then(|| {
+                    let (((vc, nc), p), (vb, nb)) = (country_window, signals::matured(cfg, c, now));
+                    signals::binomial_surprise(
+                        f64::from(vc.saturating_sub(vb)),
+                        f64::from(nc.saturating_sub(nb)),
+                        p,
+                    )
+                });
+                if let Some(r) = signals::low_conversion(cfg, c, prior, now, block, what) {
                     if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
                         conv_best = Some(r);
                         conv_group = Some(group);
@@ -891,7 +902,7 @@ impl Engine {
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
-            !judge_sources || signals::low_conversion(cfg, c, prior, now, String::new).is_some()
+            !judge_sources || signals::low_conversion(cfg, c, prior, now, None, String::new).is_some()
         };
         let requester_poorly = requester.map(&mut poorly);
         let agent_poorly = agent.map(&mut poorly);

@@ -124,6 +124,10 @@ pub struct Track {
     pub flagged_after_detection: u64,
     pub alerts: u64,
     pub incidents: BTreeSet<String>,
+    /// Legitimate sends flagged while an attack ran on the same tenant and country (from its
+    /// first send to an hour after its last): sends that share the attacked key with the
+    /// attack's and that no per-send evidence sets apart.
+    pub collateral: u64,
 }
 
 impl Track {
@@ -191,6 +195,9 @@ pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &
     let mut scenarios: BTreeMap<String, BTreeMap<String, Track>> = BTreeMap::new();
     let mut per_incident_alerts: HashMap<String, u64> = HashMap::new();
     let (mut n, mut sms) = (0, 0);
+    // Attack spans per tenant × country, and the legitimate sends pumpguard flagged.
+    let mut spans: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
+    let mut flagged_legit: Vec<(&str, &str, &str, i64)> = Vec::new();
     for (text, label) in lines {
         n += 1;
         let outcome = engine.score(text.as_bytes(), None);
@@ -217,6 +224,14 @@ pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &
                         .or_default()
                         .add(label.time_ms, label.price_usd, flagged);
                 }
+                if label.attack.is_some() {
+                    let span = spans
+                        .entry((tenant, country))
+                        .or_insert((label.time_ms, label.time_ms));
+                    span.1 = label.time_ms;
+                } else if high {
+                    flagged_legit.push((label.scenario, tenant, country, label.time_ms));
+                }
                 let pg = entry.get_mut("pumpguard").expect("inserted above");
                 if let Some(id) = incident.filter(|_| label.attack.is_some()) {
                     pg.incidents.insert(id.clone());
@@ -229,6 +244,16 @@ pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &
                 }
             }
             _ => {}
+        }
+    }
+    for (scenario, tenant, country, t) in flagged_legit {
+        let inside = spans
+            .get(&(tenant, country))
+            .is_some_and(|&(a, b)| t >= a && t <= b + 3_600_000);
+        if inside {
+            if let Some(pg) = scenarios.get_mut(scenario).and_then(|m| m.get_mut("pumpguard")) {
+                pg.collateral += 1;
+            }
         }
     }
     let legit: Vec<&BTreeMap<String, Track>> = scenarios
@@ -463,24 +488,31 @@ pub fn markdown(r: &Report) -> String {
         }
     }
     s += "\n### Legitimate traffic (false positives: sends flagged)\n\n";
-    s += "| scenario | sends | pumpguard | static_threshold | authgear |\n|---|---:|---:|---:|---:|\n";
+    s += "Collateral: legitimate sends flagged while an attack ran on the same tenant and country (from its first send to an hour after its last).\n\n";
+    s += "| scenario | sends | pumpguard | of which collateral | static_threshold | authgear |\n|---|---:|---:|---:|---:|---:|\n";
     for (name, m) in r.scenarios.iter().filter(|(k, _)| !is_attack(k)) {
         let cell = |d: &str| {
             let t = &m[d];
             format!("{} ({:.3} %)", t.flagged, 100.0 * t.rate())
         };
         s += &format!(
-            "| {name} | {} | {} | {} | {} |\n",
+            "| {name} | {} | {} | {} | {} | {} |\n",
             m["pumpguard"].sends,
             cell("pumpguard"),
+            m["pumpguard"].collateral,
             cell("static_threshold"),
             cell("authgear")
         );
     }
     s += &format!(
-        "| **all legitimate** | {} | {:.3} % | {:.3} % | {:.3} % |\n",
+        "| **all legitimate** | {} | {:.3} % | {} | {:.3} % | {:.3} % |\n",
         r.legit_sends,
         100.0 * r.false_positive_rate["pumpguard"],
+        r.scenarios
+            .iter()
+            .filter(|(k, _)| !is_attack(k))
+            .map(|(_, m)| m["pumpguard"].collateral)
+            .sum::<u64>(),
         100.0 * r.false_positive_rate["static_threshold"],
         100.0 * r.false_positive_rate["authgear"],
     );

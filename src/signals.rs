@@ -390,8 +390,11 @@ fn bucket_ms(cfg: &Config) -> Millis {
     (span + (CONV_BUCKETS as Millis - 3)) / (CONV_BUCKETS as Millis - 2)
 }
 
+/// Binomial surprise (nats) from which a folded bucket counts as attack-like.
+const FOLD_SURPRISE: f64 = 4.0;
+
 /// Weight a conversion key's long-run counts keep each time a bucket is folded into them.
-const FOLD_DECAY: f64 = 0.98;
+const FOLD_DECAY: f64 = 0.9976;
 
 fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
     if c.head == 0 {
@@ -402,6 +405,15 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
         return;
     }
     let p = conv_rate(cfg, c, prior);
+    // The key's day so far, less its newest buckets (still inside the grace period): a slow
+    // attack puts one send in a bucket, which says nothing alone, but its day falls short.
+    let fresh: u32 = (0..3)
+        .map(|k| u32::from(c.sends[(c.head - k).rem_euclid(CONV_BUCKETS as i64) as usize]))
+        .sum();
+    let day_n = u32::from(c.day_sends).saturating_sub(fresh);
+    let day_v = u32::from(c.day_verified).min(day_n);
+    let day_low = f64::from(day_v) < cfg.signals.low_conversion.max_ratio * p * f64::from(day_n)
+        && binomial_surprise(f64::from(day_v), f64::from(day_n), p) >= FOLD_SURPRISE;
     for b in (c.head + 1..=bucket).take(CONV_BUCKETS) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         let (n, v) = (f32::from(c.sends[i]), f32::from(c.verified[i]));
@@ -409,12 +421,13 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
         // for 5%: an attack cannot teach the baseline, a country that really converts poorly
         // still does, slowly.
         if n > 0.0 {
-            // Attack-like: far below the baseline's ratio, or (a bucket that mixes an attack
-            // with usual traffic) more than 3 standard deviations below what the baseline
-            // expects of `n` sends.
-            let (nf, vf) = (f64::from(n), f64::from(v));
-            let sd = (nf * p * (1.0 - p)).sqrt();
-            let low = vf / nf < p * cfg.signals.low_conversion.max_ratio || vf < nf * p - 3.0 * sd;
+            // Attack-like: the bucket falls short by more than the baseline explains with a
+            // probability of about 2 % (binomial surprise of 4 nats), or the key's day does and
+            // converts under `max_ratio` of the baseline. Not a plain ratio per bucket: most
+            // buckets of a quiet key hold a send or two, and down-weighting every one without
+            // a conversion biased the rate upwards (a key converting at 40 % was learned as
+            // 80 %). A key that truly converts under half its flow's rate still learns, at 5 %.
+            let low = day_low || binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE;
             let w = if low { 0.05 } else { 1.0 };
             c.rate_num = c.rate_num * FOLD_DECAY as f32 + w * v;
             c.rate_den = c.rate_den * FOLD_DECAY as f32 + w * n;
@@ -426,7 +439,7 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
 }
 
 /// Long-run conversion rate of a key, shrunk towards `prior` (or the configured default).
-fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
+pub fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
     let prior = if prior > 0.0 {
         prior
     } else {
@@ -474,11 +487,21 @@ pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: M
 }
 
 /// `low_conversion` of one key: matured sends against verified ones.
+///
+///
+/// `block`: the key is one number block of a flow, with the surprise of the shortfall in the
+/// rest of its country (the country's matured sends outside the block). An attacker that rotates
+/// blocks keeps each under the hour's decisive threshold, but its sends pile up in a few blocks
+/// while the tenant's other sends spread thin. So for a block the day can be decisive too, and
+/// the hour needs half the surprise when the rest of the country falls short by at least as
+/// much on its own: independent evidence that the country is being pumped, which the block's
+/// own shortfall then places.
 pub fn low_conversion(
     cfg: &Config,
     c: &Conv,
     tenant_rate: f64,
     now: Millis,
+    block: Option<f64>,
     what: impl Fn() -> String,
 ) -> Option<Reason> {
     let lc = &cfg.signals.low_conversion;
@@ -491,24 +514,32 @@ pub fn low_conversion(
     // `decisive_surprise` nats, under a tenth of the baseline) and comes with extra volume for
     // the key (at least twice its usual sends, learned from the folded buckets). A carrier outage
     // or a logging gap loses conversions at ordinary volume; pumping adds sends.
-    let usual = (f64::from(c.rate_den) * (1.0 - FOLD_DECAY) * (3_600_000.0 / bms as f64)).max(1.0)
-        * (lc.window_secs as f64 / 3600.0);
+    let per_hour = f64::from(c.rate_den) * (1.0 - FOLD_DECAY) * (3_600_000.0 / bms as f64);
+    let usual = per_hour.max(1.0) * (lc.window_secs as f64 / 3600.0);
+    let half = lc.decisive_surprise / 2.0;
+    let needed = match block {
+        Some(rest) if rest >= half => half,
+        _ => lc.decisive_surprise,
+    };
+    let decisive = |w: i32, v: u32, n: u32, usual: f64, max_share: f64| {
+        let yes = lc.decisive_weight > 0
+            && f64::from(v) <= max_share * p * f64::from(n)
+            && binomial_surprise(f64::from(v), f64::from(n), p) >= needed
+            && f64::from(n) >= 2.0 * usual;
+        if yes {
+            (
+                w.max(lc.decisive_weight as i32),
+                format!(", with {:.1}x its usual volume", f64::from(n) / usual),
+            )
+        } else {
+            (w, String::new())
+        }
+    };
     let short = (n >= lc.min_sends)
         .then(|| shortfall(cfg, v, n, p))
         .flatten()
         .map(|w| {
-            let decisive = lc.decisive_weight > 0
-                && f64::from(v) <= 0.1 * p * f64::from(n)
-                && binomial_surprise(f64::from(v), f64::from(n), p) >= lc.decisive_surprise
-                && f64::from(n) >= 2.0 * usual;
-            let (w, note) = if decisive {
-                (
-                    w.max(lc.decisive_weight as i32),
-                    format!(", with {:.1}x its usual volume", f64::from(n) / usual),
-                )
-            } else {
-                (w, String::new())
-            };
+            let (w, note) = decisive(w, v, n, usual, 0.1);
             (w, v, n, minutes(window), note)
         });
     // The day: sends made since the key's day started, less those still inside the grace
@@ -522,7 +553,22 @@ pub fn low_conversion(
         (n >= lc.day_min_sends)
             .then(|| shortfall(cfg, v, n, p))
             .flatten()
-            .map(|w| (w, v, n, "24h".to_owned(), String::new()))
+            .map(|w| {
+                // A block's day is decisive on the same evidence as an hour, against the
+                // block's usual sends over the time its day has run: at twice that volume or
+                // more, the day converting under half the baseline means the sends on top of
+                // the usual ones hardly convert at all.
+                // Only while the block is still busy (its last hour at twice its usual hour or
+                // more): a send after the attack moved on is not judged by it.
+                let busy = f64::from(sends_since(cfg, c, now - 3_600_000)) >= 2.0 * per_hour.max(1.0);
+                let (w, note) = if block.is_some() && busy {
+                    let hours = ((now - c.day_start) as f64 / 3_600_000.0).max(1.0);
+                    decisive(w, v, n, per_hour.max(1.0 / 24.0) * hours, 0.5)
+                } else {
+                    (w, String::new())
+                };
+                (w, v, n, "24h".to_owned(), note)
+            })
     };
     let (w, v, n, span, note) = short.or_else(day)?;
     Some(reason(
@@ -543,13 +589,20 @@ fn shortfall(cfg: &Config, v: u32, n: u32, p: f64) -> Option<i32> {
     if q >= p * lc.max_ratio {
         return None;
     }
-    let s = binomial_surprise(f64::from(v), f64::from(n), p);
+    // Conversion rates vary between cohorts of users more than a binomial with one fixed rate
+    // allows (a campaign's sign-ups convert a little worse than the usual ones): the surprise
+    // is divided by the beta-binomial variance inflation for `OVERDISPERSION` (the prior
+    // strength of the key's rate), so a window of many sends counts for less than its size.
+    let s = binomial_surprise(f64::from(v), f64::from(n), p) / (1.0 + f64::from(n) / OVERDISPERSION);
     if s < lc.min_surprise {
         return None;
     }
     let strength = (1.0 - q / p) * ((s - lc.min_surprise) / (3.0 * lc.min_surprise)).min(1.0);
     Some(scale(lc.min_weight, lc.max_weight, strength))
 }
+
+/// Prior strength (in sends) of a key's conversion rate: the spread of rates between cohorts.
+const OVERDISPERSION: f64 = 100.0;
 
 /// Credits a verified send to its flow's long-run conversion.
 pub fn flow_verified(t: &mut Tenant, wh: u64, now: Millis) {
@@ -630,7 +683,7 @@ pub fn sends_since(cfg: &Config, c: &Conv, since: Millis) -> u32 {
 }
 
 /// Verified and sent counts of the matured window (sends older than the grace period).
-fn matured(cfg: &Config, c: &Conv, now: Millis) -> (u32, u32) {
+pub fn matured(cfg: &Config, c: &Conv, now: Millis) -> (u32, u32) {
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
     let grace = lc.grace_secs as Millis * 1000;

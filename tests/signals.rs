@@ -963,3 +963,130 @@ fn a_paused_attack_is_one_incident_with_at_most_three_alerts() {
     assert!(inc.estimated_cost_usd >= 5.0, "{inc:?}");
     let _ = cost_alert;
 }
+
+/// An hour of a flow's US traffic from `t0`: `ordinary` sends evenly spaced over random
+/// numbers (80 % verified) and `per_block` unverified sends into each of `blocks` (US number
+/// prefixes), in turn. Returns the verdicts of the block sends and of the ordinary ones.
+fn blocks_hour(
+    e: &mut pumpguard::Engine,
+    r: &mut Rng,
+    t0: i64,
+    ordinary: i64,
+    blocks: &[&str],
+    per_block: i64,
+) -> (Vec<pumpguard::Verdict>, Vec<pumpguard::Verdict>) {
+    let (mut attack, mut usual) = (Vec::new(), Vec::new());
+    let wf = r#","workflow":"login""#;
+    for i in 0..ordinary {
+        let t = t0 + i * 3600 / ordinary;
+        let to = us_number(r);
+        usual.push(verdict(e, &sms(t, "t", &to, wf)));
+        if r.below(10) < 8 {
+            e.score(verified(t + 30, "t", &to).as_bytes(), None);
+        }
+    }
+    let n = blocks.len() as i64 * per_block;
+    for i in 0..n {
+        let block = blocks[(i % blocks.len() as i64) as usize];
+        let to = format!("+1{block}{:06}", r.below(1_000_000));
+        attack.push(verdict(e, &sms(t0 + 20 + i * 3600 / n, "t", &to, wf)));
+    }
+    (attack, usual)
+}
+
+#[test]
+fn blocks_an_attacker_rotates_are_placed_by_the_rest_of_their_country() {
+    let blocks = ["4156", "3109", "4043", "2126"];
+    let run = |blocks: &[&str]| {
+        let mut r = Rng(21);
+        let mut e = engine();
+        warm(&mut e, "t", 2, 60, &mut r);
+        let t0 = 2 * DAY + 12 * 3600;
+        // Two hours: the second sees the first one's sends matured.
+        let mut attack = Vec::new();
+        let mut usual = Vec::new();
+        for h in 0..2 {
+            let (a, u) = blocks_hour(&mut e, &mut r, t0 + h * 3600, 60, blocks, 10);
+            attack.extend(a);
+            usual.extend(u);
+        }
+        (attack, usual)
+    };
+    // Four blocks, ten unverified sends an hour each: no block's hour is decisive alone (10
+    // sends at an 80 % baseline is 16 nats, under 20), but the rest of the country falls short
+    // by the other blocks' sends, so each block's own shortfall places them.
+    let (attack, usual) = run(&blocks);
+    let high = attack.iter().filter(|v| v.level >= Level::High).count();
+    assert!(high >= attack.len() / 4, "{high} of {} at high", attack.len());
+    let placed = attack
+        .iter()
+        .find(|v| v.level >= Level::High)
+        .and_then(|v| v.reasons.iter().find(|r| r.code == "low_conversion"))
+        .expect("low_conversion makes high");
+    assert!(placed.detail.contains("US +1"), "the block: {}", placed.detail);
+    assert!(placed.detail.contains("usual volume"), "{}", placed.detail);
+    let usual_high = usual.iter().filter(|v| v.level >= Level::High).count();
+    assert!(usual_high <= 1, "{usual_high} ordinary sends at high");
+
+    // One block alone, the rest of the country verifying as usual: the block's evidence stays
+    // below high.
+    let (attack, usual) = run(&blocks[..1]);
+    assert!(
+        attack.iter().all(|v| v.level < Level::High),
+        "{:?}",
+        attack.iter().map(|v| v.score).collect::<Vec<_>>()
+    );
+    assert!(usual.iter().all(|v| v.level < Level::High));
+}
+
+#[test]
+fn a_quiet_keys_conversion_baseline_is_not_biased_upwards() {
+    // Two GB sends an hour for three days, half of them verified, beside 20 US sends an hour of
+    // which 80 % are verified: most of the GB key's 5-minute buckets hold one send. Its learned
+    // baseline must be near 50 %, so an hour at that rate is not a shortfall, and an hour
+    // without GB conversions is judged against about 50 %, not the 80 % a fold that
+    // down-weighted every bucket without a conversion learned.
+    let mut r = Rng(31);
+    let mut e = engine();
+    let wf = r#","workflow":"login""#;
+    // One hour from `t0`: 20 US sends and `gb` GB sends, `gb_verified` of every 10 verified.
+    let mut hour = |e: &mut pumpguard::Engine, t0: i64, gb: i64, gb_verified: u64| {
+        let n = 20 + gb;
+        for i in 0..n {
+            let t = t0 + i * 3600 / n;
+            let (to, rate) = if i % (n / gb) == n / gb / 2 {
+                (format!("+4474{:08}", r.below(100_000_000)), gb_verified)
+            } else {
+                (us_number(&mut r), 8)
+            };
+            e.score(sms(t, "t", &to, wf).as_bytes(), None);
+            if r.below(10) < rate {
+                e.score(verified(t + 30, "t", &to).as_bytes(), None);
+            }
+        }
+    };
+    for h in 0..72 {
+        hour(&mut e, h * 3600, 2, 5);
+    }
+    let t0 = 3 * DAY + 12 * 3600;
+    hour(&mut e, t0, 20, 5);
+    let v = verdict(&mut e, &sms(t0 + 3600, "t", "+447400000001", wf));
+    assert_eq!(weight(&v, "low_conversion"), None, "at its usual 50 %: {v:?}");
+    let t1 = t0 + 4 * 3600;
+    hour(&mut e, t1, 20, 0);
+    let v = verdict(&mut e, &sms(t1 + 3600, "t", "+447400000002", wf));
+    let detail = &v
+        .reasons
+        .iter()
+        .find(|x| x.code == "low_conversion")
+        .unwrap_or_else(|| panic!("no conversions at all is a shortfall: {v:?}"))
+        .detail;
+    assert!(detail.starts_with("GB"), "{detail}");
+    let baseline: f64 = detail
+        .rsplit("baseline ")
+        .next()
+        .and_then(|s| s.split('%').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a baseline");
+    assert!((38.0..=62.0).contains(&baseline), "{detail}");
+}

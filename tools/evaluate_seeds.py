@@ -60,14 +60,16 @@ def main():
                 runs.append((seed, f"{scale:g}" + (f", {sweep}" if sweep else ""), r))
                 print(f"ran seed {seed} scale {scale} {sweep}", file=sys.stderr)
 
-    print("| seed | scale, sweep | attacks detected | legit sends flagged (worst scenario) | median TTD fast (sends) | slow-and-low TTD | flagged after detection (worst attack) | alerts per attack (max) |")
-    print("|---:|---|---|---|---:|---:|---:|---:|")
+    print("| seed | scale, sweep | attacks detected | legit sends flagged (worst scenario) | the same without collateral | median TTD fast (sends) | slow-and-low TTD | flagged after detection (worst attack) | alerts per attack (max) |")
+    print("|---:|---|---|---|---|---:|---:|---:|---:|")
     per_attack = {}
     per_legit = {}
     for seed, scale, r in runs:
         att, leg = attacks_and_legit(r)
         detected = sum(1 for p in att.values() if p["ttd_sends"] is not None)
         worst_legit = max(leg.items(), key=lambda kv: pct(kv[1]["flagged"], kv[1]["sends"]))
+        own = lambda p: pct(p["flagged"] - p["collateral"], p["sends"])
+        worst_own = max(leg.items(), key=lambda kv: own(kv[1]))
         fast = [p["ttd_sends"] for n, p in att.items() if n != "slow_low_multi_country" and p["ttd_sends"] is not None]
         slow = att["slow_low_multi_country"]["ttd_sends"]
         after = min(
@@ -79,6 +81,7 @@ def main():
         print(
             f"| {seed} | {scale} | {detected} of {len(att)} | "
             f"{pct(worst_legit[1]['flagged'], worst_legit[1]['sends']):.3f} % ({worst_legit[0]}) | "
+            f"{own(worst_own[1]):.3f} % ({worst_own[0]}) | "
             f"{statistics.median(fast) if fast else '—'} | {slow if slow is not None else 'missed'} | "
             f"{after[0]:.1f} % ({after[1]}) | {alerts[0]} ({alerts[1]}) |"
         )
@@ -107,14 +110,16 @@ def main():
     print()
     print("Per legitimate scenario, sends flagged at level >= high (median / worst over the runs):")
     print()
-    print("| scenario | sends per run (median) | flagged (median) | flagged (worst) |")
-    print("|---|---:|---:|---:|")
+    print("| scenario | sends per run (median) | flagged (median) | flagged (worst) | without collateral (median) | without collateral (worst) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for n in sorted(per_legit):
         ps = per_legit[n]
         rates = [pct(p["flagged"], p["sends"]) for p in ps]
+        owns = [pct(p["flagged"] - p["collateral"], p["sends"]) for p in ps]
         print(
             f"| {n} | {statistics.median([p['sends'] for p in ps]):g} | "
-            f"{statistics.median(rates):.3f} % | {max(rates):.3f} % |"
+            f"{statistics.median(rates):.3f} % | {max(rates):.3f} % | "
+            f"{statistics.median(owns):.3f} % | {max(owns):.3f} % |"
         )
 
 
