@@ -6,15 +6,14 @@
 //!
 //! Records/s of the sample (×17, 99,467 records) through the module with every per-record step
 //! Fluent Bit takes (two `malloc` + copies, the call, the NUL-terminated result copied out, two
-//! `free`): in WAMR's fast interpreter (the vendored snapshot, see `fluent-bit/host/wamr/`) and in
-//! wasmtime, against the native core on the same records in the same run.
+//! `free`) in wasmtime, against the native core on the same records in the same run. The real
+//! Fluent Bit, interpreted and AOT, with and without the filter: `scripts/bench-fluent-bit.sh`.
 
 use std::time::Instant;
 
 use pumpguard::{Config, Engine};
-use pumpguard_flb_host::wamr::WamrHost;
 use pumpguard_flb_host::wasmtime::WasmtimeHost;
-use pumpguard_flb_host::{module_path, FilterHost, Limits, Returned};
+use pumpguard_flb_host::{module_path, FilterHost, Returned};
 
 fn best(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
     (0..runs).map(|_| f()).fold(f64::INFINITY, f64::min)
@@ -51,13 +50,6 @@ fn main() {
             t.elapsed().as_secs_f64()
         })
     };
-    // fluent-config/'s wasm_stack_size and wasm_heap_size.
-    let limits = Limits {
-        stack_size: 1_000_000,
-        heap_size: 1_000_000,
-    };
-    let wamr =
-        through(&|| Box::new(WamrHost::new(&module_path(), &[], "pumpguard_filter", limits).expect("WAMR")));
     let wasmtime =
         through(&|| Box::new(WasmtimeHost::new(&module_path(), &[], "pumpguard_filter").expect("wasmtime")));
     println!(
@@ -66,11 +58,6 @@ fn main() {
     );
     println!("| path | records/s | ratio to native |\n|---|---:|---:|");
     println!("| native core (baseline) | {:.0} | 1.00 |", n / native);
-    println!(
-        "| module through the filter_wasm ABI, WAMR fast interpreter | {:.0} | {:.3} |",
-        n / wamr,
-        native / wamr
-    );
     println!(
         "| module through the filter_wasm ABI, wasmtime | {:.0} | {:.2} |",
         n / wasmtime,

@@ -1,20 +1,13 @@
-//! The Fluent Bit module (`fluent-bit/`, wasm32-wasip1) through hosts that follow `filter_wasm`'s
-//! calling convention (`fluent-bit/host/`): every test runs in WAMR, the runtime Fluent Bit
-//! embeds (its fast interpreter, with the stack size the shipped `fluent-config/` sets), and in
-//! wasmtime.
+//! The Fluent Bit module (`fluent-bit/`, wasm32-wasip1) through a host that follows
+//! `filter_wasm`'s calling convention (`fluent-bit/host/`, on wasmtime): fast and exact, for the
+//! module's own behaviour. The real Fluent Bit with the shipped configuration, interpreted and
+//! compiled ahead of time, is `tests/fluent_bit_real.rs`.
 
 use std::path::{Path, PathBuf};
 
 use pumpguard::{Config, Engine};
-use pumpguard_flb_host::wamr::WamrHost;
 use pumpguard_flb_host::wasmtime::WasmtimeHost;
 use pumpguard_flb_host::{module_path, FilterHost, Returned};
-
-#[derive(Clone, Copy, Debug)]
-enum Runtime {
-    Wamr,
-    Wasmtime,
-}
 
 const FUNCTION: &str = "pumpguard_filter";
 const TAG: &[u8] = b"saas.logs";
@@ -30,22 +23,14 @@ fn demo() -> Vec<String> {
         .collect()
 }
 
-fn host(rt: Runtime, dirs: &[&Path]) -> Box<dyn FilterHost> {
+fn host(dirs: &[&Path]) -> Box<dyn FilterHost> {
     let wasm = module_path();
     assert!(
         wasm.exists(),
         "{} is missing: cargo build -p pumpguard-fluent-bit --release --target wasm32-wasip1",
         wasm.display()
     );
-    match rt {
-        Runtime::Wamr => Box::new(
-            WamrHost::new(&wasm, dirs, FUNCTION, crate::fluent_config::shipped_limits())
-                .unwrap_or_else(|e| panic!("WAMR: {e}")),
-        ),
-        Runtime::Wasmtime => {
-            Box::new(WasmtimeHost::new(&wasm, dirs, FUNCTION).unwrap_or_else(|e| panic!("wasmtime: {e:#}")))
-        }
-    }
+    Box::new(WasmtimeHost::new(&wasm, dirs, FUNCTION).unwrap_or_else(|e| panic!("wasmtime: {e:#}")))
 }
 
 fn record(r: Returned) -> Vec<u8> {
@@ -91,8 +76,9 @@ fn tempdir(name: &str) -> PathBuf {
     dir
 }
 
-fn hundred_thousand_records_match_the_core_byte_for_byte_with_state_kept(rt: Runtime) {
-    let mut h = host(rt, &[]);
+#[test]
+fn hundred_thousand_records_match_the_core_byte_for_byte_with_state_kept() {
+    let mut h = host(&[]);
     let mut core = Engine::new(Config::default()).expect("engine");
     let lines = demo();
     let (mut n, mut alerts) = (0, 0);
@@ -120,8 +106,9 @@ fn hundred_thousand_records_match_the_core_byte_for_byte_with_state_kept(rt: Run
     );
 }
 
-fn records_of_20_kib_1_mib_and_16_mib_come_back_whole(rt: Runtime) {
-    let mut h = host(rt, &[]);
+#[test]
+fn records_of_20_kib_1_mib_and_16_mib_come_back_whole() {
+    let mut h = host(&[]);
     let mut core = Engine::new(Config::default()).expect("engine");
     for size in [20 << 10, 1 << 20, 16 << 20] {
         let pad = "x".repeat(size);
@@ -145,8 +132,9 @@ fn records_of_20_kib_1_mib_and_16_mib_come_back_whole(rt: Runtime) {
     assert_eq!(small, br#"{"event":"x"}"#);
 }
 
-fn invalid_json_and_bytes_that_are_not_utf8_come_back_tagged(rt: Runtime) {
-    let mut h = host(rt, &[]);
+#[test]
+fn invalid_json_and_bytes_that_are_not_utf8_come_back_tagged() {
+    let mut h = host(&[]);
     let mut core = Engine::new(Config::default()).expect("engine");
     let cases: [&[u8]; 6] = [
         b"{\"event\":\"sms_sent\",\"to\":",
@@ -165,8 +153,9 @@ fn invalid_json_and_bytes_that_are_not_utf8_come_back_tagged(rt: Runtime) {
     }
 }
 
-fn a_null_record_pointer_is_answered_not_trapped(rt: Runtime) {
-    let mut h = host(rt, &[]);
+#[test]
+fn a_null_record_pointer_is_answered_not_trapped() {
+    let mut h = host(&[]);
     let got = record(h.call_with(TAG, TIME, None));
     assert_eq!(verdict(&got)["reasons"][0]["code"], "no_record");
     // And the next record is scored as usual.
@@ -178,8 +167,9 @@ fn a_null_record_pointer_is_answered_not_trapped(rt: Runtime) {
     assert_ne!(verdict(&got)["level"], "unknown");
 }
 
-fn fluent_bits_time_is_used_only_when_the_record_has_none(rt: Runtime) {
-    let mut h = host(rt, &[]);
+#[test]
+fn fluent_bits_time_is_used_only_when_the_record_has_none() {
+    let mut h = host(&[]);
     let untimed = br#"{"event":"sms_sent","tenant":"t","to":"+447400123456"}"#;
     let codes = |got: Vec<u8>| -> Vec<String> {
         verdict(&got)["reasons"]
@@ -195,14 +185,15 @@ fn fluent_bits_time_is_used_only_when_the_record_has_none(rt: Runtime) {
     assert!(without.iter().any(|c| c == "no_timestamp"), "{without:?}");
 }
 
-fn settings_come_from_an_accessible_path_and_a_bad_one_tags_every_record(rt: Runtime) {
-    let dir = tempdir(&format!("settings-{rt:?}"));
+#[test]
+fn settings_come_from_an_accessible_path_and_a_bad_one_tags_every_record() {
+    let dir = tempdir("settings");
     std::fs::write(
         dir.join("pumpguard-fluent-bit.json"),
         r#"{"pumpguard": {"output_key": "pg"}}"#,
     )
     .expect("write");
-    let mut h = host(rt, &[&dir]);
+    let mut h = host(&[&dir]);
     let got = record(h.call(
         TAG,
         TIME,
@@ -217,7 +208,7 @@ fn settings_come_from_an_accessible_path_and_a_bad_one_tags_every_record(rt: Run
         "{not json",
     ] {
         std::fs::write(dir.join("pumpguard-fluent-bit.json"), bad).expect("write");
-        let mut h = host(rt, &[&dir]);
+        let mut h = host(&[&dir]);
         let line = br#"{"event":"sms_sent","tenant":"t","to":"+447400123456"}"#;
         let got = record(h.call(TAG, TIME, line));
         assert!(
@@ -232,27 +223,28 @@ fn settings_come_from_an_accessible_path_and_a_bad_one_tags_every_record(rt: Run
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn a_snapshot_written_mid_stream_lets_a_new_instance_continue_exactly(rt: Runtime) {
-    let dir = tempdir(&format!("snapshot-{rt:?}"));
+#[test]
+fn a_snapshot_written_mid_stream_lets_a_new_instance_continue_exactly() {
+    let dir = tempdir("snapshot");
     let state = dir.join("state.bin");
     let settings = serde_json::json!({"state_path": state, "snapshot_every_records": 1000});
     std::fs::write(dir.join("pumpguard-fluent-bit.json"), settings.to_string()).expect("write");
     let lines = demo();
     let split = 3000;
 
-    let mut whole = host(rt, &[]);
+    let mut whole = host(&[]);
     let uninterrupted: Vec<Vec<u8>> = lines
         .iter()
         .map(|l| record(whole.call(TAG, TIME, l.as_bytes())))
         .collect();
 
-    let mut first = host(rt, &[&dir]);
+    let mut first = host(&[&dir]);
     for (i, l) in lines[..split].iter().enumerate() {
         assert_eq!(record(first.call(TAG, TIME, l.as_bytes())), uninterrupted[i]);
     }
     drop(first);
     assert!(state.exists(), "a snapshot was written every 1,000 records");
-    let mut second = host(rt, &[&dir]);
+    let mut second = host(&[&dir]);
     for (i, l) in lines.iter().enumerate().skip(split) {
         assert_eq!(
             record(second.call(TAG, TIME, l.as_bytes())),
@@ -263,66 +255,7 @@ fn a_snapshot_written_mid_stream_lets_a_new_instance_continue_exactly(rt: Runtim
 
     // A corrupt snapshot: a cold start, never a trap.
     std::fs::write(&state, b"PGSNAP\0garbage").expect("write");
-    let mut cold = host(rt, &[&dir]);
+    let mut cold = host(&[&dir]);
     let _ = record(cold.call(TAG, TIME, lines[0].as_bytes()));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Every test above, once per runtime.
-macro_rules! on_each_runtime {
-    ($($name:ident),* $(,)?) => {
-        mod wamr {
-            $(#[test] fn $name() { super::$name(super::Runtime::Wamr) })*
-        }
-        mod wasmtime {
-            $(#[test] fn $name() { super::$name(super::Runtime::Wasmtime) })*
-        }
-    };
-}
-
-on_each_runtime!(
-    hundred_thousand_records_match_the_core_byte_for_byte_with_state_kept,
-    records_of_20_kib_1_mib_and_16_mib_come_back_whole,
-    invalid_json_and_bytes_that_are_not_utf8_come_back_tagged,
-    a_null_record_pointer_is_answered_not_trapped,
-    fluent_bits_time_is_used_only_when_the_record_has_none,
-    settings_come_from_an_accessible_path_and_a_bad_one_tags_every_record,
-    a_snapshot_written_mid_stream_lets_a_new_instance_continue_exactly,
-);
-
-/// Found by running the module in WAMR: with `filter_wasm`'s default `wasm_stack_size` (8 KiB)
-/// the interpreter's stack overflows on every record and Fluent Bit would drop them all. The
-/// shipped `fluent-config/` sets 1M; 16 KiB is already enough for the deepest record the core
-/// parses (serde_json's 128 levels) and for the whole sample.
-#[test]
-fn wamr_needs_more_than_the_default_8_kib_stack_and_the_shipped_one_is_enough() {
-    let deep = |levels: usize| {
-        format!(
-            r#"{{"event":"sms_sent","tenant":"t","to":"+447400123456","x":{}{}}}"#,
-            "[".repeat(levels),
-            "]".repeat(levels)
-        )
-    };
-    let limits = |stack_size| pumpguard_flb_host::Limits {
-        stack_size,
-        heap_size: 8192,
-    };
-    let mut small = WamrHost::new(&module_path(), &[], FUNCTION, limits(8192)).expect("WAMR");
-    match small.call(TAG, TIME, demo()[0].as_bytes()) {
-        Returned::Dropped(why) => assert!(why.contains("stack overflow"), "{why}"),
-        Returned::Record(_) => panic!("8 KiB was enough after all: fluent-config/README.md says otherwise"),
-    }
-    let shipped = crate::fluent_config::shipped_limits();
-    let mut h = WamrHost::new(&module_path(), &[], FUNCTION, shipped).expect("WAMR");
-    for levels in [1, 126, 127, 500, 5000] {
-        let line = deep(levels);
-        let got = record(h.call(TAG, TIME, line.as_bytes()));
-        assert!(
-            got.starts_with(&line.as_bytes()[..line.len() - 1]),
-            "{levels} levels: the record is kept"
-        );
-    }
-    for line in demo() {
-        record(h.call(TAG, TIME, line.as_bytes()));
-    }
 }

@@ -414,15 +414,24 @@ fn hostile_lines_through_tail_are_each_accounted_for() {
     let pad = |n: usize| format!(r#","pad":"{}""#, "x".repeat(n));
     let deep = format!(r#","d":{}1{}"#, r#"{"a":"#.repeat(100), "}".repeat(100));
     let malformed = r#"{"event":"sms_sent","to":"+4474"#.to_string();
+    // Just under 1 MiB as written, but full of numbers Fluent Bit re-encodes longer (0.0079 as
+    // 0.007900000000000001): the limit applies to the JSON the module receives.
+    let floats = format!(r#","p":[{}]"#, vec!["0.0079"; (1024 * 1024 - 400) / 7].join(","));
     let mut lines: Vec<Vec<u8>> = vec![
         sms("k20", &pad(20 * 1024)).into_bytes(),
         sms("k1m", &pad(1024 * 1024 - 300)).into_bytes(),
         sms("big", &pad(1024 * 1024 + 100)).into_bytes(),
+        sms("reencoded", &floats).into_bytes(),
         malformed.clone().into_bytes(),
         sms("deep", &deep).into_bytes(),
         sms("long", &pad(16_000_001)).into_bytes(),
         sms("after", "").into_bytes(),
     ];
+    let as_written = native(&[sms("reencoded", &floats)]);
+    assert_ne!(
+        as_written[0]["pumpguard"]["level"], "unknown",
+        "the core scores it as written"
+    );
     // Invalid UTF-8 inside a string.
     let mut utf = sms("utf", r#","x":"??""#).into_bytes();
     let at = utf.len() - 4;
@@ -464,10 +473,13 @@ fn hostile_lines_through_tail_are_each_accounted_for() {
                 "{what}: {id}: {v}"
             );
         }
-        // Over 1 MiB: not scored, tagged too_large, passed through.
-        let big = by_id("big");
-        assert_eq!(big["level"], "unknown", "{what}");
-        assert_eq!(big["reasons"][0]["code"], "too_large", "{what}: {big}");
+        // Over 1 MiB: not scored, tagged too_large, passed through. So is the line under 1 MiB
+        // that Fluent Bit's re-encoding takes over it (the native core scores it as written).
+        for id in ["big", "reencoded"] {
+            let v = by_id(id);
+            assert_eq!(v["level"], "unknown", "{what}: {id}");
+            assert_eq!(v["reasons"][0]["code"], "too_large", "{what}: {id}: {v}");
+        }
         // Malformed JSON and nesting deeper than Fluent Bit's parser takes: Fluent Bit wraps the
         // raw line as {"log": …}; the module sees no SMS record and passes it on unchanged.
         let logs: Vec<&str> = all.iter().filter_map(|r| r["log"].as_str()).collect();

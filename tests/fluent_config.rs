@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pumpguard_flb_host::wamr::WamrHost;
 use pumpguard_flb_host::wasmtime::WasmtimeHost;
-use pumpguard_flb_host::{module_path, parse_size, FilterHost, Limits, Returned};
+use pumpguard_flb_host::{module_path, parse_size, FilterHost, Returned};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fluent-config")
@@ -141,21 +140,6 @@ fn size(v: &str) -> u64 {
     u64::from(parse_size(v).unwrap_or_else(|| panic!("size {v}")))
 }
 
-/// The shipped `wasm_stack_size` and `wasm_heap_size`, which the WAMR tests run with.
-pub fn shipped_limits() -> Limits {
-    let [(_, yaml), (_, conf)] = both();
-    let limits = |sections: &[Section]| {
-        let w = of(sections, "filter", "wasm")[0];
-        (size(w.get("wasm_stack_size")), size(w.get("wasm_heap_size")))
-    };
-    let (stack, heap) = limits(&yaml);
-    assert_eq!((stack, heap), limits(&conf), "the two formats agree");
-    Limits {
-        stack_size: u32::try_from(stack).expect("stack size"),
-        heap_size: u32::try_from(heap).expect("heap size"),
-    }
-}
-
 #[test]
 fn both_formats_describe_the_same_pipeline() {
     let [(_, yaml), (_, conf)] = both();
@@ -202,17 +186,15 @@ fn the_wasm_filter_loads_the_built_module_with_its_function() {
             "{file}"
         );
         assert!(!w.get("accessible_paths").is_empty(), "{file}");
-        // The function the config names is the one the module exports with the right signature,
-        // and WAMR instantiates the module with the config's stack and heap.
-        let mut wamr = WamrHost::new(&module_path(), &[], w.get("function_name"), shipped_limits())
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        // The function the config names is the one the module exports with the right signature
+        // (the real Fluent Bit runs it with the config's stack and heap: tests/fluent_bit_real.rs).
+        let mut h = WasmtimeHost::new(&module_path(), &[], w.get("function_name"))
+            .unwrap_or_else(|e| panic!("{file}: {e:#}"));
         let line = br#"{"event":"sms_sent","tenant":"t","to":"+447400123456"}"#;
         assert!(
-            matches!(wamr.call(b"saas.file", (0, 0), line), Returned::Record(_)),
+            matches!(h.call(b"saas.file", (0, 0), line), Returned::Record(_)),
             "{file}"
         );
-        WasmtimeHost::new(&module_path(), &[], w.get("function_name"))
-            .unwrap_or_else(|e| panic!("{file}: {e:#}"));
         // Fluent Bit 5.1 runs forward's connections in coroutines, where WAMR refuses every call
         // ("native stack overflow"): forwarded records must reach the module only through the
         // relay's emitter.
@@ -254,8 +236,7 @@ fn the_shipped_settings_file_loads_without_a_config_error() {
         tmp.join("pumpguard-fluent-bit.json"),
     )
     .expect("copy");
-    let mut h =
-        WamrHost::new(&module_path(), &[&tmp], "pumpguard_filter", shipped_limits()).expect("instantiate");
+    let mut h = WasmtimeHost::new(&module_path(), &[&tmp], "pumpguard_filter").expect("instantiate");
     let Returned::Record(out) = h.call(
         b"saas.file",
         (0, 0),
@@ -273,9 +254,8 @@ fn the_shipped_settings_file_loads_without_a_config_error() {
 fn the_rewrite_tag_rules_route_the_demo_once_each() {
     let demo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo.ndjson"))
         .expect("demo");
-    // In WAMR, with the shipped stack and heap: what Fluent Bit would route.
-    let mut h =
-        WamrHost::new(&module_path(), &[], "pumpguard_filter", shipped_limits()).expect("instantiate");
+    // What the module hands Fluent Bit to route.
+    let mut h = WasmtimeHost::new(&module_path(), &[], "pumpguard_filter").expect("instantiate");
     let scored: Vec<serde_json::Value> = demo
         .lines()
         .filter(|l| !l.is_empty())

@@ -11,13 +11,12 @@
 //!    (`strdup`); a trap, an invalid address, an empty string or a non-object drops the record;
 //! 5. both input buffers freed with `wasm_runtime_module_free`; the result is never freed.
 //!
-//! [`wamr::WamrHost`] runs the module in WAMR, the runtime Fluent Bit embeds, through WAMR's own
-//! C API (the same calls `flb_wasm.c` makes); [`wasmtime::WasmtimeHost`] runs it in wasmtime and
-//! mirrors those steps.
+//! [`wasmtime::WasmtimeHost`] runs the module in wasmtime and mirrors those steps: fast and exact
+//! for the module's own behaviour in tests, benches and fuzzing. What the real Fluent Bit (WAMR)
+//! does around it is tested with the real binary (`tests/fluent_bit_real.rs`).
 
 use std::path::{Path, PathBuf};
 
-pub mod wamr;
 pub mod wasmtime;
 
 /// What Fluent Bit does with one call's result.
@@ -72,23 +71,6 @@ pub fn module_path() -> PathBuf {
             let root = host.parent().and_then(Path::parent).unwrap_or(host);
             root.join("target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm")
         })
-}
-
-/// The stack and heap sizes of a `filter_wasm` instance (`wasm_stack_size`, `wasm_heap_size`).
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    pub stack_size: u32,
-    pub heap_size: u32,
-}
-
-impl Default for Limits {
-    /// `filter_wasm`'s defaults: 8 KiB each.
-    fn default() -> Self {
-        Limits {
-            stack_size: 8192,
-            heap_size: 8192,
-        }
-    }
 }
 
 /// A size as Fluent Bit's `flb_utils_size_to_bytes` reads it: a number with an optional
