@@ -488,7 +488,6 @@ pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: M
 
 /// `low_conversion` of one key: matured sends against verified ones.
 ///
-///
 /// `block`: the key is one number block of a flow, with the surprise of the shortfall in the
 /// rest of its country (the country's matured sends outside the block). An attacker that rotates
 /// blocks keeps each under the hour's decisive threshold, but its sends pile up in a few blocks
@@ -557,11 +556,11 @@ pub fn low_conversion(
                 // A block's day is decisive on the same evidence as an hour, against the
                 // block's usual sends over the time its day has run: at twice that volume or
                 // more, the day converting under half the baseline means the sends on top of
-                // the usual ones hardly convert at all.
-                // Only while the block is still busy (its last hour at twice its usual hour or
-                // more): a send after the attack moved on is not judged by it.
-                let busy = f64::from(sends_since(cfg, c, now - 3_600_000)) >= 2.0 * per_hour.max(1.0);
-                let (w, note) = if block.is_some() && busy {
+                // the usual ones hardly convert at all. Only while the block is still busy (its
+                // last hour at twice its usual hour or more): a send after the attack moved on
+                // is not judged by it.
+                let busy = || f64::from(sends_since(cfg, c, now - 3_600_000)) >= 2.0 * per_hour.max(1.0);
+                let (w, note) = if block.is_some() && busy() {
                     let hours = ((now - c.day_start) as f64 / 3_600_000.0).max(1.0);
                     decisive(w, v, n, per_hour.max(1.0 / 24.0) * hours, 0.5)
                 } else {
