@@ -317,6 +317,20 @@ impl Engine {
         &self.coverage
     }
 
+    /// `true` when a look at the bytes shows that `record` is a well-formed JSON object of no
+    /// profile (`profiles::may_have_profile`), so `process` would pass it unchanged: a host may
+    /// then hand the record back as it came, without the parse and the copy. Counted in the
+    /// coverage report like any record of no profile. `false` with a fixed `profile`.
+    pub fn passes_unread(&mut self, record: &[u8]) -> bool {
+        let unread = self.cfg.profile.is_none()
+            && record.len() <= self.cfg.limits.max_record_bytes
+            && !profiles::may_have_profile(record);
+        if unread {
+            self.coverage.other += 1;
+        }
+        unread
+    }
+
     /// Scores one record and writes the output record (without a trailing newline) to `out`.
     /// `fallback_time` is the host's time for the record (e.g. Fluent Bit's), used when the
     /// record carries none. Never fails and never panics: bad input is tagged, not lost.

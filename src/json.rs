@@ -23,7 +23,13 @@ pub struct Obj<'a> {
 impl<'a> Obj<'a> {
     /// Parses `bytes` as one JSON object. Any other JSON value, or invalid JSON, is an error.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(bytes)
+        // Valid UTF-8 is checked once for the whole record: from a `&str` serde_json neither
+        // checks each string again nor each raw value it hands out. Invalid UTF-8 goes the slow
+        // way, for serde_json's own message with its position.
+        match std::str::from_utf8(bytes) {
+            Ok(s) => serde_json::from_str(s),
+            Err(_) => serde_json::from_slice(bytes),
+        }
     }
 
     fn parse_raw(raw: &'a RawValue) -> Option<Self> {

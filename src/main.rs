@@ -13,6 +13,9 @@ mod component_host;
 mod evaluate;
 #[cfg(feature = "sidecar")]
 mod http;
+// The sidecar's journal; `scan --state` reads a sidecar's state file with it too.
+#[cfg_attr(not(feature = "sidecar"), allow(dead_code))]
+mod journal;
 mod scorer;
 #[cfg(feature = "sidecar")]
 mod serve;
@@ -34,12 +37,18 @@ USAGE:
       component (wasm32-wasip2, hosted by wasmtime; path in `pumpguard version`, override with
       $PUMPGUARD_COMPONENT); --native scores with the core linked into this binary.
   pumpguard serve --forward URL [--listen ADDR] [--config FILE] [--state FILE] [--native]
-                  [--max-body BYTES] [--concurrency N]
+                  [--max-body BYTES] [--concurrency N] [--snapshot-every-records N]
+                  [--snapshot-every-secs S] [--sync]
       The Vector sidecar: accepts NDJSON batches from Vector's http sink (optionally gzip) on
       --listen (default 127.0.0.1:8687), scores them in order, POSTs them to Vector's
       http_server source at --forward, and answers the sink only after that POST returned 2xx
-      (503 otherwise, so Vector retries). GET/HEAD /healthz answers 200. SIGTERM/SIGINT finish
-      the batches in flight and write --state. Defaults: --max-body 33554432, --concurrency 2.
+      (503 otherwise, so Vector retries). GET/HEAD /healthz answers 200. A batch that comes
+      again (a retry) is delivered from its first scoring, not scored again. With --state, each
+      batch is appended to FILE.journal before it is scored, and FILE is rewritten every
+      --snapshot-every-records records (100000) or --snapshot-every-secs seconds (300): a
+      restart after a crash or SIGKILL restores FILE and replays the journal. --sync flushes
+      the journal to disk per batch (power loss). SIGTERM/SIGINT finish the batches in flight
+      and write --state. Defaults: --max-body 33554432, --concurrency 2.
   pumpguard coverage [FILE|-] [--config FILE] [--profile NAME] [--json]
       Which DET0156 telemetry the logs carry, per profile, and which signals cannot run.
   pumpguard config --defaults | --check FILE
@@ -73,6 +82,9 @@ struct Opts {
     forward: Option<String>,
     max_body: usize,
     concurrency: usize,
+    snapshot_every_records: u64,
+    snapshot_every_secs: u64,
+    sync: bool,
     monitor_only: bool,
     native: bool,
     quiet: bool,
@@ -91,6 +103,9 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         forward: None,
         max_body: 32 << 20,
         concurrency: 2,
+        snapshot_every_records: 100_000,
+        snapshot_every_secs: 300,
+        sync: false,
         monitor_only: false,
         native: false,
         quiet: false,
@@ -119,6 +134,19 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
                     .filter(|n| (1..=64).contains(n))
                     .ok_or("--concurrency takes 1 to 64")?
             }
+            "--snapshot-every-records" => {
+                o.snapshot_every_records = value("--snapshot-every-records")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--snapshot-every-records takes a positive number")?
+            }
+            "--snapshot-every-secs" => {
+                o.snapshot_every_secs = value("--snapshot-every-secs")?
+                    .parse()
+                    .map_err(|_| "--snapshot-every-secs takes a number of seconds")?
+            }
+            "--sync" => o.sync = true,
             "--monitor-only" => o.monitor_only = true,
             "--native" => o.native = true,
             "--quiet" | "-q" => o.quiet = true,
@@ -335,7 +363,8 @@ fn restore_state(scorer: &mut Scorer, path: Option<&str>) -> Result<(), String> 
     let Some(path) = path else { return Ok(()) };
     match std::fs::read(path) {
         Ok(bytes) => {
-            if let Err(e) = scorer.restore(&bytes)? {
+            // A sidecar's state file carries a header (`journal`); its snapshot restores here too.
+            if let Err(e) = scorer.restore(journal::decode_state(&bytes).1)? {
                 eprintln!("pumpguard: {path}: {e}; starting cold");
             }
         }
@@ -351,8 +380,7 @@ fn serve_cmd(o: &Opts) -> Result<ExitCode, String> {
         .forward
         .clone()
         .ok_or("serve needs --forward http://HOST:PORT/PATH (Vector's http_server source)")?;
-    let mut scorer = Scorer::new(load_config(o)?, o.native)?;
-    restore_state(&mut scorer, o.state.as_deref())?;
+    let scorer = Scorer::new(load_config(o)?, o.native)?;
     serve::serve(
         scorer,
         serve::ServeOpts {
@@ -361,6 +389,9 @@ fn serve_cmd(o: &Opts) -> Result<ExitCode, String> {
             max_body: o.max_body,
             concurrency: o.concurrency,
             state: o.state.clone(),
+            snapshot_every_records: o.snapshot_every_records,
+            snapshot_every_secs: o.snapshot_every_secs,
+            sync: o.sync,
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -69,6 +69,16 @@ struct CallingCode {
     default: Region,
     /// Other regions by national-number prefix, longest prefix first.
     by_prefix: Vec<(Box<str>, Region)>,
+    /// `by_prefix` indexed by (prefix length, prefix digits as a number): the longest match is
+    /// one look-up per distinct length instead of a scan (+1 alone has about 400 prefixes).
+    index: HashMap<(u8, u64), usize>,
+    /// The distinct prefix lengths of `by_prefix`, longest first.
+    lengths: Vec<u8>,
+}
+
+/// Digits as a number (at most 18 of them, which the plan's parser checks).
+fn digits_value(digits: &[u8]) -> u64 {
+    digits.iter().fold(0u64, |a, c| a * 10 + u64::from(c - b'0'))
 }
 
 /// Why a destination could not be normalised.
@@ -221,11 +231,13 @@ impl NumberingPlan {
                     CallingCode {
                         default: region,
                         by_prefix: Vec::new(),
+                        index: HashMap::new(),
+                        lengths: Vec::new(),
                     },
                 );
             } else {
                 for p in cols[5].split(',').filter(|s| !s.is_empty()) {
-                    if !p.bytes().all(|c| c.is_ascii_digit()) {
+                    if !p.bytes().all(|c| c.is_ascii_digit()) || p.len() > 18 {
                         return Err(bad("bad prefix"));
                     }
                     others.push((cc, p.into(), region.clone()));
@@ -241,6 +253,14 @@ impl NumberingPlan {
         for c in codes.values_mut() {
             c.by_prefix
                 .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            for (i, (p, _)) in c.by_prefix.iter().enumerate() {
+                let key = (p.len() as u8, digits_value(p.as_bytes()));
+                // Sorted, so the first of two equal prefixes keeps the place, as the scan did.
+                c.index.entry(key).or_insert(i);
+                if !c.lengths.contains(&key.0) {
+                    c.lengths.push(key.0);
+                }
+            }
         }
         if codes.is_empty() {
             return Err("numbering plan is empty".into());
@@ -285,9 +305,12 @@ impl NumberingPlan {
 
     fn region_of(&self, cc: u16, national: &[u8]) -> Option<&Region> {
         let entry = self.codes.get(&cc)?;
-        for (p, r) in &entry.by_prefix {
-            if national.starts_with(p.as_bytes()) {
-                return Some(r);
+        for &len in &entry.lengths {
+            let Some(head) = national.get(..usize::from(len)) else {
+                continue;
+            };
+            if let Some(&i) = entry.index.get(&(len, digits_value(head))) {
+                return Some(&entry.by_prefix[i].1);
             }
         }
         Some(&entry.default)
@@ -413,6 +436,44 @@ mod tests {
         assert_eq!(c("+882000000001"), Ok("XX".into()));
         assert_eq!(c("00491701234567"), Ok("DE".into()));
         assert_eq!(c("491701234567"), Ok("DE".into()));
+    }
+
+    /// The indexed look-up against the scan it replaced: the first prefix of `by_prefix`
+    /// (longest first) that the national number starts with, for every prefix of the plan with
+    /// digits after it, and for pseudo-random national numbers of every calling code.
+    #[test]
+    fn indexed_region_lookup_agrees_with_a_scan_of_the_prefixes() {
+        let p = plan();
+        let scan = |cc: u16, national: &[u8]| -> Option<Country> {
+            let entry = p.codes.get(&cc)?;
+            let hit = entry
+                .by_prefix
+                .iter()
+                .find(|(pre, _)| national.starts_with(pre.as_bytes()));
+            Some(hit.map_or(entry.default.country, |(_, r)| r.country))
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut checked = 0;
+        for (&cc, entry) in &p.codes {
+            let mut nationals: Vec<Vec<u8>> = Vec::new();
+            for (pre, _) in &entry.by_prefix {
+                for tail in ["", "0", "5", "99", "1234567"] {
+                    nationals.push(format!("{pre}{tail}").into_bytes());
+                }
+                nationals.push(pre.as_bytes()[..pre.len() - 1].to_vec());
+            }
+            for _ in 0..200 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                nationals.push(format!("{:010}", x % 10_000_000_000).into_bytes());
+            }
+            for n in &nationals {
+                assert_eq!(p.region_of(cc, n).map(|r| r.country), scan(cc, n), "+{cc} {n:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]

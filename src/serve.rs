@@ -5,15 +5,31 @@
 //! is answered **only after** that POST returned 2xx (503 otherwise, so Vector retries: at least
 //! once, nothing lost). `GET`/`HEAD /healthz` answers 200. Plain HTTP/1.1 on std sockets: the
 //! sidecar listens on loopback next to Vector. No scoring logic lives here.
+//!
+//! Two decisions shape it:
+//! - **Crash-safe state** (`journal`): with `--state`, every batch is appended to a journal
+//!   before it is scored, and a snapshot that names the last batch it holds replaces the journal
+//!   every `--snapshot-every-records` records or `--snapshot-every-secs` seconds. After SIGKILL
+//!   the restart restores the snapshot and scores the journal's batches again: no verdict moves.
+//! - **Idempotent retries**: the scored output of the last batches is kept by a digest of the
+//!   decoded body. A batch that comes again (Vector retrying after a 503, a timeout or a lost
+//!   answer) is delivered from that output, not scored again, so a redelivery changes no state
+//!   and raises no alert. Bounded by `RECENT_BATCHES` batches and `RECENT_BYTES` bytes.
 
+use std::collections::{HashSet, VecDeque};
+use std::hash::Hasher;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, TrySendError};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::http::{decode_body, read_request, respond, split_ndjson, Fail, Request};
+use crate::journal::{self, Journal};
 use crate::scorer::Scorer;
 
 /// Sidecar settings.
@@ -26,8 +42,208 @@ pub struct ServeOpts {
     pub max_body: usize,
     /// Connections handled at once; more wait, beyond twice that they get 503.
     pub concurrency: usize,
-    /// Where to write the state snapshot at shutdown.
+    /// The state snapshot: restored at start, written every `snapshot_every_*` and at shutdown;
+    /// its journal is `<state>.journal`.
     pub state: Option<String>,
+    /// Snapshot after this many records scored since the last one.
+    pub snapshot_every_records: u64,
+    /// ... or after this many seconds, whichever comes first.
+    pub snapshot_every_secs: u64,
+    /// `fdatasync` the journal after every batch (survives power loss, not only a crash).
+    pub sync: bool,
+}
+
+/// Batches whose scored output is kept for a retry.
+pub const RECENT_BATCHES: usize = 16;
+/// ... and at most this many bytes of it.
+pub const RECENT_BYTES: usize = 64 << 20;
+
+/// The scored output of the last batches, by digest of the decoded body.
+struct Recent {
+    batches: VecDeque<(u128, Arc<Vec<u8>>)>,
+    bytes: usize,
+}
+
+impl Recent {
+    fn get(&self, digest: u128) -> Option<Arc<Vec<u8>>> {
+        self.batches
+            .iter()
+            .find(|(d, _)| *d == digest)
+            .map(|(_, o)| Arc::clone(o))
+    }
+
+    fn insert(&mut self, digest: u128, out: Arc<Vec<u8>>) {
+        self.bytes += out.len();
+        self.batches.push_back((digest, out));
+        while self.batches.len() > RECENT_BATCHES || (self.bytes > RECENT_BYTES && self.batches.len() > 1) {
+            if let Some((_, o)) = self.batches.pop_front() {
+                self.bytes -= o.len();
+            }
+        }
+    }
+}
+
+fn digest(body: &[u8]) -> u128 {
+    let mut h = SipHasher13::new_with_keys(0x6261_7463_6864_6967, 0x7075_6d70_6775_6172);
+    h.write(body);
+    h.finish128().as_u128()
+}
+
+/// The scorer and what makes it durable, behind one lock: batches are journaled, scored and
+/// remembered in one order.
+struct Core {
+    scorer: Scorer,
+    recent: Recent,
+    /// Batches scored but not yet delivered downstream: no snapshot replaces the journal while
+    /// one is waiting for its retry.
+    pending: HashSet<u128>,
+    durable: Option<Durable>,
+}
+
+struct Durable {
+    state: PathBuf,
+    journal: Journal,
+    since_records: u64,
+    since: Instant,
+    every_records: u64,
+    every: Duration,
+}
+
+impl Core {
+    /// The scored output of `body`: remembered, or scored now (journaled first).
+    fn score(&mut self, body: &[u8]) -> Result<Arc<Vec<u8>>, Fail> {
+        let d = digest(body);
+        if let Some(out) = self.recent.get(d) {
+            return Ok(out);
+        }
+        if let Some(j) = &mut self.durable {
+            j.journal.append(body).map_err(|e| {
+                Fail(
+                    503,
+                    format!("journal {}: {e}; not scored, retry", j.journal.path().display()),
+                )
+            })?;
+        }
+        let out = Arc::new(self.score_records(body)?);
+        if let Some(j) = &mut self.durable {
+            j.since_records += split_ndjson(body).len() as u64;
+        }
+        self.recent.insert(d, Arc::clone(&out));
+        self.pending.insert(d);
+        Ok(out)
+    }
+
+    fn score_records(&mut self, body: &[u8]) -> Result<Vec<u8>, Fail> {
+        let records = split_ndjson(body);
+        let scored = self
+            .scorer
+            .score_batch(&records)
+            .map_err(|e| Fail(503, format!("scorer failed: {e}")))?;
+        if scored.len() != records.len() {
+            return Err(Fail(503, "scorer returned a different number of records".into()));
+        }
+        let mut out = Vec::with_capacity(body.len() + records.len() * 400);
+        for p in &scored {
+            out.extend_from_slice(&p.output);
+            out.push(b'\n');
+        }
+        Ok(out)
+    }
+
+    /// The batch was delivered: a snapshot may now replace the journal.
+    fn delivered(&mut self, body_digest: u128) {
+        self.pending.remove(&body_digest);
+        let due = self.durable.as_ref().is_some_and(|j| {
+            j.since_records > 0 && (j.since_records >= j.every_records || j.since.elapsed() >= j.every)
+        });
+        if due && self.pending.is_empty() {
+            if let Err(e) = self.snapshot() {
+                eprintln!("pumpguard serve: {e}; the journal keeps the batches");
+            }
+        }
+    }
+
+    /// Writes the snapshot (naming the journal's last batch), then empties the journal.
+    fn snapshot(&mut self) -> Result<(), String> {
+        let Some(j) = &mut self.durable else {
+            return Ok(());
+        };
+        let snap = self.scorer.snapshot()?;
+        let bytes = journal::encode_state(j.journal.last_seq(), &snap);
+        journal::write_atomically(&j.state, &bytes)
+            .map_err(|e| format!("state {}: {e}", j.state.display()))?;
+        j.journal
+            .clear()
+            .map_err(|e| format!("journal {}: {e}", j.journal.path().display()))?;
+        j.since_records = 0;
+        j.since = Instant::now();
+        Ok(())
+    }
+}
+
+/// The journal beside `state`.
+pub fn journal_path(state: &str) -> PathBuf {
+    PathBuf::from(format!("{state}.journal"))
+}
+
+/// Restores the state file (a bad one means a cold start) and replays its journal.
+fn open_durable(
+    scorer: &mut Scorer,
+    recent: &mut Recent,
+    opts: &ServeOpts,
+) -> Result<Option<Durable>, String> {
+    let Some(state) = &opts.state else {
+        return Ok(None);
+    };
+    let mut seq = 0;
+    match std::fs::read(state) {
+        Ok(bytes) => {
+            let (s, snap) = journal::decode_state(&bytes);
+            match scorer.restore(snap)? {
+                Ok(()) => seq = s,
+                Err(e) => eprintln!("pumpguard serve: {state}: {e}; starting cold"),
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => eprintln!("pumpguard serve: {state}: {e}; starting cold"),
+    }
+    let path = journal_path(state);
+    let opened =
+        Journal::open(&path, seq, opts.sync).map_err(|e| format!("journal {}: {e}", path.display()))?;
+    if opened.cut > 0 {
+        eprintln!(
+            "pumpguard serve: {}: cut {} bytes of a batch never answered",
+            path.display(),
+            opened.cut
+        );
+    }
+    let mut since_records = 0;
+    let replayed = opened.replay.len();
+    for (_, body) in &opened.replay {
+        let records = split_ndjson(body);
+        since_records += records.len() as u64;
+        let scored = scorer.score_batch(&records)?;
+        let mut out = Vec::new();
+        for p in &scored {
+            out.extend_from_slice(&p.output);
+            out.push(b'\n');
+        }
+        recent.insert(digest(body), Arc::new(out));
+    }
+    if replayed > 0 {
+        eprintln!(
+            "pumpguard serve: replayed {replayed} batches ({since_records} records) from {}",
+            path.display()
+        );
+    }
+    Ok(Some(Durable {
+        state: PathBuf::from(state),
+        journal: opened.journal,
+        since_records,
+        since: Instant::now(),
+        every_records: opts.snapshot_every_records.max(1),
+        every: Duration::from_secs(opts.snapshot_every_secs),
+    }))
 }
 
 const IDLE: Duration = Duration::from_secs(5);
@@ -89,37 +305,25 @@ fn forward(target: &(SocketAddr, String, String), body: &[u8]) -> Result<(), Str
 
 fn handle_batch(
     req: &Request,
-    scorer: &Mutex<Scorer>,
+    core: &Mutex<Core>,
     target: &(SocketAddr, String, String),
     max_body: usize,
 ) -> Result<String, Fail> {
     let body = decode_body(req, max_body)?;
-    let records = split_ndjson(&body);
-    if records.is_empty() {
+    let n = split_ndjson(&body).len();
+    if n == 0 {
         return Ok("0 records\n".into());
     }
-    let scored = {
-        let mut s = scorer
-            .lock()
-            .map_err(|_| Fail(503, "scorer unavailable".into()))?;
-        s.score_batch(&records)
-            .map_err(|e| Fail(503, format!("scorer failed: {e}")))?
-    };
-    if scored.len() != records.len() {
-        return Err(Fail(503, "scorer returned a different number of records".into()));
-    }
-    let mut out = Vec::with_capacity(body.len() + records.len() * 400);
-    for p in &scored {
-        out.extend_from_slice(&p.output);
-        out.push(b'\n');
-    }
+    let lock = || core.lock().map_err(|_| Fail(503, "scorer unavailable".into()));
+    let out = lock()?.score(&body)?;
     forward(target, &out).map_err(|e| Fail(503, format!("not delivered, retry: {e}")))?;
-    Ok(format!("{} records\n", records.len()))
+    lock()?.delivered(digest(&body));
+    Ok(format!("{n} records\n"))
 }
 
 fn handle_connection(
     stream: TcpStream,
-    scorer: &Mutex<Scorer>,
+    scorer: &Mutex<Core>,
     target: &(SocketAddr, String, String),
     opts_max: usize,
     stop: &AtomicBool,
@@ -161,9 +365,20 @@ fn handle_connection(
 }
 
 /// Runs the sidecar until SIGTERM or SIGINT; then finishes the batches in flight and writes the
-/// state snapshot.
-pub fn serve(scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
+/// state snapshot. `scorer` is fresh: the state file and its journal are read here.
+pub fn serve(mut scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
     let target = Arc::new(parse_url(&opts.forward)?);
+    let mut recent = Recent {
+        batches: VecDeque::new(),
+        bytes: 0,
+    };
+    let durable = open_durable(&mut scorer, &mut recent, &opts)?;
+    let core = Core {
+        scorer,
+        recent,
+        pending: HashSet::new(),
+        durable,
+    };
     let listener = TcpListener::bind(&opts.listen).map_err(|e| format!("--listen {}: {e}", opts.listen))?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -175,7 +390,7 @@ pub fn serve(scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
         "pumpguard serve: listening on {local}, forwarding to {}",
         opts.forward
     );
-    let scorer = Arc::new(Mutex::new(scorer));
+    let scorer = Arc::new(Mutex::new(core));
     let workers = opts.concurrency.max(1);
     let (tx, rx) = sync_channel::<TcpStream>(workers);
     let rx = Arc::new(Mutex::new(rx));
@@ -209,19 +424,25 @@ pub fn serve(scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
         let _ = h.join();
     }
     if let Some(path) = &opts.state {
-        let snap = scorer
-            .lock()
-            .map_err(|_| "scorer poisoned".to_string())?
-            .snapshot()?;
-        std::fs::write(path, snap).map_err(|e| format!("{path}: {e}"))?;
-        eprintln!("pumpguard serve: state written to {path}");
+        let mut core = scorer.lock().map_err(|_| "scorer poisoned".to_string())?;
+        if core.pending.is_empty() {
+            core.snapshot()?;
+            eprintln!("pumpguard serve: state written to {path}");
+        } else {
+            // Its retry may come to the next start: the journal (complete) restores the state and
+            // the batch's output, so it is delivered again, not scored again.
+            eprintln!(
+                "pumpguard serve: {} batch(es) not delivered yet; the state stays in {path} and its journal",
+                core.pending.len()
+            );
+        }
     }
     Ok(())
 }
 
 fn worker(
     rx: &Mutex<Receiver<TcpStream>>,
-    scorer: &Mutex<Scorer>,
+    scorer: &Mutex<Core>,
     target: &(SocketAddr, String, String),
     max: usize,
     stop: &AtomicBool,

@@ -421,12 +421,20 @@ fn hostile_lines_through_tail_are_each_accounted_for() {
         sms("k20", &pad(20 * 1024)).into_bytes(),
         sms("k1m", &pad(1024 * 1024 - 300)).into_bytes(),
         sms("big", &pad(1024 * 1024 + 100)).into_bytes(),
+        // Over rewrite_tag's default emitter limit (10M): the shipped 64M takes it to its route.
+        sms("huge", &pad(12_000_000)).into_bytes(),
         sms("reencoded", &floats).into_bytes(),
         malformed.clone().into_bytes(),
         sms("deep", &deep).into_bytes(),
         sms("long", &pad(16_000_001)).into_bytes(),
         sms("after", "").into_bytes(),
     ];
+    // Not SMS-related: handed back by the module's look at the bytes, unparsed and uncopied.
+    let others = [
+        r#"{"id":"app","level":"info","msg":"say \"type\" here","http":{"status":200,"ms":1.5}}"#,
+        r#"{"id":"access","remote_addr":"198.51.100.7","request":"GET / HTTP/1.1","status":200}"#,
+    ];
+    lines.extend(others.iter().map(|o| o.as_bytes().to_vec()));
     let as_written = native(&[sms("reencoded", &floats)]);
     assert_ne!(
         as_written[0]["pumpguard"]["level"], "unknown",
@@ -475,17 +483,31 @@ fn hostile_lines_through_tail_are_each_accounted_for() {
         }
         // Over 1 MiB: not scored, tagged too_large, passed through. So is the line under 1 MiB
         // that Fluent Bit's re-encoding takes over it (the native core scores it as written).
-        for id in ["big", "reencoded"] {
+        for id in ["big", "huge", "reencoded"] {
             let v = by_id(id);
             assert_eq!(v["level"], "unknown", "{what}: {id}");
             assert_eq!(v["reasons"][0]["code"], "too_large", "{what}: {id}: {v}");
+            let rejected = out
+                .get("rejected")
+                .map_or(0, |r| r.iter().filter(|r| r["id"] == id).count());
+            assert_eq!(
+                rejected, 1,
+                "{what}: {id} reaches the rejected file, not the archive"
+            );
         }
         // Malformed JSON and nesting deeper than Fluent Bit's parser takes: Fluent Bit wraps the
-        // raw line as {"log": …}; the module sees no SMS record and passes it on unchanged.
+        // raw line as {"log": …}; the module sees no SMS record and passes it on unchanged (its
+        // keys, escaped inside the string, do not make it look like one).
         let logs: Vec<&str> = all.iter().filter_map(|r| r["log"].as_str()).collect();
         assert_eq!(logs.len(), 2, "{what}: {logs:?}");
         assert!(logs.contains(&malformed.as_str()), "{what}: {logs:?}");
         assert!(logs.iter().any(|l| l.contains(r#""id":"deep""#)), "{what}");
+        for o in others {
+            let input: Value = serde_json::from_str(o).expect("json");
+            let got: Vec<&&Value> = all.iter().filter(|r| r["id"] == input["id"]).collect();
+            assert_eq!(got.len(), 1, "{what}: {o}");
+            assert_eq!(**got[0], input, "{what}: archived as it came");
+        }
         // Over buffer_max_size (16,000,000 bytes): tail drops that line, says so, reads on.
         assert!(!all.iter().any(|r| r["id"] == "long"), "{what}");
         assert!(run.log().contains("Skipping long lines"), "{what}: {}", run.log());

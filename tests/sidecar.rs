@@ -80,8 +80,14 @@ fn sidecar(forward: &str, extra: &[&str]) -> Sidecar {
         .spawn()
         .expect("spawns");
     let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    // Lines about the restored state and its journal come first.
     let mut line = String::new();
-    err.read_line(&mut line).expect("first line");
+    for _ in 0..20 {
+        line.clear();
+        if err.read_line(&mut line).expect("a line") == 0 || line.contains("listening on ") {
+            break;
+        }
+    }
     let addr = line
         .split("listening on ")
         .nth(1)
@@ -337,4 +343,148 @@ fn hostile_records_in_one_batch_all_arrive_tagged() {
     // And the sidecar still serves.
     let (code, _) = request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 10));
     assert_eq!(code, 200);
+}
+
+/// The demo sample in batches of 500 lines, as Vector's sink would cut it.
+fn demo_batches() -> Vec<Vec<u8>> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/demo.ndjson")).expect("demo");
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .chunks(500)
+        .map(|c| {
+            let mut b = c.join("\n").into_bytes();
+            b.push(b'\n');
+            b
+        })
+        .collect()
+}
+
+fn temp_state(name: &str) -> String {
+    let p = std::env::temp_dir().join(format!("pumpguard-serve-{}-{name}.state", std::process::id()));
+    let p = p.to_str().expect("utf8").to_string();
+    let _ = std::fs::remove_file(&p);
+    let _ = std::fs::remove_file(format!("{p}.journal"));
+    p
+}
+
+/// What the receiver got from one uninterrupted sidecar, batch by batch.
+fn uninterrupted(batches: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native"]);
+    for b in batches {
+        assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+    }
+    let got = r.bodies.lock().expect("lock").clone();
+    assert_eq!(got.len(), batches.len());
+    got
+}
+
+fn kill9(s: &mut Sidecar) {
+    assert!(Command::new("kill")
+        .args(["-KILL", &s.child.id().to_string()])
+        .status()
+        .expect("kill")
+        .success());
+    let _ = s.child.wait();
+}
+
+#[test]
+fn sigkill_mid_stream_changes_no_verdict() {
+    let batches = demo_batches();
+    let expected = uninterrupted(&batches);
+    // Once with the journal alone, once with snapshots taken on the way (every 1,000 records).
+    for extra in [&[][..], &["--snapshot-every-records", "1000"][..]] {
+        let state = temp_state(&format!("kill{}", extra.len()));
+        let r = receiver();
+        let args: Vec<&str> = ["--native", "--state", state.as_str()]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        let mut s = sidecar(&r.url, &args);
+        for b in &batches[..5] {
+            assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+        }
+        kill9(&mut s);
+        assert!(std::path::Path::new(&format!("{state}.journal")).exists());
+        let s = sidecar(&r.url, &args);
+        for b in &batches[5..] {
+            assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+        }
+        let got = r.bodies.lock().expect("lock").clone();
+        assert_eq!(got.len(), batches.len(), "{extra:?}");
+        for (k, (g, e)) in got.iter().zip(&expected).enumerate() {
+            assert!(g == e, "{extra:?}: batch {k} differs from the uninterrupted run");
+        }
+        let _ = std::fs::remove_file(&state);
+        let _ = std::fs::remove_file(format!("{state}.journal"));
+    }
+}
+
+#[test]
+fn a_retried_batch_is_delivered_from_its_first_scoring_not_scored_again() {
+    let batches = demo_batches();
+    let expected = uninterrupted(&batches);
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native"]);
+    for (k, b) in batches.iter().enumerate() {
+        if k == 3 {
+            // The return path is down: 503, and Vector sends the same batch again later.
+            r.fail.store(true, Ordering::SeqCst);
+            assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 503);
+            assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 503);
+            r.fail.store(false, Ordering::SeqCst);
+        }
+        assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+        if k == 6 {
+            // Vector did not see the 200 (a timeout) and sends the batch once more.
+            assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+        }
+    }
+    let mut got = r.bodies.lock().expect("lock").clone();
+    assert_eq!(got.len(), batches.len() + 1);
+    // The duplicate is the batch itself, byte for byte, as first scored.
+    assert!(
+        got[6] == got[7],
+        "the redelivered batch equals its first delivery"
+    );
+    got.remove(7);
+    for (k, (g, e)) in got.iter().zip(&expected).enumerate() {
+        assert!(g == e, "batch {k} differs from the run without faults");
+    }
+}
+
+#[test]
+fn a_batch_pending_its_retry_survives_a_crash() {
+    let batches = demo_batches();
+    let expected = uninterrupted(&batches);
+    let state = temp_state("pending");
+    let r = receiver();
+    let args = [
+        "--native",
+        "--state",
+        state.as_str(),
+        "--snapshot-every-records",
+        "1000",
+    ];
+    let mut s = sidecar(&r.url, &args);
+    for b in &batches[..4] {
+        assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+    }
+    // Scored, not delivered; then the sidecar dies before Vector's retry.
+    r.fail.store(true, Ordering::SeqCst);
+    assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], &batches[4]).0, 503);
+    r.fail.store(false, Ordering::SeqCst);
+    kill9(&mut s);
+    let s = sidecar(&r.url, &args);
+    for b in &batches[4..] {
+        assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+    }
+    let got = r.bodies.lock().expect("lock").clone();
+    assert_eq!(got.len(), batches.len());
+    for (k, (g, e)) in got.iter().zip(&expected).enumerate() {
+        assert!(g == e, "batch {k} differs from the run without faults");
+    }
+    let _ = std::fs::remove_file(&state);
+    let _ = std::fs::remove_file(format!("{state}.journal"));
 }

@@ -77,6 +77,15 @@ impl Default for Settings {
     }
 }
 
+/// What the export hands back to Fluent Bit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer<'a> {
+    /// The host's own NUL-terminated copy of the record, unchanged.
+    Record,
+    /// A NUL-terminated JSON object in the filter's buffer, valid until the next call.
+    Buffer(&'a [u8]),
+}
+
 /// One filter instance: Fluent Bit instantiates the module once per `[FILTER]` and calls it for
 /// every record, so this lives for the life of the pipeline.
 pub struct Filter {
@@ -142,10 +151,25 @@ impl Filter {
         }
     }
 
-    /// Scores one record and returns the NUL-terminated JSON object to hand back. `record` is
-    /// `None` when the host passed no bytes. `time` is Fluent Bit's event time (seconds,
-    /// nanoseconds), used only when the record carries no time of its own.
-    pub fn process(&mut self, record: Option<&[u8]>, time: (u32, u32)) -> &[u8] {
+    /// Scores one record and says what to hand back. `record` is `None` when the host passed no
+    /// bytes; `terminated` says that a NUL follows them, as `filter_wasm` writes one after its
+    /// copy. `time` is Fluent Bit's event time (seconds, nanoseconds), used only when the record
+    /// carries no time of its own.
+    ///
+    /// Fluent Bit encodes every record it passes as JSON itself, so a record whose bytes show it
+    /// cannot be SMS-related is handed back as it came, without a parse or a copy
+    /// (`Engine::passes_unread`): most records of a shared pipeline are such records.
+    pub fn process(&mut self, record: Option<&[u8]>, terminated: bool, time: (u32, u32)) -> Answer<'_> {
+        if let (Some(r), Ok(engine)) = (record, &mut self.engine) {
+            if terminated && engine.passes_unread(r) && !r.contains(&0) {
+                self.maybe_snapshot();
+                return Answer::Record;
+            }
+        }
+        Answer::Buffer(self.process_into_buffer(record, time))
+    }
+
+    fn process_into_buffer(&mut self, record: Option<&[u8]>, time: (u32, u32)) -> &[u8] {
         if self.out.capacity() > KEEP_OUTPUT_BYTES {
             self.out = Vec::new();
         }

@@ -12,4 +12,4 @@
 pub mod abi;
 pub mod filter;
 
-pub use filter::{Filter, SETTINGS_FILE, Settings};
+pub use filter::{Answer, Filter, SETTINGS_FILE, Settings};
