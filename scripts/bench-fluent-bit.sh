@@ -12,6 +12,7 @@
 #   scripts/bench-fluent-bit.sh             # ../shared/hosts/fluent-bit-5.1.1/bin/fluent-bit
 #   PUMPGUARD_FLUENT_BIT=/path/to/fluent-bit REPEAT=5 RUNS=3 scripts/bench-fluent-bit.sh
 #   MODES="none noop-wasm wasm" STREAMS=mixed scripts/bench-fluent-bit.sh   # a part of it
+#   MODULE_WASM=old.wasm MODULE_AOT=old.aot scripts/bench-fluent-bit.sh       # another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fb=${PUMPGUARD_FLUENT_BIT:-../shared/hosts/fluent-bit-5.1.1/bin/fluent-bit}
@@ -24,12 +25,12 @@ fi
 cargo build --locked --quiet -p pumpguard-fluent-bit --release --target wasm32-wasip1
 cargo build --locked --quiet -p pumpguard-fluent-bit --release --target wasm32-wasip1 \
   --features bench-noop --target-dir target/noop
-wasm=target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm
-aot=target/wasm32-wasip1/release/pumpguard_fluent_bit.aot
+wasm=${MODULE_WASM:-target/wasm32-wasip1/release/pumpguard_fluent_bit.wasm}
+aot=${MODULE_AOT:-target/wasm32-wasip1/release/pumpguard_fluent_bit.aot}
 noop_wasm=target/noop/wasm32-wasip1/release/pumpguard_fluent_bit.wasm
 noop_aot=target/noop/wasm32-wasip1/release/pumpguard_fluent_bit.aot
 wamrc=${FLB_WAMRC:-../shared/hosts/fluent-bit-5.1.1/bin/flb-wamrc}
-if bash scripts/fluent-bit-aot.sh >/dev/null; then
+if [ -n "${MODULE_AOT:-}" ] || bash scripts/fluent-bit-aot.sh >/dev/null; then
   "$wamrc" -o "$noop_aot" "$noop_wasm" >/dev/null
 else
   echo "no .aot (flb-wamrc missing): the aot rows are skipped" >&2

@@ -28,3 +28,6 @@ mod sidecar;
 mod signals;
 mod snapshot;
 mod support;
+// The shipped vector-config/ in the real Vector 0.58.0, with the sidecar and faults.
+#[cfg(feature = "sidecar")]
+mod vector_real;
