@@ -83,13 +83,14 @@ struct Sidecar {
 }
 
 impl Sidecar {
-    fn start(forward: &str, native: bool) -> Sidecar {
+    fn start(forward: &str, native: bool, extra: &[&str]) -> Sidecar {
         let addr = format!("127.0.0.1:{}", free_port());
         let mut cmd = Command::new(BIN);
         cmd.args(["serve", "--listen", &addr, "--forward", forward]);
         if native {
             cmd.arg("--native");
         }
+        cmd.args(extra);
         let child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -210,7 +211,7 @@ fn main() {
         for gzip in [false, true] {
             let secs = best(runs, || {
                 let before = received.load(Ordering::Relaxed);
-                let sidecar = Sidecar::start(&forward, native);
+                let sidecar = Sidecar::start(&forward, native, &[]);
                 let t = post_all(&sidecar.addr, if gzip { &gzipped } else { &plain }, gzip);
                 drop(sidecar);
                 let got = received.load(Ordering::Relaxed) - before;
@@ -225,6 +226,40 @@ fn main() {
             ));
         }
     }
+    // The journal (`--state`): every batch appended before it is scored, a snapshot every
+    // 100,000 records (the defaults); and with `--sync`, flushed to the disk per batch.
+    let state = std::env::temp_dir().join(format!("pumpguard-bench-sidecar-{}.state", std::process::id()));
+    let state_arg = state.to_str().expect("utf8").to_string();
+    let journal = format!("{state_arg}.journal");
+    let plain_component = rows[1].1;
+    for (what, extra) in [
+        (
+            "with `--state` (journal and snapshots)",
+            vec!["--state", state_arg.as_str()],
+        ),
+        (
+            "with `--state --sync`",
+            vec!["--state", state_arg.as_str(), "--sync"],
+        ),
+    ] {
+        let secs = best(runs, || {
+            let _ = std::fs::remove_file(&state);
+            let _ = std::fs::remove_file(&journal);
+            let before = received.load(Ordering::Relaxed);
+            let sidecar = Sidecar::start(&forward, false, &extra);
+            let t = post_all(&sidecar.addr, &plain, false);
+            drop(sidecar);
+            assert_eq!(received.load(Ordering::Relaxed) - before, n as u64);
+            t
+        });
+        rows.push((
+            format!("`pumpguard serve`, component, plain NDJSON, {what} (ratio: to the same without)"),
+            n as f64 / secs,
+            plain_component,
+        ));
+    }
+    let _ = std::fs::remove_file(&state);
+    let _ = std::fs::remove_file(&journal);
     let _ = std::fs::remove_file(&input);
     let _ = std::fs::remove_file(&empty);
 

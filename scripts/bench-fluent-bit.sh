@@ -125,14 +125,8 @@ once() { # mode → seconds until every record is in the output file ($lines)
   awk -v s="$s" -v e="$e" 'BEGIN { print e - s }'
 }
 
-best() { # mode → best seconds of $runs
-  local b=999999 t
-  for _ in $(seq 1 "$runs"); do
-    t=$(once "$1")
-    b=$(awk -v t="$t" -v b="$b" 'BEGIN { print (t < b) ? t : b }')
-  done
-  echo "$b"
-}
+# best: the fastest of $runs runs of once (scripts/bench-lib.sh).
+source scripts/bench-lib.sh
 
 modes=(none noop-wasm wasm)
 [ -f "$aot" ] && modes+=(noop-aot aot)
@@ -158,8 +152,8 @@ for stream in ${STREAMS:-sms mixed}; do
       none) name="none"; base="" ;;
       noop-wasm) name="no-op wasm filter, interpreted"; base="" ;;
       noop-aot) name="no-op wasm filter, AOT"; base="" ;;
-      wasm) name="pumpguard, interpreted (.wasm)"; base=${secs[noop-wasm]} ;;
-      aot) name="pumpguard, AOT (.aot)"; base=${secs[noop-aot]} ;;
+      wasm) name="pumpguard, interpreted (.wasm)"; base=${secs[noop-wasm]:-} ;;
+      aot) name="pumpguard, AOT (.aot)"; base=${secs[noop-aot]:-} ;;
     esac
     awk -v n="$lines" -v t="${secs[$m]}" -v b="${secs[none]}" -v o="$base" -v name="$name" \
       'BEGIN { printf "| %s | %d | %.2f | %.0f | %.2f | %s |\n", name, n, t, n / t, b / t, (o == "" ? "" : sprintf("%.2f", o / t)) }'

@@ -16,7 +16,7 @@
 //!   answer) is delivered from that output, not scored again, so a redelivery changes no state
 //!   and raises no alert. Bounded by `RECENT_BATCHES` batches and `RECENT_BYTES` bytes.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hasher;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -55,6 +55,9 @@ pub struct ServeOpts {
 
 /// Batches whose scored output is kept for a retry.
 pub const RECENT_BATCHES: usize = 16;
+/// How long a batch answered 503 waits for its retry before snapshots go on without it (the
+/// shipped sink gives up retrying after 30 s).
+const PENDING_FOR: Duration = Duration::from_secs(600);
 /// ... and at most this many bytes of it.
 pub const RECENT_BYTES: usize = 64 << 20;
 
@@ -94,9 +97,10 @@ fn digest(body: &[u8]) -> u128 {
 struct Core {
     scorer: Scorer,
     recent: Recent,
-    /// Batches scored but not yet delivered downstream: no snapshot replaces the journal while
-    /// one is waiting for its retry.
-    pending: HashSet<u128>,
+    /// Batches scored but not yet delivered downstream, and since when: no snapshot replaces the
+    /// journal while one waits for its retry (at most `PENDING_FOR`, and while its output is
+    /// still kept).
+    pending: HashMap<u128, Instant>,
     durable: Option<Durable>,
 }
 
@@ -129,7 +133,7 @@ impl Core {
             j.since_records += split_ndjson(body).len() as u64;
         }
         self.recent.insert(d, Arc::clone(&out));
-        self.pending.insert(d);
+        self.pending.insert(d, Instant::now());
         Ok(out)
     }
 
@@ -153,6 +157,9 @@ impl Core {
     /// The batch was delivered: a snapshot may now replace the journal.
     fn delivered(&mut self, body_digest: u128) {
         self.pending.remove(&body_digest);
+        let recent = &self.recent;
+        self.pending
+            .retain(|d, since| since.elapsed() < PENDING_FOR && recent.get(*d).is_some());
         let due = self.durable.as_ref().is_some_and(|j| {
             j.since_records > 0 && (j.since_records >= j.every_records || j.since.elapsed() >= j.every)
         });
@@ -376,7 +383,7 @@ pub fn serve(mut scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
     let core = Core {
         scorer,
         recent,
-        pending: HashSet::new(),
+        pending: HashMap::new(),
         durable,
     };
     let listener = TcpListener::bind(&opts.listen).map_err(|e| format!("--listen {}: {e}", opts.listen))?;

@@ -163,6 +163,9 @@ fn sidecar(dir: &Path, port: u16, forward: u16, log: &str) -> Sidecar {
     s
 }
 
+/// `batch.max_events` of the shipped sink to the sidecar.
+const BATCH: usize = 5000;
+
 const SINKS: [&str; 4] = ["alerts", "review", "rejected", "archive"];
 
 fn lines(path: &Path) -> Vec<String> {
@@ -251,6 +254,10 @@ fn the_shipped_pipeline_in_the_real_vector_keeps_every_record_and_every_verdict_
         .replace("127.0.0.1:8690", &format!("127.0.0.1:{ingest}"))
         .replace("127.0.0.1:8687", &format!("127.0.0.1:{side}"))
         .replace("127.0.0.1:8688", &format!("127.0.0.1:{back}"));
+    assert!(
+        config.contains(&format!("max_events: {BATCH}\n")),
+        "the shipped batch size"
+    );
     let config_path = dir.join("vector.yaml");
     std::fs::write(&config_path, &config).expect("config");
 
@@ -439,11 +446,11 @@ fn the_shipped_pipeline_in_the_real_vector_keeps_every_record_and_every_verdict_
     }
     let log = std::fs::read_to_string(dir.join("sidecar-2.log")).unwrap_or_default();
     eprintln!(
-        "{} records in, {total} out, {extra} duplicates (2 faults, batches of at most 1,000); sidecar after SIGKILL: {}",
+        "{} records in, {total} out, {extra} duplicates (2 faults, batches of at most {BATCH}); sidecar after SIGKILL: {}",
         stream.len(),
         log.lines().filter(|l| l.contains("replayed") || l.contains("cut")).collect::<Vec<_>>().join("; ")
     );
     assert_eq!(total, stream.len() + extra);
-    assert!(extra <= 2 * 1000, "{extra} duplicates");
+    assert!(extra <= 2 * BATCH, "{extra} duplicates");
     let _ = std::fs::remove_dir_all(&dir);
 }
