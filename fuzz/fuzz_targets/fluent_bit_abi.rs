@@ -25,12 +25,14 @@ fuzz_target!(|data: &[u8]| {
         None => (&b"app.sms"[..], rest),
     };
     for record in common::lines(records) {
+        // As `filter_wasm` copies it: the bytes and a NUL after them, which the export checks.
+        let copy = [record, &[0][..]].concat();
         let out = pumpguard_filter(
             tag.as_ptr(),
             tag.len() as u32,
             sec,
             nsec,
-            record.as_ptr(),
+            copy.as_ptr(),
             record.len() as u32,
         );
         assert!(!out.is_null(), "NULL drops the record in Fluent Bit");
