@@ -36,7 +36,7 @@ fn read_line_limited(r: &mut impl BufRead, budget: &mut usize) -> Result<Option<
         .by_ref()
         .take(*budget as u64 + 1)
         .read_until(b'\n', &mut line)
-        .map_err(|e| Fail(400, format!("read error: {e}")))?;
+        .map_err(|e| Fail(503, format!("read error, retry: {e}")))?;
     if n == 0 {
         return Ok(None);
     }
@@ -55,6 +55,14 @@ fn read_line_limited(r: &mut impl BufRead, budget: &mut usize) -> Result<Option<
 /// Reads one request; `Ok(None)` at a clean end of stream. The head is bounded by `MAX_HEAD`,
 /// the body by `max_body`.
 pub fn read_request(r: &mut impl BufRead, max_body: usize) -> Result<Option<Request>, Fail> {
+    // A kept-alive connection that stays idle past the read timeout (or is closed) ends here,
+    // without an answer: an answer written now could meet a request the client is sending at
+    // that moment, which would take it for the answer to that request. (A 400 so taken made
+    // Vector drop a whole batch as not retriable.)
+    match r.fill_buf() {
+        Ok([]) | Err(_) => return Ok(None),
+        Ok(_) => {}
+    }
     let mut budget = MAX_HEAD;
     let Some(start) = read_line_limited(r, &mut budget)? else {
         return Ok(None);
@@ -99,7 +107,7 @@ pub fn read_request(r: &mut impl BufRead, max_body: usize) -> Result<Option<Requ
         }
         req.body = vec![0; len];
         r.read_exact(&mut req.body)
-            .map_err(|_| Fail(400, "body shorter than Content-Length".into()))?;
+            .map_err(|e| Fail(503, format!("body shorter than Content-Length ({e}), retry")))?;
     }
     Ok(Some(req))
 }
@@ -217,6 +225,33 @@ mod tests {
             Err(Fail(code, m)) => panic!("{code} {m}"),
             Ok(_) => panic!("accepted"),
         }
+    }
+
+    /// A reader that gives `first`, then fails as a read timeout does.
+    struct Stalls<'a>(&'a [u8]);
+
+    impl std::io::Read for Stalls<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::ErrorKind::WouldBlock.into());
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_idle_connection_ends_without_an_answer_and_a_stalled_request_is_retriable() {
+        // Idle past the timeout: no request, nothing to answer.
+        let mut idle = std::io::BufReader::new(Stalls(b""));
+        assert!(matches!(read_request(&mut idle, 1 << 10), Ok(None)));
+        // Stalled mid-request: 503, which Vector retries (a 4xx makes it drop the batch).
+        let mut head = std::io::BufReader::new(Stalls(b"POST / HTTP/1.1\r\nContent-Le"));
+        assert!(matches!(read_request(&mut head, 1 << 10), Err(Fail(503, _))));
+        let mut body = std::io::BufReader::new(Stalls(b"POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\nabc"));
+        assert!(matches!(read_request(&mut body, 1 << 10), Err(Fail(503, _))));
     }
 
     #[test]

@@ -350,6 +350,9 @@ fn the_shipped_pipeline_in_the_real_vector_keeps_every_record_and_every_verdict_
     assert_eq!(post(ingest, "/logs", &body), 200);
     let mut n = demo.len();
     settle(&dir, n, &mut vec, "demo");
+    // Past the sidecar's 5 s idle timeout: it closes the kept-alive connection without a word,
+    // and Vector's next batch goes on a new one.
+    std::thread::sleep(Duration::from_secs(6));
 
     // 2. A week through the file source, with a SIGKILL of the sidecar a third of the way in.
     let mut body = week1.join("\n").into_bytes();
@@ -414,6 +417,14 @@ fn the_shipped_pipeline_in_the_real_vector_keeps_every_record_and_every_verdict_
     n += week2.len();
     let total = settle(&dir, n, &mut vec, "week through http_server");
     let after_break = total - n - after_kill;
+    // Vector dropped nothing (it drops a batch the sidecar answers with a non-retriable status).
+    let log = vector_log();
+    let dropped: Vec<&str> = log.lines().filter(|l| l.contains("dropped")).collect();
+    assert!(
+        dropped.is_empty(),
+        "Vector dropped events:\n{}",
+        dropped.join("\n")
+    );
     // The break was felt: the sink to the sidecar retried (the sidecar answered 503).
     let retries: Vec<String> = vector_log()[logged_before_break..]
         .lines()
