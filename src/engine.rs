@@ -152,10 +152,12 @@ const KEY_BLOCK_CONV: u64 = 0xB1;
 const KEY_COUNTRY_CONV: u64 = 0xC1;
 const KEY_OPEN: u64 = 0x0E;
 /// Positions of an incident's keys in `open_keys`: tenant × country, requester, the flow's new
-/// countries, the block across tenants.
+/// countries, the block across tenants; then a key that only joins an incident and never
+/// carries a send to `high` (`OPEN_JOIN_ONLY` on): the requester's network (IPv4 /24, IPv6 /48).
 const OPEN_COUNTRY: usize = 0;
 const OPEN_REQUESTER: usize = 1;
 const OPEN_BLOCK: usize = 3;
+const OPEN_JOIN_ONLY: usize = 4;
 const KEY_SHARED_NUMBERS: u64 = 0x5B1;
 const KEY_SHARED_TENANTS: u64 = 0x5B2;
 /// Half-lives of a shared block's recent and long-run send counts.
@@ -165,6 +167,25 @@ const KEY_SOURCE_CONV: u64 = 0x5C1;
 const KEY_NO_WORKFLOW: u64 = 0xF10;
 const KEY_RARE_CONV: u64 = 0xA4E;
 const KEY_BLOCK_NUMBERS: u64 = 0xB2;
+const KEY_NETWORK: u64 = 0x4E7;
+
+/// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
+/// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is
+/// not an address.
+fn ip_network(ip: &str) -> Option<Vec<u8>> {
+    let ip = ip.trim();
+    let addr: core::net::IpAddr = ip
+        .parse()
+        .ok()
+        .or_else(|| ip.rsplit_once(':').and_then(|(a, _)| a.parse().ok()))?;
+    match addr {
+        core::net::IpAddr::V4(a) => Some(a.octets()[..3].to_vec()),
+        core::net::IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) => Some(v4.octets()[..3].to_vec()),
+            None => Some(a.octets()[..6].to_vec()),
+        },
+    }
+}
 
 /// The scoring engine. Pure: no I/O, no clock, no globals. A clone is an independent engine
 /// with the same configuration and state.
@@ -1074,11 +1095,22 @@ impl Engine {
         // requester, the tenant's new countries, or the block (across tenants) join the
         // incident any of them has open, so a fan-out over many countries, a slow drip over
         // several, or one block pumped through several tenants is one incident.
+        //
+        // One key only joins: a send at alert level from the network of an incident's
+        // requesters (an attacker rotating the addresses of one hosting range over two
+        // countries) belongs to that incident rather than opening one of its own. It never holds
+        // a send at `high`: a network is too wide to say a send is the attack's.
+        let network = ev
+            .ip
+            .as_deref()
+            .and_then(ip_network)
+            .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_NETWORK), self.keyer.hash(dom::IP, &n)));
         let open_keys = [
             Some(Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()))),
             requester.map(|r| Keyer::mix(r, KEY_OPEN)),
             rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
             Some(Keyer::mix(global_block, KEY_OPEN)),
+            network.map(|n| Keyer::mix(n, KEY_OPEN)),
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets
@@ -1099,13 +1131,15 @@ impl Engine {
                 .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
             let shared = reasons.iter().any(|r| r.code == code::SHARED_BLOCK);
             let this_tenant = cut(ev.tenant.as_deref().unwrap_or(ev.profile.as_str()), 64);
-            let carried = self.open_incident(&open_keys, now).filter(|(i, inc)| match *i {
-                OPEN_COUNTRY => short && inc.country_wide,
-                // Another tenant's send into the block is carried only with evidence of its
-                // own that the block is shared by an attack.
-                OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || inc.tenant == this_tenant),
-                _ => pre >= cfg.levels.low as i32,
-            });
+            let carried = self
+                .open_incident(&open_keys[..OPEN_JOIN_ONLY], now)
+                .filter(|(i, inc)| match *i {
+                    OPEN_COUNTRY => short && inc.country_wide,
+                    // Another tenant's send into the block is carried only with evidence of its
+                    // own that the block is shared by an attack.
+                    OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || inc.tenant == this_tenant),
+                    _ => pre >= cfg.levels.low as i32,
+                });
             if let Some((i, inc)) = carried {
                 // Carried by its country's own shortfall, the send is evidence that the attack
                 // goes on, and keeps the incident open; carried by a block, requester or new
@@ -1786,4 +1820,22 @@ pub fn write_unscored(record: &[u8], code: &'static str, detail: String, out: &m
         false,
         out,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_network;
+
+    #[test]
+    fn an_address_is_joined_by_its_network() {
+        assert_eq!(ip_network("5.188.62.11"), ip_network("5.188.62.250"));
+        assert_ne!(ip_network("5.188.62.11"), ip_network("5.188.63.11"));
+        assert_eq!(ip_network("5.188.62.11:443"), ip_network("5.188.62.11"));
+        assert_eq!(ip_network("::ffff:5.188.62.11"), ip_network("5.188.62.9"));
+        assert_eq!(ip_network("2001:db8:1:2::1"), ip_network("2001:db8:1:ffff::2"));
+        assert_ne!(ip_network("2001:db8:1::1"), ip_network("2001:db8:2::1"));
+        for junk in ["", "unknown", "300.1.2.3", "1.2.3", "-", "1.2.3.4.5"] {
+            assert_eq!(ip_network(junk), None, "{junk:?}");
+        }
+    }
 }
