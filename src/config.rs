@@ -349,8 +349,12 @@ pub struct LowConversion {
     /// Matured sends a flow needs before its own conversion rate is its baseline (before that,
     /// the tenant's).
     pub flow_min_history: u32,
-    /// Binomial surprise (nats) of the hour's shortfall that makes it decisive, together with
-    /// a rate under a tenth of the baseline and at least twice the key's usual hourly sends.
+    /// Evidence (nats) that makes a shortfall decisive, together with a rate under a tenth of
+    /// the baseline (half of it for a block's day): the log-likelihood ratio of the window's
+    /// conversions under "the key's usual sends convert at the baseline and the sends on top of
+    /// them at a tenth of it" against "all convert at the baseline", over the beta-binomial
+    /// inflation. Sends at the key's usual volume (a logging gap, a delivery outage) never
+    /// reach it.
     pub decisive_surprise: f64,
     /// Weight of a decisive shortfall (0 turns it off). At `levels.high` by default: sends that
     /// nobody verifies, arriving on top of a key's usual traffic, are pumping on their own.
@@ -787,7 +791,7 @@ impl Default for LowConversion {
             day_min_sends: 12,
             flow_min_rate: 0.02,
             flow_min_history: 100,
-            decisive_surprise: 20.0,
+            decisive_surprise: 10.0,
             decisive_weight: 65,
         }
     }

@@ -23,7 +23,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// hashing key (the privacy salt), then the postcard-encoded state.
 /// Snapshot format: this magic (its last byte is the format version), the keyer's fingerprint
 /// (u64 LE), a keyed checksum of the body (u64 LE), then the postcard body.
-const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x06";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x07";
 /// Domain of the body checksum.
 const SNAPSHOT_CHECKSUM: u8 = 0xfe;
 
@@ -153,11 +153,14 @@ const KEY_COUNTRY_CONV: u64 = 0xC1;
 const KEY_OPEN: u64 = 0x0E;
 /// Positions of an incident's keys in `open_keys`: tenant × country, requester, the flow's new
 /// countries, the block across tenants; then a key that only joins an incident and never
-/// carries a send to `high` (`OPEN_JOIN_ONLY` on): the requester's network (IPv4 /24, IPv6 /48).
+/// carries a send to `high` (`OPEN_JOIN_ONLY` on): the requester's network (IPv4 /24, IPv6 /48),
+/// and the tenant's blocks (a send with evidence about its block joins an incident of the same
+/// tenant opened on evidence about another block: an attacker rotating blocks).
 const OPEN_COUNTRY: usize = 0;
 const OPEN_REQUESTER: usize = 1;
 const OPEN_BLOCK: usize = 3;
 const OPEN_JOIN_ONLY: usize = 4;
+const OPEN_TENANT_BLOCKS: usize = 5;
 const KEY_SHARED_NUMBERS: u64 = 0x5B1;
 const KEY_SHARED_TENANTS: u64 = 0x5B2;
 /// Half-lives of a shared block's recent and long-run send counts.
@@ -168,6 +171,7 @@ const KEY_NO_WORKFLOW: u64 = 0xF10;
 const KEY_RARE_CONV: u64 = 0xA4E;
 const KEY_BLOCK_NUMBERS: u64 = 0xB2;
 const KEY_NETWORK: u64 = 0x4E7;
+const KEY_TENANT_BLOCKS: u64 = 0x7B1;
 
 /// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
 /// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is
@@ -615,9 +619,13 @@ impl Engine {
         // Conversion is judged against the flow's own baseline; a flow that does not send codes
         // (its history never converts) gets no shortfall.
         let flow = signals::flow_conversion(cfg, t, workflow_hash, now);
-        let judge_conversion = matches!(flow, signals::FlowConversion::Rate(_));
+        let judge_conversion = matches!(
+            flow,
+            signals::FlowConversion::Rate(_) | signals::FlowConversion::Borrowed(_)
+        );
+        let own_baseline = matches!(flow, signals::FlowConversion::Rate(_));
         let prior = match flow {
-            signals::FlowConversion::Rate(r) if r > 0.0 => r,
+            signals::FlowConversion::Rate(r) | signals::FlowConversion::Borrowed(r) if r > 0.0 => r,
             _ => tenant_rate,
         };
         let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
@@ -628,6 +636,8 @@ impl Engine {
         let mut spike: Option<Reason> = None;
         // The tenant's volume has a baseline and is not spiking (for the conversion-gap rule).
         let mut tenant_volume_ordinary = false;
+        // This hour's share of the day, from the country's volume profile (else the tenant's).
+        let mut season: Option<f64> = None;
         let vol_keys = [
             (Some(Keyer::mix(tenant, KEY_ALL)), 0u8),
             (send.workflow, 1),
@@ -651,6 +661,9 @@ impl Engine {
                 1 => format!("workflow {}", cut(ev.workflow.as_deref().unwrap_or(""), 64)),
                 _ => format!("country {country}"),
             };
+            if kind != 1 {
+                season = signals::seasonal_factor(cfg, v, now, dow).or(season);
+            }
             let r = signals::volume_spike(cfg, v, now, dow, kind == 2, what);
             if kind == 0 {
                 tenant_volume_ordinary =
@@ -663,6 +676,7 @@ impl Engine {
             }
         }
         damped.extend(spike);
+        let season = season.unwrap_or(1.0);
 
         // Conversion integrity: conversions collapsing over all of a tenant's traffic at its
         // ordinary volume are a gap in the conversion log (a webhook that stopped), not pumping
@@ -698,6 +712,9 @@ impl Engine {
         // Conversion.
         let mut conv_best: Option<Reason> = None;
         let mut conv_group: Option<ConvGroup> = None;
+        // The shortfall's weight without the extra volume, when its weight rests on the extra
+        // volume (`excess_llr`).
+        let mut conv_counts_volume: Option<i32> = None;
         // Pumping spreads over countries the tenant has not served before: sends to countries
         // new to it (first sent to in the last `new_for_hours`) are also counted together, so a
         // slow attack over several of them fills one window. (Rare but known countries stay out:
@@ -741,16 +758,38 @@ impl Engine {
                         p,
                     )
                 });
-                if let Some(r) = signals::low_conversion(cfg, c, prior, now, block, what) {
+                if let Some((r, from_volume)) = signals::low_conversion(
+                    cfg,
+                    c,
+                    prior,
+                    now,
+                    signals::ConvContext {
+                        block,
+                        own_baseline,
+                        season,
+                    },
+                    what,
+                ) {
                     if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
                         conv_best = Some(r);
                         conv_group = Some(group);
+                        conv_counts_volume = from_volume;
                     }
                 }
             }
         }
         if conv_best.is_some() {
             usual = None;
+        }
+        // Evidence is counted once: a shortfall weighed by how far the extra sends explain it
+        // has used the volume, so a volume spike is not added to it again. The shortfall keeps
+        // the larger of that weight and its plain weight plus the spike's.
+        if let (Some(base), Some(r)) = (conv_counts_volume, conv_best.as_mut()) {
+            if let Some(i) = damped.iter().position(|d| d.code == code::VOLUME_SPIKE) {
+                let spike = damped.remove(i);
+                r.weight = r.weight.max(base + spike.weight);
+                r.detail.push_str(&format!("; {}", spike.detail));
+            }
         }
         reasons.extend(conv_best);
         let pb = &cfg.signals.provider_block;
@@ -937,7 +976,20 @@ impl Engine {
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
-            !judge_sources || signals::low_conversion(cfg, c, prior, now, None, String::new).is_some()
+            !judge_sources
+                || signals::low_conversion(
+                    cfg,
+                    c,
+                    prior,
+                    now,
+                    signals::ConvContext {
+                        block: None,
+                        own_baseline,
+                        season,
+                    },
+                    String::new,
+                )
+                .is_some()
         };
         let requester_poorly = requester.map(&mut poorly);
         let agent_poorly = agent.map(&mut poorly);
@@ -1096,21 +1148,24 @@ impl Engine {
         // incident any of them has open, so a fan-out over many countries, a slow drip over
         // several, or one block pumped through several tenants is one incident.
         //
-        // One key only joins: a send at alert level from the network of an incident's
+        // Two keys only join: a send at alert level from the network of an incident's
         // requesters (an attacker rotating the addresses of one hosting range over two
-        // countries) belongs to that incident rather than opening one of its own. It never holds
-        // a send at `high`: a network is too wide to say a send is the attack's.
+        // countries), or with evidence about its block while the tenant has an incident opened
+        // on evidence about a block (an attacker rotating blocks and countries), belongs to that
+        // incident rather than opening one of its own. Neither holds a send at `high`: a network
+        // or a tenant is too wide to say a send is the attack's.
         let network = ev
             .ip
             .as_deref()
             .and_then(ip_network)
             .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_NETWORK), self.keyer.hash(dom::IP, &n)));
-        let open_keys = [
+        let mut open_keys = [
             Some(Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()))),
             requester.map(|r| Keyer::mix(r, KEY_OPEN)),
             rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
             Some(Keyer::mix(global_block, KEY_OPEN)),
             network.map(|n| Keyer::mix(n, KEY_OPEN)),
+            Some(Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN)),
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets
@@ -1189,6 +1244,9 @@ impl Engine {
                 ) && r.weight > 0
             });
         let country_wide = conv_group == Some(ConvGroup::Country) && !block_evidence;
+        if !block_evidence {
+            open_keys[OPEN_TENANT_BLOCKS] = None;
+        }
         self.track_incident(
             &mut verdict,
             (country_wide, block_evidence, sustains),
@@ -1260,7 +1318,8 @@ impl Engine {
             .map(|a| a.label.clone())
     }
 
-    /// The newest incident still open under one of `keys`, and the key's position.
+    /// The newest incident still open under one of `keys` that the key sustained within the idle
+    /// time, and the key's position.
     fn open_incident(&self, keys: &[Option<u64>], now: Millis) -> Option<(usize, &Incident)> {
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         keys.iter()
@@ -1268,7 +1327,9 @@ impl Engine {
             .filter_map(|(i, k)| {
                 let o = self.state.open.get((*k)?)?;
                 let inc = self.state.incidents.get(o.incident)?;
-                (inc.open && now - inc.last <= idle).then_some((i, inc))
+                // The key itself must have sustained the incident within the idle time: an
+                // attacker that moved on from a block leaves it, though its incident goes on.
+                (inc.open && now - inc.last <= idle && now - o.last <= idle).then_some((i, inc))
             })
             .max_by_key(|(_, inc)| inc.last)
     }
@@ -1628,6 +1689,8 @@ fn new_conv() -> Conv {
         verified: [0; crate::state::CONV_BUCKETS],
         rate_num: 0.0,
         rate_den: 0.0,
+        vol: 0.0,
+        span: 0.0,
         blocks: Default::default(),
         day_start: 0,
         day_sends: 0,

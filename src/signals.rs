@@ -370,6 +370,21 @@ pub fn volume_spike(
     ))
 }
 
+/// The volume key's usual traffic at this hour of the day (and day of the week, by
+/// `dow_factor`) relative to its daily mean, once it has a day of history: what a flat daily
+/// average of sends is multiplied by for the current hour. Clamped to 0.25–4.
+pub fn seasonal_factor(cfg: &Config, v: &Volume, now: Millis, dow_factor: f64) -> Option<f64> {
+    if v.hours_seen < cfg.signals.volume_spike.min_history_hours.max(24) {
+        return None;
+    }
+    let mean = f64::from(v.hod.iter().sum::<f32>()) / 24.0;
+    if mean <= 0.0 {
+        return None;
+    }
+    let h = time::hour_of_day(now);
+    Some((f64::from(v.hod[h]) / mean * dow_factor).clamp(0.25, 4.0))
+}
+
 /// Day-of-week factor of a tenant (1 until two weeks of history).
 pub fn dow_factor(t: &Tenant, now: Millis) -> f64 {
     if t.days_seen < 14 {
@@ -399,6 +414,9 @@ const FOLD_DECAY: f64 = 0.9976;
 fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
     if c.head == 0 {
         c.head = bucket;
+        // The ring's other slots are from before the key's first send: folding them does not
+        // lengthen its life.
+        c.span = 1.0 - CONV_BUCKETS as f32;
         return;
     }
     if bucket <= c.head {
@@ -414,9 +432,18 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
     let day_v = u32::from(c.day_verified).min(day_n);
     let day_low = f64::from(day_v) < cfg.signals.low_conversion.max_ratio * p * f64::from(day_n)
         && binomial_surprise(f64::from(day_v), f64::from(day_n), p) >= FOLD_SURPRISE;
+    // Buckets past the ring's length were empty: they only age the usual volume.
+    let gap = bucket - c.head;
+    if gap > CONV_BUCKETS as i64 {
+        let empty = (gap - CONV_BUCKETS as i64).min(i64::from(i32::MAX)) as i32;
+        let keep = (FOLD_DECAY as f32).powi(empty);
+        c.vol *= keep;
+        c.span = c.span * keep + (1.0 - keep) / (1.0 - FOLD_DECAY as f32);
+    }
     for b in (c.head + 1..=bucket).take(CONV_BUCKETS) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         let (n, v) = (f32::from(c.sends[i]), f32::from(c.verified[i]));
+        let mut w = 1.0;
         // Fold old buckets into the long-run rate. A bucket that looks like an attack counts
         // for 5%: an attack cannot teach the baseline, a country that really converts poorly
         // still does, slowly.
@@ -428,14 +455,25 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
             // a conversion biased the rate upwards (a key converting at 40 % was learned as
             // 80 %). A key that truly converts under half its flow's rate still learns, at 5 %.
             let low = day_low || binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE;
-            let w = if low { 0.05 } else { 1.0 };
+            w = if low { 0.05 } else { 1.0 };
             c.rate_num = c.rate_num * FOLD_DECAY as f32 + w * v;
             c.rate_den = c.rate_den * FOLD_DECAY as f32 + w * n;
         }
+        c.vol = c.vol * FOLD_DECAY as f32 + w * n;
+        c.span = c.span * FOLD_DECAY as f32 + 1.0;
         c.sends[i] = 0;
         c.verified[i] = 0;
     }
     c.head = bucket;
+}
+
+/// A key's usual sends per bucket: its decayed sends over the decayed buckets since its first
+/// send (0 before a bucket has been folded).
+pub fn usual_per_bucket(c: &Conv) -> f64 {
+    if c.span < 1.0 {
+        return 0.0;
+    }
+    f64::from(c.vol) / f64::from(c.span)
 }
 
 /// Long-run conversion rate of a key, shrunk towards `prior` (or the configured default).
@@ -495,51 +533,80 @@ pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: M
 /// the hour needs half the surprise when the rest of the country falls short by at least as
 /// much on its own: independent evidence that the country is being pumped, which the block's
 /// own shortfall then places.
+///
+/// Returns the reason and, when its weight rests on the extra volume ([`excess_llr`]), the
+/// weight it would have without.
 pub fn low_conversion(
     cfg: &Config,
     c: &Conv,
     tenant_rate: f64,
     now: Millis,
-    block: Option<f64>,
+    key: ConvContext,
     what: impl Fn() -> String,
-) -> Option<Reason> {
+) -> Option<(Reason, Option<i32>)> {
+    let ConvContext {
+        block,
+        own_baseline,
+        season,
+    } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
     let grace = lc.grace_secs as Millis * 1000;
     let window = lc.window_secs as Millis * 1000;
     let (v, n) = matured(cfg, c, now);
+    let (v_hour, n_hour) = (v, n);
     let p = conv_rate(cfg, c, tenant_rate);
     // Decisive: the hour's shortfall is overwhelming (binomial surprise of at least
     // `decisive_surprise` nats, under a tenth of the baseline) and comes with extra volume for
     // the key (at least twice its usual sends, learned from the folded buckets). A carrier outage
     // or a logging gap loses conversions at ordinary volume; pumping adds sends.
-    let per_hour = f64::from(c.rate_den) * (1.0 - FOLD_DECAY) * (3_600_000.0 / bms as f64);
-    let usual = per_hour.max(1.0) * (lc.window_secs as f64 / 3600.0);
+    let per_hour = usual_per_bucket(c) * (3_600_000.0 / bms as f64);
+    // The key's usual sends in the window at this time of day: its flat average times the
+    // hour's seasonal factor (a peak hour carries more than the average without any pumping).
+    let usual = (per_hour * season).max(1.0) * (lc.window_secs as f64 / 3600.0);
     let half = lc.decisive_surprise / 2.0;
     let needed = match block {
         Some(rest) if rest >= half => half,
         _ => lc.decisive_surprise,
     };
+    // The shortfall's weight grows with the evidence that the sends on top of the key's usual
+    // ones are pumping, `decisive_weight` per `needed` nats, up to `decisive_weight` (decisive:
+    // `high` on its own). Below that, other evidence (a new country, a risky prefix, the
+    // volume) must add up to `high` with it.
     let decisive = |w: i32, v: u32, n: u32, usual: f64, max_share: f64| {
-        let yes = lc.decisive_weight > 0
-            && f64::from(v) <= max_share * p * f64::from(n)
-            && binomial_surprise(f64::from(v), f64::from(n), p) >= needed
-            && f64::from(n) >= 2.0 * usual;
-        if yes {
-            (
-                w.max(lc.decisive_weight as i32),
-                format!(", with {:.1}x its usual volume", f64::from(n) / usual),
-            )
-        } else {
-            (w, String::new())
+        if !own_baseline || lc.decisive_weight == 0 || f64::from(v) > max_share * p * f64::from(n) {
+            return (w, String::new());
         }
+        let e = excess_llr(f64::from(v), f64::from(n), p, usual);
+        let x = (e / needed).min(1.0);
+        let we = (f64::from(lc.decisive_weight) * x).round() as i32;
+        if we <= w {
+            return (w, String::new());
+        }
+        (
+            we,
+            format!(
+                ", with {:.1}x its usual volume: {e:.1} nats that the extra sends are not verified",
+                f64::from(n) / usual.max(1e-3)
+            ),
+        )
     };
     let short = (n >= lc.min_sends)
         .then(|| shortfall(cfg, v, n, p))
         .flatten()
         .map(|w| {
-            let (w, note) = decisive(w, v, n, usual, 0.1);
-            (w, v, n, minutes(window), note)
+            // Only while the extra sends are still arriving: the last quarter hour carries at
+            // least half the window's average rate (the send itself counts). An attack that
+            // stopped leaves its unverified sends in the window for another hour; the legitimate
+            // sends after it are not judged by them.
+            let quarter = f64::from(sends_since(cfg, c, now - 900_000));
+            let arriving = quarter >= (0.5 * f64::from(n) * 900.0 / lc.window_secs.max(1) as f64).max(1.0);
+            let (we, note) = if arriving {
+                decisive(w, v, n, usual, 0.1)
+            } else {
+                (w, String::new())
+            };
+            (we, w, v, n, minutes(window), note)
         });
     // The day: sends made since the key's day started, less those still inside the grace
     // period (they may yet be verified).
@@ -553,32 +620,86 @@ pub fn low_conversion(
             .then(|| shortfall(cfg, v, n, p))
             .flatten()
             .map(|w| {
-                // A block's day is decisive on the same evidence as an hour, against the
-                // block's usual sends over the time its day has run: at twice that volume or
-                // more, the day converting under half the baseline means the sends on top of
-                // the usual ones hardly convert at all. Only while the block is still busy (its
-                // last hour at twice its usual hour or more): a send after the attack moved on
-                // is not judged by it.
-                let busy = || f64::from(sends_since(cfg, c, now - 3_600_000)) >= 2.0 * per_hour.max(1.0);
-                let (w, note) = if block.is_some() && busy() {
+                // A key's day is decisive on the same evidence as an hour, against the key's
+                // usual sends over the time its day has run: the day converting under half the
+                // baseline with the extra sends explaining it means they hardly convert at all.
+                // Only while the key is still busy (its last hour at twice its usual hour or
+                // more) and its last matured hour still converts under half the baseline: a
+                // send after the attack stopped or moved on is not judged by it.
+                let busy = || {
+                    f64::from(sends_since(cfg, c, now - 3_600_000)) >= 2.0 * (per_hour * season).max(1.0)
+                        && n_hour > 0
+                        && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour)
+                };
+                let (we, note) = if busy() {
                     let hours = ((now - c.day_start) as f64 / 3_600_000.0).max(1.0);
                     decisive(w, v, n, per_hour.max(1.0 / 24.0) * hours, 0.5)
                 } else {
                     (w, String::new())
                 };
-                (w, v, n, "24h".to_owned(), note)
+                (we, w, v, n, "24h".to_owned(), note)
             })
     };
-    let (w, v, n, span, note) = short.or_else(day)?;
-    Some(reason(
-        code::LOW_CONVERSION,
-        w,
-        format!(
-            "{}: {v} of {n} verified in {span} (baseline {:.0}%){note}",
-            what(),
-            p * 100.0
+    let (w, base, v, n, span, note) = short.or_else(day)?;
+    let from_volume = (!note.is_empty()).then_some(base);
+    Some((
+        reason(
+            code::LOW_CONVERSION,
+            w,
+            format!(
+                "{}: {v} of {n} verified in {span} (baseline {:.0}%){note}",
+                what(),
+                p * 100.0
+            ),
         ),
+        from_volume,
     ))
+}
+
+/// What `low_conversion` knows about a key beyond its counts.
+#[derive(Debug, Clone, Copy)]
+pub struct ConvContext {
+    /// For a block: the binomial surprise of the rest of its country's matured sends.
+    pub block: Option<f64>,
+    /// The baseline is the flow's own (not the tenant's, borrowed by a young flow): only then
+    /// can a shortfall be decisive.
+    pub own_baseline: bool,
+    /// The hour's seasonal factor for the key's usual volume ([`seasonal_factor`], else 1).
+    pub season: f64,
+}
+
+/// Share of the baseline rate at which the pumping hypothesis of [`excess_llr`] has the sends
+/// on top of a key's usual ones convert (attackers verify a few codes to look real).
+const EXCESS_RATE_SHARE: f64 = 0.1;
+
+/// Highest baseline rate [`excess_llr`] assumes.
+const EXCESS_MAX_RATE: f64 = 0.9;
+
+/// Evidence (nats) that the sends on top of a key's usual ones are pumping: the log-likelihood
+/// ratio of `v` verified out of `n` under "the usual `usual` sends convert at `p` and the rest at
+/// a tenth of it" against "all of them convert at `p`", divided by the beta-binomial inflation
+/// as in [`shortfall`].
+///
+/// It is large only when the conversions missing are as many as the extra volume explains: a
+/// logging gap or a delivery outage at ordinary volume (no extra sends) gives 0 however few
+/// verify, and a surge whose extra sends verify like the usual ones gives a negative value
+/// (evidence against pumping). Under the second hypothesis it exceeds `t` with probability at
+/// most e^-t, for a key whose baseline and volume are known.
+pub fn excess_llr(v: f64, n: f64, p: f64, usual: f64) -> f64 {
+    if n <= 0.0 || !(p > 0.0 && p < 1.0) {
+        return 0.0;
+    }
+    // A baseline near 1 would make every unverified send decisive: the legitimate hypothesis
+    // keeps at least `1 - EXCESS_MAX_RATE` of sends unverified (lost codes, abandoned forms).
+    let p = p.min(EXCESS_MAX_RATE);
+    // The usual count is a mean: a window may carry two standard deviations more of it
+    // (Poisson) without any extra sends.
+    let usual = usual.max(0.0);
+    let u = (usual + 2.0 * usual.sqrt()).min(n);
+    let pu = (p * (u + EXCESS_RATE_SHARE * (n - u)) / n).clamp(1e-9, p);
+    let v = v.clamp(0.0, n);
+    let llr = v * (pu / p).ln() + (n - v) * ((1.0 - pu) / (1.0 - p)).ln();
+    llr / (1.0 + n / OVERDISPERSION)
 }
 
 /// The weight of `v` verified out of `n` against an expected rate `p`, if it is a shortfall.
@@ -618,6 +739,9 @@ pub enum FlowConversion {
     Unknown,
     /// The flow has enough history and converts at this long-run rate.
     Rate(f64),
+    /// The flow is young (under `flow_min_history` sends): the tenant's rate stands in for its
+    /// own. Enough to judge a shortfall, not to make it decisive: the flow may not send codes.
+    Borrowed(f64),
     /// The flow has enough history and does not convert: it does not send codes.
     None,
 }
@@ -627,11 +751,18 @@ pub enum FlowConversion {
 pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -> FlowConversion {
     let lc = &cfg.signals.low_conversion;
     let tenant = || match tenant_rate(t) {
-        r if r > 0.0 => FlowConversion::Rate(r),
-        _ if t.conversions > 0 => FlowConversion::Rate(0.0),
+        r if r > 0.0 => FlowConversion::Borrowed(r),
+        _ if t.conversions > 0 => FlowConversion::Borrowed(0.0),
         _ => FlowConversion::Unknown,
     };
-    let Some(w) = wh.and_then(|wh| t.workflows.iter().find(|w| w.0 == wh)) else {
+    // Without a workflow, the tenant's sends are one flow and its rate is the flow's own.
+    let Some(wh) = wh else {
+        return match tenant() {
+            FlowConversion::Borrowed(r) => FlowConversion::Rate(r),
+            other => other,
+        };
+    };
+    let Some(w) = t.workflows.iter().find(|w| w.0 == wh) else {
         return tenant();
     };
     let sends = f64::from(w.2.get(now, LONG_RUN));

@@ -330,6 +330,12 @@ pub struct Conv {
     pub rate_num: f32,
     /// Long-run sends (decayed sum).
     pub rate_den: f32,
+    /// Sends per bucket over the key's life, for its usual volume: a decayed sum by time
+    /// (empty buckets decay it too), attack-like buckets at 5 %.
+    pub vol: f32,
+    /// The buckets `vol` spans (the same decayed sum of one per bucket since the key's first
+    /// send): `vol / span` is the key's usual sends per bucket, for a young key too.
+    pub span: f32,
     /// Provider blocks (decayed, half-life = time window).
     pub blocks: Decayed,
     /// Start of the key's current day (24 hours from its first send after the last day).

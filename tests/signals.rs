@@ -1012,9 +1012,9 @@ fn blocks_an_attacker_rotates_are_placed_by_the_rest_of_their_country() {
         }
         (attack, usual)
     };
-    // Four blocks, ten unverified sends an hour each: no block's hour is decisive alone (10
-    // sends at an 80 % baseline is 16 nats, under 20), but the rest of the country falls short
-    // by the other blocks' sends, so each block's own shortfall places them.
+    // Four blocks, ten unverified sends an hour each, on top of blocks that usually carry next
+    // to nothing: the block's shortfall is what the extra sends explain, so each block's own
+    // shortfall places them.
     let (attack, usual) = run(&blocks);
     let high = attack.iter().filter(|v| v.level >= Level::High).count();
     assert!(high >= attack.len() / 4, "{high} of {} at high", attack.len());
@@ -1028,15 +1028,80 @@ fn blocks_an_attacker_rotates_are_placed_by_the_rest_of_their_country() {
     let usual_high = usual.iter().filter(|v| v.level >= Level::High).count();
     assert!(usual_high <= 1, "{usual_high} ordinary sends at high");
 
-    // One block alone, the rest of the country verifying as usual: the block's evidence stays
-    // below high.
+    // One block alone, the rest of the country verifying as usual: ten unverified sends an
+    // hour on top of a block that carries next to nothing are pumping too (the excess explains
+    // the shortfall), and the country's ordinary sends stay below high.
     let (attack, usual) = run(&blocks[..1]);
+    let high = attack.iter().filter(|v| v.level >= Level::High).count();
+    assert!(high >= attack.len() / 4, "{high} of {} at high", attack.len());
+    assert!(usual.iter().filter(|v| v.level >= Level::High).count() <= 1);
+}
+
+/// Conversion integrity at the block level: a block that usually carries ten sends an hour
+/// stops converting (a carrier that stopped delivering to it) at the same volume. No extra
+/// sends explain the missing conversions, so the shortfall is never decisive and no send of the
+/// block reaches `high`; the same block receiving thirty unverified sends an hour instead does.
+#[test]
+fn a_blocks_conversions_stopping_at_its_usual_volume_is_not_pumping() {
+    let run = |outage_per_hour: i64| {
+        let mut r = Rng(23);
+        let mut e = engine();
+        let wf = r#","workflow":"login""#;
+        // Three days: 40 random US sends an hour plus 10 into +1 415 6, 80 % verified.
+        for h in 0..3 * 24 {
+            for i in 0..50i64 {
+                let t = h * 3600 + i * 72 + r.below(30) as i64;
+                let to = if i % 5 == 0 {
+                    format!("+14156{:06}", r.below(1_000_000))
+                } else {
+                    us_number(&mut r)
+                };
+                e.score(sms(t, "t", &to, wf).as_bytes(), None);
+                if r.below(10) < 8 {
+                    e.score(verified(t + 30, "t", &to).as_bytes(), None);
+                }
+            }
+        }
+        // Two hours, in time order: the country as usual, the block's sends never verified.
+        let t0 = 3 * 24 * 3600;
+        let mut sends: Vec<(i64, bool)> = (0..2 * 40i64).map(|i| (t0 + i * 90, false)).collect();
+        sends.extend((0..2 * outage_per_hour).map(|i| (t0 + 45 + i * 3600 / outage_per_hour, true)));
+        sends.sort_unstable();
+        let mut block = Vec::new();
+        for (t, in_block) in sends {
+            if in_block {
+                let to = format!("+14156{:06}", r.below(1_000_000));
+                block.push(verdict(&mut e, &sms(t, "t", &to, wf)));
+            } else {
+                let to = us_number(&mut r);
+                e.score(sms(t, "t", &to, wf).as_bytes(), None);
+                if r.below(10) < 8 {
+                    e.score(verified(t + 30, "t", &to).as_bytes(), None);
+                }
+            }
+        }
+        block
+    };
+    let outage = run(10);
+    // The block's shortfall is seen, and stays evidence below `high`.
     assert!(
-        attack.iter().all(|v| v.level < Level::High),
-        "{:?}",
-        attack.iter().map(|v| v.score).collect::<Vec<_>>()
+        outage.iter().any(|v| v
+            .reasons
+            .iter()
+            .any(|r| r.code == "low_conversion" && r.detail.starts_with("US +14156"))),
+        "the block's shortfall is reported"
     );
-    assert!(usual.iter().all(|v| v.level < Level::High));
+    assert!(
+        outage.iter().all(|v| v.level < Level::High),
+        "{:?}",
+        outage.iter().map(|v| v.score).collect::<Vec<_>>()
+    );
+    let pumped = run(30);
+    assert!(
+        pumped.iter().any(|v| v.level >= Level::High),
+        "{:?}",
+        pumped.iter().map(|v| v.score).collect::<Vec<_>>()
+    );
 }
 
 #[test]
