@@ -969,3 +969,53 @@ pub fn source(
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::excess_llr;
+
+    #[test]
+    fn excess_evidence_needs_extra_sends() {
+        // Nothing verified at the key's usual volume (a logging gap, a carrier outage): no
+        // evidence, however strong the binomial shortfall.
+        for (n, p) in [(10.0, 0.8), (40.0, 0.6), (200.0, 0.95), (12.0, 0.99)] {
+            assert_eq!(excess_llr(0.0, n, p, n), 0.0, "n {n} p {p}");
+        }
+        // Twice the usual volume, nothing verified: strong evidence; more extra sends, more.
+        let two = excess_llr(0.0, 40.0, 0.8, 20.0);
+        let four = excess_llr(0.0, 80.0, 0.8, 20.0);
+        assert!(two > 10.0 && four > two, "{two} {four}");
+        // Extra sends that verify like the usual ones: evidence against pumping.
+        assert!(excess_llr(64.0, 80.0, 0.8, 20.0) < 0.0);
+        // The usual count's noise is the legitimate side's: a key at one and a half times a
+        // small usual count gets nothing.
+        assert_eq!(excess_llr(0.0, 6.0, 0.8, 4.0), 0.0);
+        // A baseline near 1 does not make one unverified send decisive.
+        assert!(excess_llr(13.0, 14.0, 0.99, 9.0) < 1.0);
+        // Degenerate input stays finite.
+        for (v, n, p, u) in [
+            (0.0, 0.0, 0.5, 0.0),
+            (5.0, 3.0, 0.5, 1.0),
+            (0.0, 10.0, 0.0, 0.0),
+            (0.0, 10.0, 1.0, 0.0),
+        ] {
+            assert!(excess_llr(v, n, p, u).is_finite());
+        }
+    }
+
+    /// Under "every send converts at the baseline" the evidence exceeds t nats with probability
+    /// at most e^-t (a likelihood ratio): checked exactly for a binomial window.
+    #[test]
+    fn excess_evidence_is_bounded_under_the_legitimate_hypothesis() {
+        let (n, p, usual) = (30u32, 0.7f64, 10.0);
+        let ln_choose =
+            |n: u32, k: u32| -> f64 { (1..=k).map(|i| (f64::from(n - k + i) / f64::from(i)).ln()).sum() };
+        for t in [2.0, 5.0, 10.0] {
+            let mass: f64 = (0..=n)
+                .filter(|&v| excess_llr(f64::from(v), f64::from(n), p, usual) >= t)
+                .map(|v| (ln_choose(n, v) + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln()).exp())
+                .sum();
+            assert!(mass <= (-t).exp(), "t {t}: {mass}");
+        }
+    }
+}
