@@ -556,10 +556,8 @@ pub fn low_conversion(
     let (v, n) = matured(cfg, c, now);
     let (v_hour, n_hour) = (v, n);
     let p = conv_rate(cfg, c, tenant_rate);
-    // Decisive: the hour's shortfall is overwhelming (binomial surprise of at least
-    // `decisive_surprise` nats, under a tenth of the baseline) and comes with extra volume for
-    // the key (at least twice its usual sends, learned from the folded buckets). A carrier outage
-    // or a logging gap loses conversions at ordinary volume; pumping adds sends.
+    // The key's usual sends an hour, for `excess_llr`: a carrier outage or a logging gap loses
+    // conversions at ordinary volume; pumping adds sends.
     let per_hour = usual_per_bucket(c) * (3_600_000.0 / bms as f64);
     // The key's usual sends in the window at this time of day: its flat average times the
     // hour's seasonal factor (a peak hour carries more than the average without any pumping).
