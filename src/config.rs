@@ -359,6 +359,13 @@ pub struct LowConversion {
     /// Weight of a decisive shortfall (0 turns it off). At `levels.high` by default: sends that
     /// nobody verifies, arriving on top of a key's usual traffic, are pumping on their own.
     pub decisive_weight: u32,
+    /// Evidence accumulated over hours (each key's CUSUM of its matured 5-minute buckets'
+    /// log-likelihood ratios, half-life 6 h) is decisive at `decisive_surprise` for a
+    /// flow × country too, not only for a block and the countries new to the tenant. On: spread
+    /// pumping into a country the tenant serves is caught, and while it lasts the fresh numbers
+    /// of that country are held at `high` with it (collateral). Off: fewer legitimate sends held
+    /// during such an attack, and the attack is caught only when one hour shows it.
+    pub accumulate_countries: bool,
 }
 
 /// `workflow_concentration` settings.
@@ -793,6 +800,7 @@ impl Default for LowConversion {
             flow_min_history: 100,
             decisive_surprise: 10.0,
             decisive_weight: 65,
+            accumulate_countries: true,
         }
     }
 }

@@ -23,7 +23,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// hashing key (the privacy salt), then the postcard-encoded state.
 /// Snapshot format: this magic (its last byte is the format version), the keyer's fingerprint
 /// (u64 LE), a keyed checksum of the body (u64 LE), then the postcard body.
-const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x07";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x08";
 /// Domain of the body checksum.
 const SNAPSHOT_CHECKSUM: u8 = 0xfe;
 
@@ -169,6 +169,7 @@ const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;
 const KEY_SOURCE_CONV: u64 = 0x5C1;
 const KEY_NO_WORKFLOW: u64 = 0xF10;
 const KEY_RARE_CONV: u64 = 0xA4E;
+const KEY_FLOW_CONV: u64 = 0xF1C;
 const KEY_BLOCK_NUMBERS: u64 = 0xB2;
 const KEY_NETWORK: u64 = 0x4E7;
 const KEY_TENANT_BLOCKS: u64 = 0x7B1;
@@ -720,6 +721,27 @@ impl Engine {
         // slow attack over several of them fills one window. (Rare but known countries stay out:
         // a legitimate send there must not inherit an attack's shortfall.)
         let rare_key = (view.established && view.new_country).then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
+        // The flow across its countries: counted, not judged, so that a key's shortfall can be
+        // set against the rest of its flow (`rest_converts`).
+        let fc = self
+            .state
+            .convs
+            .entry(Keyer::mix(flow_key, KEY_FLOW_CONV), new_conv);
+        if trial {
+            signals::conv_send(cfg, fc, now, prior);
+        }
+        let flow_rate = signals::conv_rate(cfg, fc, prior);
+        let rest = signals::REST_SPAN;
+        let flow_window = (
+            signals::matured_span(cfg, fc, now, rest),
+            signals::usual_in(cfg, fc, season, rest),
+        );
+        // An open incident of the tenant on another block of this country: it explains the
+        // country's accumulated evidence (see `ConvContext::may_accumulate`).
+        let tenant_blocks_open = Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN);
+        let block_explains = self
+            .open_incident(&[Some(tenant_blocks_open)], now)
+            .is_some_and(|(_, inc)| inc.country == country.as_str() && inc.block != block);
         let mut usual: Option<(u32, u32, f64)> = None;
         // The country's matured window and baseline, for its blocks' `rest` of the country.
         let mut country_window = ((0, 0), 0.0);
@@ -736,6 +758,7 @@ impl Engine {
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
+            signals::conv_cusum(cfg, c, now, prior, season);
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
@@ -758,6 +781,10 @@ impl Engine {
                         p,
                     )
                 });
+                let key_window = (
+                    signals::matured_span(cfg, c, now, rest),
+                    signals::usual_in(cfg, c, season, rest),
+                );
                 if let Some((r, from_volume)) = signals::low_conversion(
                     cfg,
                     c,
@@ -767,10 +794,17 @@ impl Engine {
                         block,
                         own_baseline,
                         season,
+                        may_accumulate: signals::rest_converts(flow_window, key_window, flow_rate)
+                            && !(group == ConvGroup::Country
+                                && (block_explains || !cfg.signals.low_conversion.accumulate_countries)),
                     },
                     what,
                 ) {
-                    if conv_best.as_ref().is_none_or(|b| r.weight > b.weight) {
+                    // The more specific key wins a tie: a block's evidence places the attack.
+                    let better = conv_best.as_ref().is_none_or(|b| {
+                        r.weight > b.weight || (r.weight == b.weight && group == ConvGroup::Block)
+                    });
+                    if better {
                         conv_best = Some(r);
                         conv_group = Some(group);
                         conv_counts_volume = from_volume;
@@ -976,6 +1010,7 @@ impl Engine {
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
+            signals::conv_cusum(cfg, c, now, prior, season);
             !judge_sources
                 || signals::low_conversion(
                     cfg,
@@ -986,6 +1021,7 @@ impl Engine {
                         block: None,
                         own_baseline,
                         season,
+                        may_accumulate: false,
                     },
                     String::new,
                 )
@@ -1165,7 +1201,7 @@ impl Engine {
             rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
             Some(Keyer::mix(global_block, KEY_OPEN)),
             network.map(|n| Keyer::mix(n, KEY_OPEN)),
-            Some(Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN)),
+            Some(tenant_blocks_open),
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets
@@ -1503,7 +1539,16 @@ impl Engine {
             }
             signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
         }
+        let flow_key = Keyer::mix(
+            tenant,
+            if sent.workflow == 0 {
+                KEY_NO_WORKFLOW
+            } else {
+                sent.workflow
+            },
+        );
         for key in [
+            Keyer::mix(flow_key, KEY_FLOW_CONV),
             sent.country_key,
             sent.block_key,
             sent.rare_key,
@@ -1695,6 +1740,8 @@ fn new_conv() -> Conv {
         day_start: 0,
         day_sends: 0,
         day_verified: 0,
+        cusum: 0.0,
+        cusum_at: 0,
     }
 }
 

@@ -414,6 +414,7 @@ const FOLD_DECAY: f64 = 0.9976;
 fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
     if c.head == 0 {
         c.head = bucket;
+        c.cusum_at = bucket - 1;
         // The ring's other slots are from before the key's first send: folding them does not
         // lengthen its life.
         c.span = 1.0 - CONV_BUCKETS as f32;
@@ -423,6 +424,10 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
         return;
     }
     let p = conv_rate(cfg, c, prior);
+    // Buckets about to leave the ring are counted in the CUSUM first (a quiet key may not have
+    // been scored since they matured).
+    let usual = usual_per_bucket(c);
+    cusum_to(c, bucket - CONV_BUCKETS as i64, p, usual);
     // The key's day so far, less its newest buckets (still inside the grace period): a slow
     // attack puts one send in a bucket, which says nothing alone, but its day falls short.
     let fresh: u32 = (0..3)
@@ -465,6 +470,52 @@ fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) {
         c.verified[i] = 0;
     }
     c.head = bucket;
+}
+
+/// Weight the CUSUM keeps per bucket: a half-life of 6 hours, so evidence from an attack that
+/// ended long ago does not linger.
+const CUSUM_DECAY: f32 = 0.990_42;
+
+/// Counts the buckets after `c.cusum_at` up to `upto` in the key's CUSUM, each with its
+/// [`excess_llr_at`] against `usual` sends per bucket.
+fn cusum_to(c: &mut Conv, upto: i64, p: f64, usual: f64) {
+    let gap = upto - c.cusum_at;
+    if gap <= 0 {
+        return;
+    }
+    if gap > 2_000 {
+        // Decayed to nothing.
+        c.cusum = 0.0;
+        c.cusum_at = upto;
+        return;
+    }
+    let oldest = c.head - CONV_BUCKETS as i64 + 1;
+    for b in c.cusum_at + 1..=upto {
+        let llr = if b >= oldest && b <= c.head {
+            let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+            let (n, v) = (f64::from(c.sends[i]), f64::from(c.verified[i]));
+            excess_llr_at(v, n, p, usual)
+        } else {
+            0.0
+        };
+        c.cusum = (c.cusum * CUSUM_DECAY + llr as f32).max(0.0);
+    }
+    c.cusum_at = upto;
+}
+
+/// Brings the key's CUSUM up to its newest matured bucket (older than the grace period, so its
+/// conversions have arrived), with the usual volume at this hour (`season`).
+pub fn conv_cusum(cfg: &Config, c: &mut Conv, now: Millis, prior: f64, season: f64) {
+    let bms = bucket_ms(cfg);
+    conv_advance(cfg, c, now.div_euclid(bms), prior);
+    if c.head == 0 {
+        return;
+    }
+    let grace = cfg.signals.low_conversion.grace_secs as Millis * 1000;
+    let matured = (now - grace).div_euclid(bms) - 1;
+    let p = conv_rate(cfg, c, prior);
+    let usual = usual_per_bucket(c) * season.max(0.0);
+    cusum_to(c, matured, p, usual);
 }
 
 /// A key's usual sends per bucket: its decayed sends over the decayed buckets since its first
@@ -548,6 +599,7 @@ pub fn low_conversion(
         block,
         own_baseline,
         season,
+        may_accumulate,
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
@@ -561,7 +613,7 @@ pub fn low_conversion(
     let per_hour = usual_per_bucket(c) * (3_600_000.0 / bms as f64);
     // The key's usual sends in the window at this time of day: its flat average times the
     // hour's seasonal factor (a peak hour carries more than the average without any pumping).
-    let usual = (per_hour * season).max(1.0) * (lc.window_secs as f64 / 3600.0);
+    let usual = usual_in_window(cfg, c, season);
     let half = lc.decisive_surprise / 2.0;
     let needed = match block {
         Some(rest) if rest >= half => half,
@@ -638,7 +690,30 @@ pub fn low_conversion(
                 (we, w, v, n, "24h".to_owned(), note)
             })
     };
-    let (w, base, v, n, span, note) = short.or_else(day)?;
+    // Evidence accumulated over the key's matured buckets (its CUSUM): a slow attack, or one
+    // into a key whose users verify few codes, gives too little in any one window. It is
+    // decisive at `needed` nats while the extra sends still arrive (the last hour above the key's usual hour by two
+    // standard deviations) and the last matured hour still converts under half the baseline.
+    let acc = f64::from(c.cusum);
+    let accumulated = (own_baseline && may_accumulate && lc.decisive_weight > 0 && acc > 0.0)
+        .then(|| {
+            let usual_hour = (per_hour * season).max(0.0);
+            let last_hour = f64::from(sends_since(cfg, c, now - HOUR));
+            let extra = last_hour > usual_hour + 2.0 * usual_hour.sqrt() + 1.0;
+            let short_hour = n_hour > 0 && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour);
+            // Decisive or nothing: below `needed` it is the windows' evidence that speaks.
+            (extra && short_hour && acc >= needed).then_some(lc.decisive_weight as i32)
+        })
+        .flatten()
+        .filter(|w| *w > 0);
+    let acc_note =
+        || format!(", {acc:.1} nats accumulated over its recent hours that the extra sends are not verified");
+    let (w, base, v, n, span, note) = match (short.or_else(day), accumulated) {
+        (Some((w, base, v, n, span, _)), Some(wa)) if wa > w => (wa, base, v, n, span, acc_note()),
+        (Some(found), _) => found,
+        (None, Some(wa)) => (wa, 0, v_hour, n_hour, minutes(window), acc_note()),
+        (None, None) => return None,
+    };
     let from_volume = (!note.is_empty()).then_some(base);
     Some((
         reason(
@@ -664,7 +739,47 @@ pub struct ConvContext {
     pub own_baseline: bool,
     /// The hour's seasonal factor for the key's usual volume ([`seasonal_factor`], else 1).
     pub season: f64,
+    /// Evidence accumulated over hours (the key's CUSUM) may count: the rest of the flow (its
+    /// newest matured half hour outside this key) still verifies codes ([`rest_converts`]: a
+    /// logging gap loses conversions everywhere, pumping adds unverified sends to some keys),
+    /// and for a country, no open incident on one of its blocks explains it (pumping into one
+    /// block raises its country's evidence too; the block holds the attack).
+    pub may_accumulate: bool,
 }
+
+/// Whether the rest of a flow outside one of its keys still verifies codes: `flow` and `key`
+/// are matured windows `(verified, sends)` with their usual sends in that window, `p` the
+/// flow's rate. The usual part of the rest must verify at half the rate or more, and be large
+/// enough to tell (two verified codes expected): pumping elsewhere in the flow leaves it be, a
+/// gap in the conversion log empties it.
+pub fn rest_converts(flow: ((u32, u32), f64), key: ((u32, u32), f64), p: f64) -> bool {
+    let (((vf, nf), uf), ((vk, nk), uk)) = (flow, key);
+    let n_rest = f64::from(nf.saturating_sub(nk));
+    let v_rest = f64::from(vf.saturating_sub(vk));
+    let expected = p * n_rest.min((uf - uk).max(0.0));
+    expected >= 2.0 && v_rest >= 0.5 * expected
+}
+
+/// A key's usual sends in the conversion window at this hour: its flat average times the
+/// hour's seasonal factor (at least one an hour).
+pub fn usual_in_window(cfg: &Config, c: &Conv, season: f64) -> f64 {
+    usual_in(
+        cfg,
+        c,
+        season,
+        cfg.signals.low_conversion.window_secs as Millis * 1000,
+    )
+}
+
+/// A key's usual sends in `span` at this hour (at least one an hour).
+pub fn usual_in(cfg: &Config, c: &Conv, season: f64, span: Millis) -> f64 {
+    let per_hour = usual_per_bucket(c) * (3_600_000.0 / bucket_ms(cfg) as f64);
+    (per_hour * season).max(1.0) * (span as f64 / 3_600_000.0)
+}
+
+/// The span of matured sends [`rest_converts`] looks at: recent enough that a gap in the
+/// conversion log shows within half an hour of its start.
+pub const REST_SPAN: Millis = 1_800_000;
 
 /// Share of the baseline rate at which the pumping hypothesis of [`excess_llr`] has the sends
 /// on top of a key's usual ones convert (attackers verify a few codes to look real).
@@ -684,20 +799,27 @@ const EXCESS_MAX_RATE: f64 = 0.9;
 /// (evidence against pumping). Under the second hypothesis it exceeds `t` with probability at
 /// most e^-t, for a key whose baseline and volume are known.
 pub fn excess_llr(v: f64, n: f64, p: f64, usual: f64) -> f64 {
+    // The usual count is a mean: a window may carry two standard deviations more of it
+    // (Poisson) without any extra sends.
+    let usual = usual.max(0.0);
+    excess_llr_at(v, n, p, usual + 2.0 * usual.sqrt()) / (1.0 + n.max(0.0) / OVERDISPERSION)
+}
+
+/// The log-likelihood ratio of [`excess_llr`] for exactly `usual` usual sends, without the
+/// allowance and the inflation: the step of the CUSUM, where a bucket holds a few sends and
+/// the noise of the usual count is the CUSUM's to absorb (its expected step is negative when
+/// no sends are extra, or when the extra ones verify like the usual ones).
+pub fn excess_llr_at(v: f64, n: f64, p: f64, usual: f64) -> f64 {
     if n <= 0.0 || !(p > 0.0 && p < 1.0) {
         return 0.0;
     }
     // A baseline near 1 would make every unverified send decisive: the legitimate hypothesis
     // keeps at least `1 - EXCESS_MAX_RATE` of sends unverified (lost codes, abandoned forms).
     let p = p.min(EXCESS_MAX_RATE);
-    // The usual count is a mean: a window may carry two standard deviations more of it
-    // (Poisson) without any extra sends.
-    let usual = usual.max(0.0);
-    let u = (usual + 2.0 * usual.sqrt()).min(n);
+    let u = usual.clamp(0.0, n);
     let pu = (p * (u + EXCESS_RATE_SHARE * (n - u)) / n).clamp(1e-9, p);
     let v = v.clamp(0.0, n);
-    let llr = v * (pu / p).ln() + (n - v) * ((1.0 - pu) / (1.0 - p)).ln();
-    llr / (1.0 + n / OVERDISPERSION)
+    v * (pu / p).ln() + (n - v) * ((1.0 - pu) / (1.0 - p)).ln()
 }
 
 /// The weight of `v` verified out of `n` against an expected rate `p`, if it is a shortfall.
@@ -812,10 +934,19 @@ pub fn sends_since(cfg: &Config, c: &Conv, since: Millis) -> u32 {
 
 /// Verified and sent counts of the matured window (sends older than the grace period).
 pub fn matured(cfg: &Config, c: &Conv, now: Millis) -> (u32, u32) {
+    matured_span(
+        cfg,
+        c,
+        now,
+        cfg.signals.low_conversion.window_secs as Millis * 1000,
+    )
+}
+
+/// Verified and sent counts of the newest `window` of matured sends.
+pub fn matured_span(cfg: &Config, c: &Conv, now: Millis, window: Millis) -> (u32, u32) {
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
     let grace = lc.grace_secs as Millis * 1000;
-    let window = lc.window_secs as Millis * 1000;
     let (mut n, mut v) = (0u32, 0u32);
     for k in 0..CONV_BUCKETS as i64 {
         let b = c.head - k;
@@ -970,7 +1101,117 @@ pub fn source(
 
 #[cfg(test)]
 mod tests {
-    use super::excess_llr;
+    use super::{conv_cusum, conv_send, conv_verified, excess_llr, excess_llr_at, rest_converts};
+    use crate::config::Config;
+    use crate::state::{Conv, CONV_BUCKETS};
+
+    fn conv() -> Conv {
+        Conv {
+            last: 0,
+            head: 0,
+            sends: [0; CONV_BUCKETS],
+            verified: [0; CONV_BUCKETS],
+            rate_num: 0.0,
+            rate_den: 0.0,
+            vol: 0.0,
+            span: 0.0,
+            blocks: Default::default(),
+            day_start: 0,
+            day_sends: 0,
+            day_verified: 0,
+            cusum: 0.0,
+            cusum_at: 0,
+        }
+    }
+
+    /// The CUSUM's step has a negative expectation whenever the sends are legitimate, whatever
+    /// the volume: for each count it is a log-likelihood ratio, so its mean under "all convert
+    /// at the baseline" is minus a KL divergence. Checked exactly over Poisson volumes at, and
+    /// well above, the usual count (a surge whose sends verify).
+    #[test]
+    fn the_cusum_step_drifts_down_for_legitimate_sends() {
+        let ln_choose =
+            |n: u32, k: u32| -> f64 { (1..=k).map(|i| (f64::from(n - k + i) / f64::from(i)).ln()).sum() };
+        for (usual, p) in [(0.2f64, 0.8f64), (1.0, 0.4), (3.0, 0.8), (6.0, 0.95)] {
+            for volume in [usual, 3.0 * usual] {
+                let mut mean = 0.0;
+                let mut pn = (-volume).exp();
+                for n in 0u32..80 {
+                    if n > 0 {
+                        pn *= volume / f64::from(n);
+                    }
+                    for v in 0..=n {
+                        let pv =
+                            (ln_choose(n, v) + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln())
+                                .exp();
+                        mean += pn * pv * excess_llr_at(f64::from(v), f64::from(n), p, usual);
+                    }
+                }
+                assert!(mean <= 1e-12, "usual {usual} p {p} volume {volume}: {mean}");
+            }
+        }
+    }
+
+    /// A key with two days of ordinary traffic (one send every 5 minutes, 4 of 5 verified)
+    /// keeps its CUSUM low; sends on top that nobody verifies raise it past the decisive 10
+    /// nats within hours; once they stop and the key verifies as usual, it decays.
+    #[test]
+    fn the_cusum_accumulates_unverified_extra_sends_and_forgets_them() {
+        let cfg = Config::default();
+        let mut c = conv();
+        let (p, five) = (0.8, 300_000);
+        let mut t = 1_000_000_000_000;
+        let mut k = 0u32;
+        let step = |c: &mut Conv, t: i64, extra: u32, k: &mut u32| {
+            conv_send(&cfg, c, t, p);
+            *k += 1;
+            if *k % 5 != 0 {
+                conv_verified(&cfg, c, Some(t), t + 60_000, p);
+            }
+            for j in 0..extra {
+                conv_send(&cfg, c, t + 1_000 * i64::from(j + 1), p);
+            }
+            conv_cusum(&cfg, c, t + 120_000, p, 1.0);
+        };
+        let mut highest = 0.0f32;
+        for _ in 0..(2 * 24 * 12) {
+            step(&mut c, t, 0, &mut k);
+            highest = highest.max(c.cusum);
+            t += five;
+        }
+        assert!(highest < 5.0, "ordinary traffic: {highest}");
+        // One extra unverified send per 5 minutes (twice the volume) for three hours.
+        for _ in 0..36 {
+            step(&mut c, t, 1, &mut k);
+            t += five;
+        }
+        assert!(c.cusum >= 10.0, "after three hours of pumping: {}", c.cusum);
+        let peak = c.cusum;
+        for _ in 0..(12 * 12) {
+            step(&mut c, t, 0, &mut k);
+            t += five;
+        }
+        assert!(
+            c.cusum < peak / 2.0,
+            "twelve ordinary hours later: {} of {peak}",
+            c.cusum
+        );
+    }
+
+    /// Accumulated evidence counts only while the rest of the flow still verifies codes: a gap
+    /// in the conversion log empties the rest too, pumping into one key leaves it be.
+    #[test]
+    fn the_rest_of_the_flow_tells_a_logging_gap_from_pumping() {
+        // The flow: 60 matured sends in the span (30 usual), the key 40 of them (10 usual).
+        // Pumping into the key: the rest (20 sends) verifies 16.
+        assert!(rest_converts(((18, 60), 30.0), ((2, 40), 10.0), 0.8));
+        // A logging gap: nothing verified anywhere.
+        assert!(!rest_converts(((0, 60), 30.0), ((0, 40), 10.0), 0.8));
+        // The key is the whole flow: nothing to tell by.
+        assert!(!rest_converts(((2, 40), 10.0), ((2, 40), 10.0), 0.8));
+        // Pumping everywhere still leaves the usual sends of the rest verifying.
+        assert!(rest_converts(((12, 90), 30.0), ((3, 45), 15.0), 0.8));
+    }
 
     #[test]
     fn excess_evidence_needs_extra_sends() {

@@ -344,6 +344,11 @@ pub struct Conv {
     pub day_sends: u16,
     /// Of those, verified.
     pub day_verified: u16,
+    /// Accumulated evidence (nats) that the key's sends on top of its usual ones are not
+    /// verified: Page's CUSUM of the matured buckets' log-likelihood ratios, never below 0.
+    pub cusum: f32,
+    /// The newest bucket counted in `cusum`.
+    pub cusum_at: i64,
 }
 
 /// Buckets of a conversion ring.
