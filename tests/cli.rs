@@ -203,8 +203,8 @@ fn ocsf_findings_one_per_alert() {
         .collect();
     assert_eq!(
         all.len(),
-        5,
-        "one finding per alert (two incidents, each opened and escalated, one cost mark)"
+        4,
+        "one finding per alert (two incidents: one opened at critical, one opened and escalated, one cost mark)"
     );
     for f in &all {
         assert_eq!(f["class_uid"], 2004);
