@@ -101,6 +101,29 @@ pub struct Config {
     pub limits: Limits,
     /// Replacement data tables (TSV text in the formats of `data/`); empty = embedded table.
     pub data: DataTables,
+    /// How the input profiles read records.
+    pub profiles: Profiles,
+}
+
+/// Input profile settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Profiles {
+    /// The generic schema.
+    pub generic: GenericProfile,
+}
+
+/// Settings of the generic schema.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GenericProfile {
+    /// Where a field of the generic schema is read from when an application's log names it
+    /// otherwise: `{"time": "event_time", "to": "sms.recipient"}` (a dotted path reads into
+    /// nested objects). A mapped field is read only from there; an unmapped one from its own
+    /// name or a common alias (`timestamp`, `@timestamp`, `ts` for `time`; `tenant_id`,
+    /// `account_id`, `org_id` for `tenant`; `phone`, `phone_number`, `recipient` for `to`;
+    /// `user`, `uid` for `user_id`). `event` cannot be mapped: it says what a record is.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// AN0443 (DET0156) tunables.
@@ -656,6 +679,7 @@ impl Default for Config {
             annotations: Vec::new(),
             limits: Limits::default(),
             data: DataTables::default(),
+            profiles: Profiles::default(),
         }
     }
 }
@@ -967,6 +991,28 @@ impl Config {
                 "output_key",
                 "message and message_base64 hold wrapped records; choose another key".into(),
             );
+        }
+        for (name, path) in &self.profiles.generic.fields {
+            let field = format!(
+                "profiles.generic.fields.{}",
+                name.chars().take(64).collect::<String>()
+            );
+            if !crate::profiles::GENERIC_FIELDS.iter().any(|f| f.0 == name) {
+                let known: Vec<&str> = crate::profiles::GENERIC_FIELDS.iter().map(|f| f.0).collect();
+                err(
+                    &field,
+                    format!("not a field of the generic schema (one of: {})", known.join(", ")),
+                );
+            } else if path.is_empty()
+                || path.len() > 256
+                || path.split('.').count() > 8
+                || path.split('.').any(str::is_empty)
+            {
+                err(
+                    &field,
+                    "must be a field name or a dotted path of up to 8 non-empty names, 256 characters at most".into(),
+                );
+            }
         }
         if self.privacy.enabled && self.privacy.salt.len() < 16 {
             err(

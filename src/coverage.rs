@@ -7,7 +7,7 @@ const _: () = assert!(FIELDS.len() == 11);
 
 use serde::{Deserialize, Serialize};
 
-use crate::profiles::{Event, Kind, Profile};
+use crate::profiles::{Event, FieldSource, Kind, Profile, GENERIC_FIELDS, GENERIC_REPORTED};
 
 /// Field presence counters of one profile.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,7 +20,22 @@ pub struct FieldCounts {
     pub other_evidence: u64,
     /// SMS records with each field of [`FIELDS`], in that order.
     pub with: [u64; 11],
+    /// Generic records (sends, conversions, annotations): for each field of
+    /// [`GENERIC_REPORTED`], how many were read from each of its names
+    /// ([`GENERIC_FIELDS`]: its own, then the aliases), and from the configured path (last).
+    pub generic_sources: [[u64; GENERIC_SOURCES]; GENERIC_REPORTED.len()],
 }
+
+/// Most names a reported generic field is read from, plus the configured path.
+pub const GENERIC_SOURCES: usize = 5;
+
+const _: () = {
+    let mut i = 0;
+    while i < GENERIC_REPORTED.len() {
+        assert!(GENERIC_FIELDS[GENERIC_REPORTED[i]].1.len() < GENERIC_SOURCES);
+        i += 1;
+    }
+};
 
 /// Coverage over everything seen.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -70,14 +85,57 @@ pub struct ProfileReport {
     pub conversion_records: u64,
     /// Share (0–1) of SMS records carrying each field.
     pub fields: BTreeMap<&'static str, f64>,
+    /// Generic records: where `time`, `tenant`, `to` and `user_id` were read from (the field
+    /// name, an alias, or `configured: <path>`), with the number of records. Empty for other
+    /// profiles.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub read_from: BTreeMap<&'static str, BTreeMap<String, u64>>,
     /// Signals.
     pub signals: Vec<SignalCoverage>,
 }
 
 impl Coverage {
+    fn read_from(
+        &self,
+        c: &FieldCounts,
+        mapped: &BTreeMap<String, String>,
+    ) -> BTreeMap<&'static str, BTreeMap<String, u64>> {
+        GENERIC_REPORTED
+            .iter()
+            .zip(&c.generic_sources)
+            .filter(|(_, counts)| counts.iter().any(|n| *n > 0))
+            .map(|(&i, counts)| {
+                let (field, names) = GENERIC_FIELDS[i];
+                let from = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(k, n)| {
+                        let name = if k == GENERIC_SOURCES - 1 {
+                            format!("configured: {}", mapped.get(field).map_or("?", String::as_str))
+                        } else {
+                            names.get(k).copied().unwrap_or("?").to_string()
+                        };
+                        (name, *n)
+                    })
+                    .collect();
+                (field, from)
+            })
+            .collect()
+    }
+
     /// Counts one event.
     pub fn observe(&mut self, e: &Event<'_>) {
         let p = self.profiles.entry(e.profile).or_default();
+        if e.profile == Profile::Generic {
+            for (counts, source) in p.generic_sources.iter_mut().zip(e.generic_sources) {
+                match source {
+                    FieldSource::None => {}
+                    FieldSource::Name(k) => counts[usize::from(k).min(GENERIC_SOURCES - 2)] += 1,
+                    FieldSource::Mapped => counts[GENERIC_SOURCES - 1] += 1,
+                }
+            }
+        }
         match e.kind {
             Kind::Conversion => {
                 p.conversions += 1;
@@ -109,6 +167,11 @@ impl Coverage {
 
     /// The report, one entry per profile seen.
     pub fn report(&self) -> Vec<ProfileReport> {
+        self.report_with(&BTreeMap::new())
+    }
+
+    /// The report, with the paths `profiles.generic.fields` maps generic fields to.
+    pub fn report_with(&self, mapped: &BTreeMap<String, String>) -> Vec<ProfileReport> {
         use crate::verdict::code::*;
         self.profiles
             .iter()
@@ -147,6 +210,7 @@ impl Coverage {
                     conversion_records: c.conversions,
                     fields: FIELDS.iter().map(|f| (*f, (share(f) * 1000.0).round() / 1000.0)).collect(),
                     signals,
+                    read_from: self.read_from(c, mapped),
                 }
             })
             .collect()

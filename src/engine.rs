@@ -205,6 +205,7 @@ pub struct Engine {
     deny: HashSet<Country>,
     allow: HashSet<Country>,
     configured: Vec<ActiveAnnotation>,
+    generic_fields: profiles::GenericFields,
     model: String,
     state: State,
     coverage: Coverage,
@@ -294,6 +295,13 @@ impl Engine {
             state: State::new(&cfg.limits),
             coverage: Coverage::default(),
             configured,
+            generic_fields: profiles::GenericFields::new(
+                cfg.profiles
+                    .generic
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            ),
             model,
             plan,
             risk,
@@ -341,6 +349,11 @@ impl Engine {
     /// What the logs seen so far carry, per profile.
     pub fn coverage(&self) -> &Coverage {
         &self.coverage
+    }
+
+    /// The coverage report, naming the configured paths of generic fields.
+    pub fn coverage_report(&self) -> Vec<crate::coverage::ProfileReport> {
+        self.coverage.report_with(&self.cfg.profiles.generic.fields)
     }
 
     /// `true` when a look at the bytes shows that `record` is a well-formed JSON object of no
@@ -392,7 +405,7 @@ impl Engine {
                 ));
             }
         };
-        let Some(ev) = profiles::read(&obj, self.cfg.profile) else {
+        let Some(ev) = profiles::read_with(&obj, self.cfg.profile, &self.generic_fields) else {
             self.coverage.other += 1;
             return Outcome::Passed;
         };

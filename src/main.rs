@@ -433,8 +433,8 @@ fn coverage(o: &Opts) -> Result<ExitCode, String> {
         Ok(())
     })
     .map_err(|e| format!("i/o error: {e}"))?;
+    let report = engine.coverage_report();
     let c = engine.coverage();
-    let report = c.report();
     if o.json {
         let v =
             serde_json::json!({"profiles": report, "unparsed_records": c.unparsed, "other_records": c.other});
@@ -456,6 +456,10 @@ fn coverage(o: &Opts) -> Result<ExitCode, String> {
             .map(|(f, s)| format!("{f} {:.0}%", s * 100.0))
             .collect();
         println!("   fields: {}", fields.join(", "));
+        for (field, from) in &p.read_from {
+            let from: Vec<String> = from.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+            println!("   {field} read from: {}", from.join(", "));
+        }
         for s in p.signals {
             println!(
                 "   {} {:<24} {}",

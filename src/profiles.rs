@@ -9,7 +9,9 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::json::{raw_array, raw_obj, raw_text, Obj, Text};
+use serde_json::value::RawValue;
+
+use crate::json::{raw_array, raw_num, raw_obj, raw_text, Obj, Text};
 use crate::time::{self, Millis};
 
 /// A detected input profile.
@@ -116,6 +118,8 @@ pub struct Event<'a> {
     pub window: Option<(Millis, Millis)>,
     /// Annotation label (annotations only).
     pub label: Option<Text<'a>>,
+    /// Generic records: where the fields of [`GENERIC_REPORTED`] were read from.
+    pub generic_sources: [FieldSource; GENERIC_REPORTED.len()],
 }
 
 impl<'a> Event<'a> {
@@ -140,6 +144,7 @@ impl<'a> Event<'a> {
             provider_code: None,
             window: None,
             label: None,
+            generic_sources: Default::default(),
         }
     }
 }
@@ -407,6 +412,15 @@ pub fn detect(o: &Obj<'_>) -> Option<Profile> {
 
 /// Reads a record as `forced` (or as its detected profile). `None`: not an SMS-related record.
 pub fn read<'a>(o: &Obj<'a>, forced: Option<Profile>) -> Option<Event<'a>> {
+    read_with(o, forced, &GenericFields::default())
+}
+
+/// [`read`], with the generic schema's fields read where `generic` says.
+pub fn read_with<'a>(
+    o: &Obj<'a>,
+    forced: Option<Profile>,
+    generic_fields: &GenericFields,
+) -> Option<Event<'a>> {
     let profile = forced.or_else(|| detect(o))?;
     match profile {
         Profile::TwilioVerify => twilio_verify(o),
@@ -416,7 +430,7 @@ pub fn read<'a>(o: &Obj<'a>, forced: Option<Profile>) -> Option<Event<'a>> {
         Profile::Okta => okta(o),
         Profile::Auth0 => auth0(o),
         Profile::AzureAcs => azure_acs(o),
-        Profile::Generic => generic(o),
+        Profile::Generic => generic(o, generic_fields),
     }
 }
 
@@ -801,7 +815,82 @@ fn azure_acs<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
 /// `event` values of the generic profile.
 pub const GENERIC_EVENTS: [&str; 4] = ["sms_sent", "sms_blocked", "otp_verified", "annotation"];
 
-fn generic<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+/// The fields of the generic schema (besides `event`, which says what a record is), each with
+/// the names it is read from when the configuration maps it nowhere: its own name first, then
+/// the common aliases of application logs.
+pub const GENERIC_FIELDS: [(&str, &[&str]); 18] = [
+    ("time", &["time", "timestamp", "@timestamp", "ts"]),
+    ("tenant", &["tenant", "tenant_id", "account_id", "org_id"]),
+    ("workflow", &["workflow"]),
+    ("to", &["to", "phone", "phone_number", "recipient"]),
+    ("country", &["country"]),
+    ("ip", &["ip"]),
+    ("user_agent", &["user_agent"]),
+    ("user_id", &["user_id", "user", "uid"]),
+    ("session_id", &["session_id"]),
+    ("client_country", &["client_country"]),
+    ("price_usd", &["price_usd"]),
+    ("segments", &["segments"]),
+    ("message_id", &["message_id"]),
+    ("verification_id", &["verification_id"]),
+    ("provider_code", &["provider_code"]),
+    ("start", &["start"]),
+    ("end", &["end"]),
+    ("label", &["label"]),
+];
+
+/// Where each field of the generic schema is read: the configured path (a dotted path reads a
+/// nested object), else its name and aliases ([`GENERIC_FIELDS`]). Built once from the
+/// configuration.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GenericFields {
+    mapped: [Option<Vec<String>>; GENERIC_FIELDS.len()],
+}
+
+impl GenericFields {
+    /// The mapping of `profiles.generic.fields`; names that are not fields of the schema are
+    /// left out (the configuration's validation reports them).
+    pub fn new<'s>(fields: impl IntoIterator<Item = (&'s str, &'s str)>) -> GenericFields {
+        let mut g = GenericFields::default();
+        for (name, path) in fields {
+            if let Some(i) = GENERIC_FIELDS.iter().position(|f| f.0 == name) {
+                g.mapped[i] = Some(path.split('.').map(str::to_owned).collect());
+            }
+        }
+        g
+    }
+
+    /// The raw value of field `i` and the name it was read from (the configured path, or
+    /// the name or alias found).
+    fn find<'a>(&self, o: &Obj<'a>, i: usize) -> Option<(&'a RawValue, FieldSource)> {
+        if let Some(path) = &self.mapped[i] {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            return o.path(&path).map(|raw| (raw, FieldSource::Mapped));
+        }
+        GENERIC_FIELDS[i]
+            .1
+            .iter()
+            .enumerate()
+            .find_map(|(k, name)| o.raw(name).map(|raw| (raw, FieldSource::Name(k as u8))))
+    }
+}
+
+/// Which name a generic record's field was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldSource {
+    /// Absent.
+    #[default]
+    None,
+    /// The `k`-th name of its [`GENERIC_FIELDS`] entry (0: its own name).
+    Name(u8),
+    /// The path `profiles.generic.fields` maps it to.
+    Mapped,
+}
+
+/// Positions in [`GENERIC_FIELDS`] whose source the coverage report shows.
+pub const GENERIC_REPORTED: [usize; 4] = [0, 1, 3, 7];
+
+fn generic<'a>(o: &Obj<'a>, fields: &GenericFields) -> Option<Event<'a>> {
     let ev = o.str("event")?;
     let kind = match ev.as_ref() {
         "sms_sent" | "sms_blocked" => Kind::Sms,
@@ -810,27 +899,39 @@ fn generic<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
         _ => return None,
     };
     let mut e = Event::new(Profile::Generic, kind);
-    e.time = time_at(o, &["time"]);
-    e.tenant = t(o, &["tenant"]);
-    e.workflow = t(o, &["workflow"]);
-    e.to = t(o, &["to"]);
-    e.country_hint = t(o, &["country"]);
-    e.ip = t(o, &["ip"]);
-    e.user_agent = t(o, &["user_agent"]);
-    e.user = t(o, &["user_id"]);
-    e.session = t(o, &["session_id"]);
-    e.client_country = t(o, &["client_country"]);
-    e.price_usd = o.num(&["price_usd"]);
-    e.segments = o.num(&["segments"]);
-    e.message_id = t(o, &["message_id"]);
-    e.conversion_ref = t(o, &["verification_id"]);
-    e.provider_code = t(o, &["provider_code"]);
+    let mut sources = [FieldSource::None; GENERIC_REPORTED.len()];
+    let mut raw = |i: usize| {
+        let found = fields.find(o, i);
+        if let Some(k) = GENERIC_REPORTED.iter().position(|&r| r == i) {
+            sources[k] = found.map_or(FieldSource::None, |f| f.1);
+        }
+        found.map(|f| f.0)
+    };
+    let text = |r: Option<&'a RawValue>| r.and_then(raw_text).filter(|s| !s.is_empty());
+    e.time = raw(0).and_then(time::parse_raw);
+    e.tenant = text(raw(1));
+    e.workflow = text(raw(2));
+    e.to = text(raw(3));
+    e.country_hint = text(raw(4));
+    e.ip = text(raw(5));
+    e.user_agent = text(raw(6));
+    e.user = text(raw(7));
+    e.session = text(raw(8));
+    e.client_country = text(raw(9));
+    e.price_usd = raw(10).and_then(raw_num);
+    e.segments = raw(11).and_then(raw_num);
+    e.message_id = text(raw(12));
+    e.conversion_ref = text(raw(13));
+    e.provider_code = text(raw(14));
     if ev == "sms_blocked" && e.provider_code.is_none() {
         e.provider_code = Some(Cow::Borrowed("sms_blocked"));
     }
     if kind == Kind::Annotation {
-        e.window = time_at(o, &["start"]).zip(time_at(o, &["end"]));
-        e.label = t(o, &["label"]);
+        e.window = raw(15)
+            .and_then(time::parse_raw)
+            .zip(raw(16).and_then(time::parse_raw));
+        e.label = text(raw(17));
     }
+    e.generic_sources = sources;
     Some(e)
 }

@@ -203,3 +203,99 @@ fn an_explicit_profile_overrides_detection() {
     // Unknown names are configuration errors.
     assert!(pumpguard::Config::from_json(br#"{"profile": "twilio"}"#).is_err());
 }
+
+/// Application logs name the generic schema's fields their own way: the common aliases of
+/// `time`, `tenant`, `to` and `user_id` are read, and a record is scored at its own time
+/// whichever of them carries it, as RFC 3339 text or epoch seconds or milliseconds.
+#[test]
+fn generic_records_are_read_through_the_common_aliases() {
+    let t = T0 + 3_600;
+    for (field, value) in [
+        ("time", format!("\"{}\"", at(3_600))),
+        ("ts", format!("\"{}\"", at(3_600))),
+        ("timestamp", t.to_string()),
+        ("timestamp", (t * 1000).to_string()),
+        ("@timestamp", format!("\"{}\"", at(3_600))),
+        ("ts", format!("\"{t}\"")),
+    ] {
+        let mut e = engine();
+        // An earlier record moves the clock first: a record read without its time would be
+        // scored at that newest time instead of its own.
+        verdict(&mut e, &sms(7_200, "shop", "+447400123000", ""));
+        let rec = format!(r#"{{"event":"sms_sent","{field}":{value},"tenant":"shop","to":"+447400123456"}}"#);
+        let v = verdict(&mut e, &rec);
+        assert!(weight(&v, "no_timestamp").is_none(), "{rec}: {v:?}");
+        let mut e = engine();
+        verdict(&mut e, &rec);
+        assert_eq!(e.clock(), t * 1000, "{rec}");
+    }
+    for (tenant, to, user) in [
+        ("tenant_id", "phone", "user"),
+        ("account_id", "phone_number", "uid"),
+        ("org_id", "recipient", "user_id"),
+    ] {
+        let mut e = engine();
+        let rec = format!(
+            r#"{{"event":"sms_sent","time":"{}","{tenant}":"shop","{to}":"+447400123456","{user}":"u1"}}"#,
+            at(0)
+        );
+        let v = verdict(&mut e, &rec);
+        assert_eq!(v.keys.tenant.as_deref(), Some("shop"), "{rec}");
+        assert_eq!(v.keys.country.as_deref(), Some("GB"), "{rec}");
+        let cov = e.coverage_report();
+        let from = &cov[0].read_from;
+        assert_eq!(from["tenant"].keys().collect::<Vec<_>>(), [tenant], "{from:?}");
+        assert_eq!(from["to"].keys().collect::<Vec<_>>(), [to], "{from:?}");
+        assert_eq!(from["user_id"].keys().collect::<Vec<_>>(), [user], "{from:?}");
+    }
+    // The schema's own name wins over an alias in the same record.
+    let mut e = engine();
+    let rec = format!(
+        r#"{{"event":"sms_sent","ts":"{}","time":"{}","tenant":"shop","to":"+447400123456"}}"#,
+        at(0),
+        at(60)
+    );
+    verdict(&mut e, &rec);
+    assert_eq!(e.clock(), (T0 + 60) * 1000);
+}
+
+/// `profiles.generic.fields` maps a field to any name or dotted path; a mapped field is read
+/// only from there, and the coverage report says so.
+#[test]
+fn a_configured_field_mapping_reads_the_generic_fields_from_their_paths() {
+    let mut e = engine_with(
+        r#"{"profiles": {"generic": {"fields": {"time": "meta.event_time", "to": "sms.dest", "tenant": "customer"}}}}"#,
+    );
+    let rec = format!(
+        r#"{{"event":"sms_sent","meta":{{"event_time":"{}"}},"time":"{}","customer":"shop","tenant":"other","sms":{{"dest":"+447400123456"}},"to":"+12125550123"}}"#,
+        at(120),
+        at(0)
+    );
+    let v = verdict(&mut e, &rec);
+    assert_eq!(e.clock(), (T0 + 120) * 1000);
+    assert_eq!(v.keys.tenant.as_deref(), Some("shop"));
+    assert_eq!(v.keys.country.as_deref(), Some("GB"));
+    let cov = e.coverage_report();
+    assert_eq!(
+        cov[0].read_from["time"].keys().collect::<Vec<_>>(),
+        ["configured: meta.event_time"]
+    );
+    // The mapped path missing: no time, even though `time` is there.
+    let v = verdict(
+        &mut e,
+        &format!(
+            r#"{{"event":"sms_sent","time":"{}","customer":"shop","sms":{{"dest":"+447400123457"}}}}"#,
+            at(180)
+        ),
+    );
+    assert!(weight(&v, "no_timestamp").is_some(), "{v:?}");
+    // Unknown fields and empty paths are configuration errors, all reported at once.
+    let cfg = pumpguard::Config::from_json(
+        br#"{"profiles": {"generic": {"fields": {"event": "kind", "tim": "t", "to": "a..b"}}}}"#,
+    )
+    .expect("parses");
+    let errs = pumpguard::Engine::new(cfg).err().expect("invalid").to_string();
+    for f in ["fields.event", "fields.tim", "fields.to"] {
+        assert!(errs.contains(f), "{errs}");
+    }
+}
