@@ -739,7 +739,7 @@ impl Engine {
         let fc = self
             .state
             .convs
-            .entry(Keyer::mix(flow_key, KEY_FLOW_CONV), new_conv);
+            .entry(Keyer::mix(flow_key, KEY_FLOW_CONV), Conv::new);
         if trial {
             signals::conv_send(cfg, fc, now, prior);
         }
@@ -767,7 +767,7 @@ impl Engine {
             (rare_key, ConvGroup::Rare),
         ] {
             let Some(key) = key else { continue };
-            let c = self.state.convs.entry(key, new_conv);
+            let c = self.state.convs.entry(key, Conv::new);
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
@@ -1019,7 +1019,7 @@ impl Engine {
         // counts only when its own matured sends convert poorly.
         let judge_sources = cfg.signals.source_velocity.require_low_conversion && judge_conversion;
         let mut poorly = |sk: u64| {
-            let c = self.state.convs.entry(source_conv_key(Some(sk)), new_conv);
+            let c = self.state.convs.entry(source_conv_key(Some(sk)), Conv::new);
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
@@ -1739,25 +1739,6 @@ enum ConvGroup {
     Rare,
 }
 
-fn new_conv() -> Conv {
-    Conv {
-        last: 0,
-        head: 0,
-        sends: [0; crate::state::CONV_BUCKETS],
-        verified: [0; crate::state::CONV_BUCKETS],
-        rate_num: 0.0,
-        rate_den: 0.0,
-        vol: 0.0,
-        span: 0.0,
-        blocks: Default::default(),
-        day_start: 0,
-        day_sends: 0,
-        day_verified: 0,
-        cusum: 0.0,
-        cusum_at: 0,
-    }
-}
-
 fn empty_tenant(now: Millis) -> Tenant {
     Tenant {
         last: now,
@@ -1776,7 +1757,7 @@ fn empty_tenant(now: Millis) -> Tenant {
         days_seen: 0,
         conv_num: 0.0,
         conv_den: 0.0,
-        conv: new_conv(),
+        conv: Conv::new(),
     }
 }
 

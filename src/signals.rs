@@ -1103,25 +1103,10 @@ pub fn source(
 mod tests {
     use super::{conv_cusum, conv_send, conv_verified, excess_llr, excess_llr_at, rest_converts};
     use crate::config::Config;
-    use crate::state::{Conv, CONV_BUCKETS};
+    use crate::state::Conv;
 
     fn conv() -> Conv {
-        Conv {
-            last: 0,
-            head: 0,
-            sends: [0; CONV_BUCKETS],
-            verified: [0; CONV_BUCKETS],
-            rate_num: 0.0,
-            rate_den: 0.0,
-            vol: 0.0,
-            span: 0.0,
-            blocks: Default::default(),
-            day_start: 0,
-            day_sends: 0,
-            day_verified: 0,
-            cusum: 0.0,
-            cusum_at: 0,
-        }
+        Conv::new()
     }
 
     /// The CUSUM's step has a negative expectation whenever the sends are legitimate, whatever

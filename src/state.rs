@@ -354,6 +354,34 @@ pub struct Conv {
 /// Buckets of a conversion ring.
 pub const CONV_BUCKETS: usize = 16;
 
+impl Conv {
+    /// A key with no sends yet.
+    pub fn new() -> Conv {
+        Conv {
+            last: 0,
+            head: 0,
+            sends: [0; CONV_BUCKETS],
+            verified: [0; CONV_BUCKETS],
+            rate_num: 0.0,
+            rate_den: 0.0,
+            vol: 0.0,
+            span: 0.0,
+            blocks: Default::default(),
+            day_start: 0,
+            day_sends: 0,
+            day_verified: 0,
+            cusum: 0.0,
+            cusum_at: 0,
+        }
+    }
+}
+
+impl Default for Conv {
+    fn default() -> Conv {
+        Conv::new()
+    }
+}
+
 impl Aged for Conv {
     fn last_seen(&self) -> Millis {
         self.last
