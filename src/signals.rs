@@ -706,8 +706,12 @@ pub fn low_conversion(
         })
         .flatten()
         .filter(|w| *w > 0);
-    let acc_note =
-        || format!(", {acc:.1} nats accumulated over its recent hours that the extra sends are not verified");
+    let acc_note = || {
+        format!(
+            ", with {:.1}x its usual volume in the last hour: {acc:.1} nats accumulated over its recent hours that the extra sends are not verified",
+            f64::from(n_hour) / usual.max(1e-3)
+        )
+    };
     let (w, base, v, n, span, note) = match (short.or_else(day), accumulated) {
         (Some((w, base, v, n, span, _)), Some(wa)) if wa > w => (wa, base, v, n, span, acc_note()),
         (Some(found), _) => found,
