@@ -1,8 +1,8 @@
 //! Detection quality on the simulator's labelled traffic (`pumpguard evaluate`, EVALUATION.md):
 //! the quality targets of issue 13 on two seeds that were held out while the model was built
 //! (5 and 11, seven days, about 60k sends each; the model's fourth round looked at both, and
-//! EVALUATION.md reports on seeds 17–28 instead), so a change that costs detection or adds false
-//! positives fails the tests.
+//! EVALUATION.md reports on seeds 29–40 and the sweep of 23–28 instead), so a change that costs
+//! detection or adds false positives fails the tests.
 
 use std::process::Command;
 
