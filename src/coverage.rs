@@ -94,36 +94,36 @@ pub struct ProfileReport {
     pub signals: Vec<SignalCoverage>,
 }
 
-impl Coverage {
-    fn read_from(
-        &self,
-        c: &FieldCounts,
-        mapped: &BTreeMap<String, String>,
-    ) -> BTreeMap<&'static str, BTreeMap<String, u64>> {
-        GENERIC_REPORTED
-            .iter()
-            .zip(&c.generic_sources)
-            .filter(|(_, counts)| counts.iter().any(|n| *n > 0))
-            .map(|(&i, counts)| {
-                let (field, names) = GENERIC_FIELDS[i];
-                let from = counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(k, n)| {
-                        let name = if k == GENERIC_SOURCES - 1 {
-                            format!("configured: {}", mapped.get(field).map_or("?", String::as_str))
-                        } else {
-                            names.get(k).copied().unwrap_or("?").to_string()
-                        };
-                        (name, *n)
-                    })
-                    .collect();
-                (field, from)
-            })
-            .collect()
-    }
+/// Where a profile's generic fields were read from, by name (see `ProfileReport::read_from`).
+fn read_from(
+    c: &FieldCounts,
+    mapped: &BTreeMap<String, String>,
+) -> BTreeMap<&'static str, BTreeMap<String, u64>> {
+    GENERIC_REPORTED
+        .iter()
+        .zip(&c.generic_sources)
+        .filter(|(_, counts)| counts.iter().any(|n| *n > 0))
+        .map(|(&i, counts)| {
+            let (field, names) = GENERIC_FIELDS[i];
+            let from = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| {
+                    let name = if k == GENERIC_SOURCES - 1 {
+                        format!("configured: {}", mapped.get(field).map_or("?", String::as_str))
+                    } else {
+                        names.get(k).copied().unwrap_or("?").to_string()
+                    };
+                    (name, *n)
+                })
+                .collect();
+            (field, from)
+        })
+        .collect()
+}
 
+impl Coverage {
     /// Counts one event.
     pub fn observe(&mut self, e: &Event<'_>) {
         let p = self.profiles.entry(e.profile).or_default();
@@ -210,7 +210,7 @@ impl Coverage {
                     conversion_records: c.conversions,
                     fields: FIELDS.iter().map(|f| (*f, (share(f) * 1000.0).round() / 1000.0)).collect(),
                     signals,
-                    read_from: self.read_from(c, mapped),
+                    read_from: read_from(c, mapped),
                 }
             })
             .collect()

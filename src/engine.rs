@@ -533,7 +533,7 @@ impl Engine {
         let block = format!("+{block_digits}");
         let country_key = Keyer::mix(tenant, KEY_COUNTRY ^ u64::from(country.id()) << 8);
         // Conversion keys are per flow (tenant × workflow), never mixing workflows.
-        let flow_key = Keyer::mix(tenant, workflow_hash.unwrap_or(KEY_NO_WORKFLOW));
+        let flow_key = flow_key(tenant, workflow_hash);
         let flow_country_key = Keyer::mix(flow_key, KEY_COUNTRY ^ u64::from(country.id()) << 8);
         let block_key = Keyer::mix(flow_key, k.hash(dom::BLOCK, block_digits.as_bytes()));
         let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
@@ -1023,7 +1023,6 @@ impl Engine {
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
-            signals::conv_cusum(cfg, c, now, prior, season);
             !judge_sources
                 || signals::low_conversion(
                     cfg,
@@ -1552,16 +1551,11 @@ impl Engine {
             }
             signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
         }
-        let flow_key = Keyer::mix(
-            tenant,
-            if sent.workflow == 0 {
-                KEY_NO_WORKFLOW
-            } else {
-                sent.workflow
-            },
-        );
         for key in [
-            Keyer::mix(flow_key, KEY_FLOW_CONV),
+            Keyer::mix(
+                flow_key(tenant, (sent.workflow != 0).then_some(sent.workflow)),
+                KEY_FLOW_CONV,
+            ),
             sent.country_key,
             sent.block_key,
             sent.rare_key,
@@ -1737,6 +1731,11 @@ enum ConvGroup {
     Block,
     /// Flow × the countries new to the tenant, together.
     Rare,
+}
+
+/// A flow: the tenant × the workflow's hash (or the tenant's sends without one).
+fn flow_key(tenant: u64, workflow_hash: Option<u64>) -> u64 {
+    Keyer::mix(tenant, workflow_hash.unwrap_or(KEY_NO_WORKFLOW))
 }
 
 fn empty_tenant(now: Millis) -> Tenant {

@@ -57,16 +57,16 @@ impl<'a> Obj<'a> {
     }
 
     /// Follows a dotted path of object keys and returns the raw value at its end.
-    pub fn path(&self, path: &[&str]) -> Option<&'a RawValue> {
+    pub fn path<S: AsRef<str>>(&self, path: &[S]) -> Option<&'a RawValue> {
         let (last, parents) = path.split_last()?;
         if parents.is_empty() {
-            return self.raw(last);
+            return self.raw(last.as_ref());
         }
-        let mut cur = self.obj(parents[0])?;
+        let mut cur = self.obj(parents[0].as_ref())?;
         for p in &parents[1..] {
-            cur = cur.obj(p)?;
+            cur = cur.obj(p.as_ref())?;
         }
-        cur.raw(last)
+        cur.raw(last.as_ref())
     }
 
     /// Text at a path: a JSON string, or the literal of a number (numbers-as-strings both ways).

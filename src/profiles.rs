@@ -864,8 +864,7 @@ impl GenericFields {
     /// the name or alias found).
     fn find<'a>(&self, o: &Obj<'a>, i: usize) -> Option<(&'a RawValue, FieldSource)> {
         if let Some(path) = &self.mapped[i] {
-            let path: Vec<&str> = path.iter().map(String::as_str).collect();
-            return o.path(&path).map(|raw| (raw, FieldSource::Mapped));
+            return o.path(path).map(|raw| (raw, FieldSource::Mapped));
         }
         GENERIC_FIELDS[i]
             .1
@@ -887,8 +886,30 @@ pub enum FieldSource {
     Mapped,
 }
 
+/// Positions in [`GENERIC_FIELDS`], by field.
+mod gf {
+    pub const TIME: usize = 0;
+    pub const TENANT: usize = 1;
+    pub const WORKFLOW: usize = 2;
+    pub const TO: usize = 3;
+    pub const COUNTRY: usize = 4;
+    pub const IP: usize = 5;
+    pub const USER_AGENT: usize = 6;
+    pub const USER_ID: usize = 7;
+    pub const SESSION_ID: usize = 8;
+    pub const CLIENT_COUNTRY: usize = 9;
+    pub const PRICE_USD: usize = 10;
+    pub const SEGMENTS: usize = 11;
+    pub const MESSAGE_ID: usize = 12;
+    pub const VERIFICATION_ID: usize = 13;
+    pub const PROVIDER_CODE: usize = 14;
+    pub const START: usize = 15;
+    pub const END: usize = 16;
+    pub const LABEL: usize = 17;
+}
+
 /// Positions in [`GENERIC_FIELDS`] whose source the coverage report shows.
-pub const GENERIC_REPORTED: [usize; 4] = [0, 1, 3, 7];
+pub const GENERIC_REPORTED: [usize; 4] = [gf::TIME, gf::TENANT, gf::TO, gf::USER_ID];
 
 fn generic<'a>(o: &Obj<'a>, fields: &GenericFields) -> Option<Event<'a>> {
     let ev = o.str("event")?;
@@ -908,30 +929,65 @@ fn generic<'a>(o: &Obj<'a>, fields: &GenericFields) -> Option<Event<'a>> {
         found.map(|f| f.0)
     };
     let text = |r: Option<&'a RawValue>| r.and_then(raw_text).filter(|s| !s.is_empty());
-    e.time = raw(0).and_then(time::parse_raw);
-    e.tenant = text(raw(1));
-    e.workflow = text(raw(2));
-    e.to = text(raw(3));
-    e.country_hint = text(raw(4));
-    e.ip = text(raw(5));
-    e.user_agent = text(raw(6));
-    e.user = text(raw(7));
-    e.session = text(raw(8));
-    e.client_country = text(raw(9));
-    e.price_usd = raw(10).and_then(raw_num);
-    e.segments = raw(11).and_then(raw_num);
-    e.message_id = text(raw(12));
-    e.conversion_ref = text(raw(13));
-    e.provider_code = text(raw(14));
+    e.time = raw(gf::TIME).and_then(time::parse_raw);
+    e.tenant = text(raw(gf::TENANT));
+    e.workflow = text(raw(gf::WORKFLOW));
+    e.to = text(raw(gf::TO));
+    e.country_hint = text(raw(gf::COUNTRY));
+    e.ip = text(raw(gf::IP));
+    e.user_agent = text(raw(gf::USER_AGENT));
+    e.user = text(raw(gf::USER_ID));
+    e.session = text(raw(gf::SESSION_ID));
+    e.client_country = text(raw(gf::CLIENT_COUNTRY));
+    e.price_usd = raw(gf::PRICE_USD).and_then(raw_num);
+    e.segments = raw(gf::SEGMENTS).and_then(raw_num);
+    e.message_id = text(raw(gf::MESSAGE_ID));
+    e.conversion_ref = text(raw(gf::VERIFICATION_ID));
+    e.provider_code = text(raw(gf::PROVIDER_CODE));
     if ev == "sms_blocked" && e.provider_code.is_none() {
         e.provider_code = Some(Cow::Borrowed("sms_blocked"));
     }
     if kind == Kind::Annotation {
-        e.window = raw(15)
+        e.window = raw(gf::START)
             .and_then(time::parse_raw)
-            .zip(raw(16).and_then(time::parse_raw));
-        e.label = text(raw(17));
+            .zip(raw(gf::END).and_then(time::parse_raw));
+        e.label = text(raw(gf::LABEL));
     }
     e.generic_sources = sources;
     Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{gf, GENERIC_FIELDS};
+
+    #[test]
+    fn the_generic_field_positions_name_their_fields() {
+        let named = [
+            (gf::TIME, "time"),
+            (gf::TENANT, "tenant"),
+            (gf::WORKFLOW, "workflow"),
+            (gf::TO, "to"),
+            (gf::COUNTRY, "country"),
+            (gf::IP, "ip"),
+            (gf::USER_AGENT, "user_agent"),
+            (gf::USER_ID, "user_id"),
+            (gf::SESSION_ID, "session_id"),
+            (gf::CLIENT_COUNTRY, "client_country"),
+            (gf::PRICE_USD, "price_usd"),
+            (gf::SEGMENTS, "segments"),
+            (gf::MESSAGE_ID, "message_id"),
+            (gf::VERIFICATION_ID, "verification_id"),
+            (gf::PROVIDER_CODE, "provider_code"),
+            (gf::START, "start"),
+            (gf::END, "end"),
+            (gf::LABEL, "label"),
+        ];
+        assert_eq!(named.len(), GENERIC_FIELDS.len());
+        for (i, name) in named {
+            assert_eq!(GENERIC_FIELDS[i].0, name);
+            // A field's own name is the first it is read from.
+            assert_eq!(GENERIC_FIELDS[i].1[0], name);
+        }
+    }
 }

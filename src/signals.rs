@@ -692,8 +692,9 @@ pub fn low_conversion(
     };
     // Evidence accumulated over the key's matured buckets (its CUSUM): a slow attack, or one
     // into a key whose users verify few codes, gives too little in any one window. It is
-    // decisive at `needed` nats while the extra sends still arrive (the last hour above the key's usual hour by two
-    // standard deviations) and the last matured hour still converts under half the baseline.
+    // decisive at `needed` nats while the extra sends still arrive (the last hour above the
+    // key's usual hour by two standard deviations) and the last matured hour still converts
+    // under half the baseline.
     let acc = f64::from(c.cusum);
     let accumulated = (own_baseline && may_accumulate && lc.decisive_weight > 0 && acc > 0.0)
         .then(|| {
@@ -704,8 +705,7 @@ pub fn low_conversion(
             // Decisive or nothing: below `needed` it is the windows' evidence that speaks.
             (extra && short_hour && acc >= needed).then_some(lc.decisive_weight as i32)
         })
-        .flatten()
-        .filter(|w| *w > 0);
+        .flatten();
     let acc_note = || {
         format!(
             ", with {:.1}x its usual volume in the last hour: {acc:.1} nats accumulated over its recent hours that the extra sends are not verified",
@@ -1109,8 +1109,10 @@ mod tests {
     use crate::config::Config;
     use crate::state::Conv;
 
-    fn conv() -> Conv {
-        Conv::new()
+    /// ln P(v of n) for a binomial with rate p.
+    fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
+        let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
+        ln_choose + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln()
     }
 
     /// The CUSUM's step has a negative expectation whenever the sends are legitimate, whatever
@@ -1119,8 +1121,6 @@ mod tests {
     /// well above, the usual count (a surge whose sends verify).
     #[test]
     fn the_cusum_step_drifts_down_for_legitimate_sends() {
-        let ln_choose =
-            |n: u32, k: u32| -> f64 { (1..=k).map(|i| (f64::from(n - k + i) / f64::from(i)).ln()).sum() };
         for (usual, p) in [(0.2f64, 0.8f64), (1.0, 0.4), (3.0, 0.8), (6.0, 0.95)] {
             for volume in [usual, 3.0 * usual] {
                 let mut mean = 0.0;
@@ -1130,9 +1130,7 @@ mod tests {
                         pn *= volume / f64::from(n);
                     }
                     for v in 0..=n {
-                        let pv =
-                            (ln_choose(n, v) + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln())
-                                .exp();
+                        let pv = ln_binomial(n, v, p).exp();
                         mean += pn * pv * excess_llr_at(f64::from(v), f64::from(n), p, usual);
                     }
                 }
@@ -1147,7 +1145,7 @@ mod tests {
     #[test]
     fn the_cusum_accumulates_unverified_extra_sends_and_forgets_them() {
         let cfg = Config::default();
-        let mut c = conv();
+        let mut c = Conv::new();
         let (p, five) = (0.8, 300_000);
         let mut t = 1_000_000_000_000;
         let mut k = 0u32;
@@ -1236,12 +1234,10 @@ mod tests {
     #[test]
     fn excess_evidence_is_bounded_under_the_legitimate_hypothesis() {
         let (n, p, usual) = (30u32, 0.7f64, 10.0);
-        let ln_choose =
-            |n: u32, k: u32| -> f64 { (1..=k).map(|i| (f64::from(n - k + i) / f64::from(i)).ln()).sum() };
         for t in [2.0, 5.0, 10.0] {
             let mass: f64 = (0..=n)
                 .filter(|&v| excess_llr(f64::from(v), f64::from(n), p, usual) >= t)
-                .map(|v| (ln_choose(n, v) + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln()).exp())
+                .map(|v| ln_binomial(n, v, p).exp())
                 .sum();
             assert!(mass <= (-t).exp(), "t {t}: {mass}");
         }
