@@ -20,7 +20,10 @@ fn best(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
 }
 
 fn main() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // This bench is the `cli/` crate's (`cli/Cargo.toml`).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is in the repository");
     let demo = std::fs::read_to_string(root.join("samples/demo.ndjson")).expect("demo");
     let lines: Vec<&str> = std::iter::repeat_n(demo.lines().filter(|l| !l.is_empty()), 17)
         .flatten()

@@ -167,7 +167,10 @@ fn best(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let (copies, runs) = if quick { (4, 1) } else { (40, 3) };
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // This bench is the `cli/` crate's (`cli/Cargo.toml`).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is in the repository");
     let demo = std::fs::read_to_string(root.join("samples/demo.ndjson")).expect("demo");
     let lines: Vec<&str> = std::iter::repeat_n(demo.lines(), copies).flatten().collect();
     let n = lines.len();

@@ -16,7 +16,7 @@ fi
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "cargo clippy --all-targets -- -D warnings (core and CLI; component for wasm32-wasip2)"
+step "cargo clippy --all-targets -- -D warnings (core, CLI and simulator; component for wasm32-wasip2)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked -p pumpguard-component --target wasm32-wasip2 -- -D warnings
 cargo clippy --locked -p pumpguard-vector-config --all-targets -- -D warnings
@@ -29,7 +29,7 @@ cargo clippy --locked -p pumpguard-web --target wasm32-unknown-unknown -- -D war
 
 step "the core builds unchanged for every wasm target"
 for target in wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2; do
-  cargo build --locked --quiet --lib --release --target "$target"
+  cargo build --locked --quiet -p pumpguard --lib --release --target "$target"
   echo "ok: $target"
 done
 
@@ -80,7 +80,7 @@ else
   echo "flb-wamrc is missing: the .aot runs of tests/fluent_bit_real.rs fail under CI=true and are skipped elsewhere"
 fi
 
-step "cargo test (the CLI tests score through the component; the Fluent Bit module through its ABI; the Envoy filter in the real Envoy)"
+step "cargo test: the core, the simulator and the integration tests in tests/ (the CLI tests score through the component; the Fluent Bit module through its ABI; the Envoy filter in the real Envoy)"
 cargo test --locked
 
 step "the Envoy filter's policy, configuration and cross-worker ring (native unit tests)"

@@ -9,6 +9,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::profiles::Profile;
+// The capacities live with the state they bound; they are a section of the configuration.
+pub use crate::state::Limits;
 use crate::verdict::{Action, Level};
 
 /// `"auto"` for `None`, else the profile's name.
@@ -611,35 +613,6 @@ pub struct Annotation {
     pub end: String,
 }
 
-/// Capacities. Every piece of state is a map with a capacity here and least-recently-seen
-/// eviction, so memory stays under `max_state_bytes` whatever the input.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    /// Records larger than this are not parsed (tagged `too_large`).
-    pub max_record_bytes: usize,
-    /// Upper bound of all state; the capacities below must fit in it.
-    pub max_state_bytes: usize,
-    /// Tenants tracked.
-    pub tenants: usize,
-    /// Volume keys (tenant, tenant × workflow, tenant × country).
-    pub volume_keys: usize,
-    /// Conversion keys (tenant × country, tenant × block).
-    pub conversion_keys: usize,
-    /// Adjacency ranges (tenant × number range).
-    pub ranges: usize,
-    /// Sources (tenant × IP / user agent / user / session).
-    pub sources: usize,
-    /// Recent sends kept to attribute late conversions.
-    pub recent_sends: usize,
-    /// Message ids kept to count each message once across its status events.
-    pub messages: usize,
-    /// Open incidents.
-    pub incidents: usize,
-    /// Annotations (configured plus received as records).
-    pub annotations: usize,
-}
-
 /// Replacement data tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -902,24 +875,6 @@ impl Default for Budgets {
             marks: vec![50, 80, 100],
             weights: vec![5, 15, 30],
             alert_mark: 100,
-        }
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_record_bytes: 1 << 20,
-            max_state_bytes: 64 << 20,
-            tenants: 8_192,
-            volume_keys: 32_768,
-            conversion_keys: 32_768,
-            ranges: 32_768,
-            sources: 32_768,
-            recent_sends: 65_536,
-            messages: 131_072,
-            incidents: 4_096,
-            annotations: 1_024,
         }
     }
 }

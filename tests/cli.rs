@@ -9,7 +9,7 @@ fn bin() -> Command {
 }
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    crate::support::root().to_path_buf()
 }
 
 #[test]

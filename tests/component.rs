@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    crate::support::root().to_path_buf()
 }
 
 fn scan(file: &PathBuf, native: bool) -> (Vec<u8>, String) {

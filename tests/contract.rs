@@ -186,11 +186,8 @@ fn one_weak_signal_alone_is_never_high() {
 
 #[test]
 fn an_explicit_profile_overrides_detection() {
-    let sns = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/aws_sns.ndjson"
-    ))
-    .expect("fixture");
+    let sns = std::fs::read_to_string(crate::support::root().join("tests/fixtures/aws_sns.ndjson"))
+        .expect("fixture");
     let sns = sns.lines().next().expect("line");
     // Forced to the right profile: read as usual.
     let mut e = engine_with(r#"{"profile": "aws_sns"}"#);

@@ -21,7 +21,7 @@ fn serial() -> MutexGuard<'static, ()> {
 }
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    crate::support::root()
 }
 
 fn envoy_binary() -> PathBuf {

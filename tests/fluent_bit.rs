@@ -15,8 +15,7 @@ const TAG: &[u8] = b"saas.logs";
 const TIME: (u32, u32) = (1_767_787_200, 250_000_000);
 
 fn demo() -> Vec<String> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo.ndjson"))
-        .expect("demo");
+    let text = std::fs::read_to_string(crate::support::root().join("samples/demo.ndjson")).expect("demo");
     text.lines()
         .filter(|l| !l.is_empty())
         .map(str::to_owned)

@@ -26,7 +26,7 @@ fn serial() -> MutexGuard<'static, ()> {
 }
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    crate::support::root()
 }
 
 /// The real binary, or `None` (skip) outside CI when it is missing.

@@ -3,13 +3,13 @@
 //! `rewrite_tag` rules route the module's real output once each.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pumpguard_flb_host::wasmtime::WasmtimeHost;
 use pumpguard_flb_host::{module_path, parse_size, FilterHost, Returned};
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fluent-config")
+    crate::support::root().join("fluent-config")
 }
 
 /// One section of either format: its kind and its properties (names lowercased; a repeated
@@ -177,7 +177,7 @@ fn the_wasm_filter_loads_the_built_module_with_its_function() {
             "{file}: msgpack mode truncates at zero bytes"
         );
         assert_eq!(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(w.get("wasm_path")),
+            crate::support::root().join(w.get("wasm_path")),
             module_path(),
             "{file}"
         );
@@ -252,8 +252,7 @@ fn the_shipped_settings_file_loads_without_a_config_error() {
 
 #[test]
 fn the_rewrite_tag_rules_route_the_demo_once_each() {
-    let demo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo.ndjson"))
-        .expect("demo");
+    let demo = std::fs::read_to_string(crate::support::root().join("samples/demo.ndjson")).expect("demo");
     // What the module hands Fluent Bit to route.
     let mut h = WasmtimeHost::new(&module_path(), &[], "pumpguard_filter").expect("instantiate");
     let scored: Vec<serde_json::Value> = demo

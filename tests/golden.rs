@@ -1,12 +1,10 @@
 //! Golden files: `tests/fixtures/<case>.ndjson` through a fresh engine must give
 //! `<case>.expected.ndjson` exactly. `PUMPGUARD_BLESS=1 cargo test` rewrites them after review.
 
-use std::path::PathBuf;
-
 use crate::support::engine;
 
 fn run(case: &str) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = crate::support::root().join("tests/fixtures");
     let input = std::fs::read(dir.join(format!("{case}.ndjson"))).expect("fixture");
     let mut e = engine();
     let mut out = Vec::new();
@@ -78,7 +76,7 @@ fn generic() {
 #[test]
 fn other_vendors_pass_through_byte_for_byte() {
     run("other_vendors");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = crate::support::root().join("tests/fixtures");
     let a = std::fs::read(dir.join("other_vendors.ndjson")).expect("fixture");
     let b = std::fs::read(dir.join("other_vendors.expected.ndjson")).expect("golden");
     assert_eq!(a, b, "records of no SMS profile must come out unchanged");
@@ -89,7 +87,7 @@ fn every_profile_is_detected_from_its_shape() {
     use pumpguard::json::Obj;
     use pumpguard::profiles::detect;
     use pumpguard::Profile;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = crate::support::root().join("tests/fixtures");
     for p in Profile::ALL {
         let text = std::fs::read_to_string(dir.join(format!("{}.ndjson", p.as_str()))).expect("fixture");
         let first = text.lines().next().expect("a line");

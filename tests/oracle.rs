@@ -1,8 +1,10 @@
 //! Naive reference implementations (straight-line, obviously right) as oracles for the
-//! optimised state primitives, compared on pseudo-random operation sequences.
+//! optimised state primitives, compared on operation sequences drawn by `proptest`: a failure
+//! shrinks to the shortest sequence that still disagrees.
 
 use std::collections::HashMap;
 
+use proptest::prelude::*;
 use pumpguard::state::{Aged, BoundedMap, Decayed, Recent};
 
 use crate::support::Rng;
@@ -16,90 +18,116 @@ impl Aged for V {
     }
 }
 
-#[test]
-fn bounded_map_agrees_with_a_hash_map_below_capacity_and_stays_consistent_above_it() {
-    let mut r = Rng(77);
-    for cap in [16usize, 100, 1000] {
+/// One operation on a map: remove, or insert / refresh (three times as likely), of a key drawn
+/// from a space three times the capacity, so the map spends most of a run full and evicting.
+#[derive(Clone, Copy, Debug)]
+enum MapOp {
+    Remove(u64),
+    Upsert(u64),
+}
+
+fn map_ops(cap: usize, len: usize) -> impl Strategy<Value = Vec<MapOp>> {
+    let keyspace = cap as u64 * 3;
+    prop::collection::vec(
+        prop_oneof![
+            1 => (1..=keyspace).prop_map(MapOp::Remove),
+            3 => (1..=keyspace).prop_map(MapOp::Upsert),
+        ],
+        1..len,
+    )
+}
+
+/// Keys are nonzero hashes: spread the small integers the strategies draw.
+fn key(k: u64) -> u64 {
+    k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Below capacity the map is a hash map; full, each insert of a new key evicts exactly one
+    /// other entry, and what remains agrees with the hash map it is checked against.
+    #[test]
+    fn bounded_map_agrees_with_a_hash_map_below_capacity_and_stays_consistent_above_it(
+        (cap, ops) in prop_oneof![Just(16usize), Just(100usize)]
+            .prop_flat_map(|cap| (Just(cap), map_ops(cap, 3_000)))
+    ) {
         let mut fast: BoundedMap<V> = BoundedMap::new(cap);
         let mut naive: HashMap<u64, V> = HashMap::new();
-        let keyspace = (cap as u64) * 3;
-        for step in 0..20_000i64 {
-            let k = (1 + r.below(keyspace)).wrapping_mul(0x9E37_79B9_7F4A_7C15); // keys are nonzero hashes
-            match r.below(4) {
-                0 => {
-                    assert_eq!(fast.remove(k).is_some(), naive.remove(&k).is_some());
+        for (step, op) in ops.iter().enumerate() {
+            let step = step as i64;
+            match *op {
+                MapOp::Remove(k) => {
+                    prop_assert_eq!(fast.remove(key(k)).is_some(), naive.remove(&key(k)).is_some());
                 }
-                _ => {
+                MapOp::Upsert(k) => {
+                    let k = key(k);
                     let before = fast.len();
                     let present = fast.get(k).is_some();
                     *fast.entry(k, || V(step)) = V(step);
-                    if present || before < cap {
-                        // No eviction: exactly the naive map's behaviour.
-                        naive.insert(k, V(step));
-                    } else {
-                        // One eviction: the victim is gone from both.
-                        naive.insert(k, V(step));
+                    naive.insert(k, V(step));
+                    if !present && before == cap {
+                        // One eviction: the victim is gone from both, and only one went.
+                        prop_assert_eq!(naive.len(), cap + 1);
                         naive.retain(|key, _| fast.get(*key).is_some());
+                        prop_assert!(naive.contains_key(&k), "the new key was evicted");
                     }
                 }
             }
-            assert!(fast.len() <= cap);
-            assert_eq!(fast.len(), naive.len(), "cap {cap} step {step}");
-            if step % 997 == 0 {
-                for (k, v) in &naive {
-                    assert_eq!(fast.get(*k), Some(v));
-                }
-                for (k, v) in fast.iter() {
-                    assert_eq!(naive.get(&k), Some(v));
-                }
-            }
+            prop_assert!(fast.len() <= cap);
+            prop_assert_eq!(fast.len(), naive.len(), "step {}", step);
+        }
+        for (k, v) in &naive {
+            prop_assert_eq!(fast.get(*k), Some(v));
+        }
+        for (k, v) in fast.iter() {
+            prop_assert_eq!(naive.get(&k), Some(v));
         }
     }
-}
 
-#[test]
-fn decayed_counter_equals_the_sum_of_decayed_events() {
-    let mut r = Rng(78);
-    let half_life = 900_000i64;
-    let mut d = Decayed::default();
-    let mut events: Vec<(i64, f32)> = Vec::new();
-    let mut now = 1_000_000i64;
-    for _ in 0..2_000 {
-        now += r.below(120_000) as i64;
-        let x = 1.0 + r.below(3) as f32;
-        d.add(now, x, half_life);
-        events.push((now, x));
-        let probe = now + r.below(600_000) as i64;
-        let naive: f64 = events
-            .iter()
-            .map(|(t, x)| f64::from(*x) * 0.5f64.powf((probe - t) as f64 / half_life as f64))
-            .sum();
-        let fast = f64::from(d.get(probe, half_life));
-        assert!(
-            (fast - naive).abs() <= 1e-3 * naive.max(1.0),
-            "fast {fast} naive {naive}"
-        );
+    /// The decayed counter equals the sum of its events, each halved per half-life since it
+    /// happened, at any later time.
+    #[test]
+    fn decayed_counter_equals_the_sum_of_decayed_events(
+        events in prop::collection::vec((0i64..120_000, 1u8..=3, 0i64..600_000), 1..400)
+    ) {
+        let half_life = 900_000i64;
+        let mut d = Decayed::default();
+        let mut seen: Vec<(i64, f32)> = Vec::new();
+        let mut now = 1_000_000i64;
+        for (dt, x, ahead) in events {
+            now += dt;
+            d.add(now, f32::from(x), half_life);
+            seen.push((now, f32::from(x)));
+            let probe = now + ahead;
+            let naive: f64 = seen
+                .iter()
+                .map(|(t, x)| f64::from(*x) * 0.5f64.powf((probe - t) as f64 / half_life as f64))
+                .sum();
+            let fast = f64::from(d.get(probe, half_life));
+            prop_assert!((fast - naive).abs() <= 1e-3 * naive.max(1.0), "fast {} naive {}", fast, naive);
+        }
     }
-}
 
-#[test]
-fn recent_counts_distinct_values_like_a_list_while_it_has_room() {
-    let mut r = Rng(79);
-    for _ in 0..200 {
+    /// While it has room (at most 12 distinct values in 16 slots), the recent set counts the
+    /// distinct values seen since a time exactly as a list of (value, last seen) does.
+    #[test]
+    fn recent_counts_distinct_values_like_a_list_while_it_has_room(
+        sees in prop::collection::vec((0u32..60, 0u32..12, 0u32..900), 1..60)
+    ) {
         let mut fast: Recent<16> = Recent::default();
         let mut naive: Vec<(u32, u32)> = Vec::new();
         let mut t = 1_000u32;
-        for _ in 0..40 {
-            t += r.below(60) as u32;
-            let v = r.below(12) as u32; // at most 12 distinct values: never more than 16 slots
+        for (dt, v, back) in sees {
+            t += dt;
             fast.see(v, t);
             match naive.iter_mut().find(|(x, _)| *x == v) {
                 Some(e) => e.1 = e.1.max(t),
                 None => naive.push((v, t)),
             }
-            let since = t.saturating_sub(r.below(900) as u32);
+            let since = t.saturating_sub(back);
             let expected = naive.iter().filter(|(_, s)| *s >= since).count() as u32;
-            assert_eq!(fast.count_since(since), expected);
+            prop_assert_eq!(fast.count_since(since), expected);
         }
     }
 }
@@ -114,7 +142,7 @@ fn the_look_at_the_bytes_never_hides_a_record_that_has_a_profile() {
     use pumpguard::json::Obj;
     use pumpguard::profiles::{detect, may_have_profile};
 
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = crate::support::root().display();
     let mut lines: Vec<String> = Vec::new();
     let mut files = vec![format!("{root}/samples/demo.ndjson")];
     for dir in [format!("{root}/tests/fixtures"), format!("{root}/samples")] {

@@ -347,8 +347,7 @@ fn hostile_records_in_one_batch_all_arrive_tagged() {
 
 /// The demo sample in batches of 500 lines, as Vector's sink would cut it.
 fn demo_batches() -> Vec<Vec<u8>> {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/demo.ndjson")).expect("demo");
+    let text = std::fs::read_to_string(crate::support::root().join("samples/demo.ndjson")).expect("demo");
     let lines: Vec<&str> = text.lines().collect();
     lines
         .chunks(500)

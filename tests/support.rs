@@ -1,6 +1,15 @@
 //! Helpers shared by the test modules.
 
+use std::path::Path;
+
 use pumpguard::{Config, Engine, Outcome, Verdict};
+
+/// The repository's root: these tests are the `cli/` crate's (`cli/Cargo.toml`).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is inside the repository")
+}
 
 /// 2026-01-05T00:00:00Z, a Monday.
 pub const T0: i64 = 1_767_571_200;

@@ -28,7 +28,7 @@ use pumpguard::{Config, Engine};
 use serde_json::Value;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    crate::support::root()
 }
 
 /// The real binary, or `None` (skip) outside CI when it is missing.

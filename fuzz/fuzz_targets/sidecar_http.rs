@@ -1,9 +1,9 @@
-//! The sidecar's request parser (`src/http.rs`, compiled in here as it is): a byte stream from a
+//! The sidecar's request parser (`cli/src/http.rs`, compiled in here as it is): a byte stream from a
 //! client → requests with bounded heads and bodies → the decoded (gzip) body → NDJSON records.
 //! Nothing may panic, and nothing may allocate past the limits, whatever the sizes claim.
 #![no_main]
 
-#[path = "../../src/http.rs"]
+#[path = "../../cli/src/http.rs"]
 #[allow(dead_code)]
 mod http;
 

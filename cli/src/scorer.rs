@@ -5,31 +5,7 @@ use pumpguard::{Config, Engine, IncidentSummary, Outcome};
 
 #[cfg(feature = "component-host")]
 use crate::component_host::ComponentScorer;
-
-/// What happened to a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Not SMS-related.
-    Passed,
-    /// Evidence, consumed.
-    Evidence,
-    /// An SMS record with a verdict.
-    Scored,
-    /// Not scorable, tagged.
-    Unscored,
-}
-
-/// One record's result.
-pub struct Processed {
-    /// The output record.
-    pub output: Vec<u8>,
-    /// What happened to it.
-    pub kind: Kind,
-    /// Opens or escalates an incident.
-    pub alert: bool,
-    /// Its incident.
-    pub incident: Option<String>,
-}
+pub use crate::processed::{Kind, Processed};
 
 /// A scorer.
 pub enum Scorer {

@@ -1,5 +1,15 @@
-//! `pumpguard`: the command-line host. It reads NDJSON, calls the core, writes NDJSON; all
-//! scoring lives in the library.
+//! `pumpguard`: the command-line host and the Vector sidecar (crate `pumpguard-cli`). It reads
+//! NDJSON, calls the core (`pumpguard`, the repository's `src/`), writes NDJSON; all scoring
+//! lives in the core, all traffic generation in `pumpguard-sim`.
+//!
+//! Two decisions shape the crate:
+//!
+//! * **It scores through the WebAssembly component by default** (`scorer.rs`,
+//!   `component_host.rs`: wasmtime), so the CLI exercises the same artefact Vector's sidecar and
+//!   users load; `--native` links the core in instead (feature `component-host` off: only that).
+//! * **The sidecar delivers at least once and never loses a batch** (`serve.rs`, `journal.rs`,
+//!   `http.rs`): a batch is journalled before it is scored and answered only after Vector's
+//!   source took it, so a crash or a retry replays it from its first scoring.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
@@ -7,19 +17,19 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use pumpguard::{Config, Engine, IncidentSummary};
+use pumpguard_sim::{evaluate, traffic as sim};
 
 #[cfg(feature = "component-host")]
 mod component_host;
-mod evaluate;
 #[cfg(feature = "sidecar")]
 mod http;
 // The sidecar's journal; `scan --state` reads a sidecar's state file with it too.
 #[cfg_attr(not(feature = "sidecar"), allow(dead_code))]
 mod journal;
+mod processed;
 mod scorer;
 #[cfg(feature = "sidecar")]
 mod serve;
-mod sim;
 
 use scorer::{Kind, Scorer};
 

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use pumpguard::{Engine, Level, Outcome};
 use serde::Serialize;
 
-use crate::sim::{Label, SCENARIOS};
+use crate::traffic::{Label, SCENARIOS};
 
 /// The static rule's window.
 pub const STATIC_WINDOW_MS: i64 = 15 * 60_000;
@@ -441,7 +441,7 @@ pub fn markdown(r: &Report) -> String {
         r.lines, r.sms, r.legit_sends
     );
     s += "### Tenants\n\n| tenant | log | product | sends/day |\n|---|---|---|---:|\n";
-    for t in crate::sim::TENANTS {
+    for t in crate::traffic::TENANTS {
         s += &format!(
             "| `{}` | {:?} | {} | {:.0} |\n",
             t.name, t.source, t.product, t.per_day

@@ -9,12 +9,12 @@ use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 mod bindings {
-    wasmtime::component::bindgen!({ path: "wit", world: "pumpguard" });
+    wasmtime::component::bindgen!({ path: "../wit", world: "pumpguard" });
 }
 
 use bindings::exports::pumpguard::scorer::scorer::{Outcome as WitOutcome, Scored};
 
-use crate::scorer::{Kind, Processed};
+use crate::processed::{Kind, Processed};
 
 /// Where `cargo build -p pumpguard-component --release --target wasm32-wasip2` puts the
 /// component, relative to the workspace.
@@ -25,7 +25,11 @@ pub fn component_path() -> PathBuf {
     if let Some(p) = std::env::var_os("PUMPGUARD_COMPONENT") {
         return PathBuf::from(p);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_COMPONENT)
+    // This crate is `cli/` in the workspace.
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."));
+    workspace.join(DEFAULT_COMPONENT)
 }
 
 struct HostState {
