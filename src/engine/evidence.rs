@@ -1,0 +1,101 @@
+//! Evidence records that are not sends: conversions (a code verified), a provider's block
+//! of a send, and annotations (an expected change).
+
+use super::*;
+
+impl Engine {
+    pub(super) fn conversion(&mut self, ev: &Event<'_>, now: Millis) {
+        let tenant = self.tenant_key(ev);
+        let k = &self.keyer;
+        let mut candidates = Vec::with_capacity(2);
+        if let Some(r) = ev.conversion_ref.as_deref() {
+            candidates.push(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())));
+        }
+        let number = ev
+            .to
+            .as_deref()
+            .and_then(|to| self.plan.normalize(cut(to, 64), None).ok());
+        if let Some(n) = &number {
+            candidates.push(Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
+        }
+        let found = candidates
+            .iter()
+            .find_map(|c| self.state.sent.get(*c).copied().map(|s| (*c, s)));
+        let t = self.state.tenants.entry(tenant, || empty_tenant(now));
+        t.conversions += 1;
+        let Some((_, sent)) = found else {
+            return;
+        };
+        if sent.verified {
+            return;
+        }
+        t.conv_num += 1.0;
+        let prior = signals::tenant_rate(t);
+        for c in &candidates {
+            if let Some(s) = self.state.sent.get_mut(*c) {
+                s.verified = true;
+            }
+        }
+        if let Some(t) = self.state.tenants.get_mut(tenant) {
+            if sent.workflow != 0 {
+                signals::flow_verified(t, sent.workflow, now);
+            }
+            signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
+        }
+        for key in [
+            Keyer::mix(
+                flow_key(tenant, (sent.workflow != 0).then_some(sent.workflow)),
+                KEY_FLOW_CONV,
+            ),
+            sent.country_key,
+            sent.block_key,
+            sent.rare_key,
+            sent.source_keys[0],
+            sent.source_keys[1],
+        ] {
+            if let Some(c) = self.state.convs.get_mut(key).filter(|_| key != 0) {
+                signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);
+            }
+        }
+    }
+
+    pub(super) fn source_block(&mut self, ev: &Event<'_>, now: Millis) {
+        let tenant = self.tenant_key(ev);
+        let wms = self.cfg.an0443.time_window_secs as Millis * 1000;
+        if let Some(ip) = ev.ip.as_deref() {
+            let key = Keyer::mix(tenant, self.keyer.hash(dom::IP, cut(ip, 512).as_bytes()));
+            let s = self.state.sources.entry(key, Source::default);
+            s.blocks.add(now, 1.0, wms);
+            s.last = s.last.max(now);
+        }
+    }
+
+    pub(super) fn annotation(&mut self, ev: &Event<'_>) {
+        let Some((start, end)) = ev.window.filter(|(s, e)| s < e) else {
+            return;
+        };
+        let a = ActiveAnnotation {
+            tenant: self.tenant_key(ev),
+            workflow: ev
+                .workflow
+                .as_deref()
+                .map(|w| self.keyer.hash(dom::WORKFLOW, w.as_bytes())),
+            country: ev
+                .country_hint
+                .as_deref()
+                .and_then(|c| self.plan.country(c))
+                .map(|c| c.id()),
+            start,
+            end,
+            label: cut(ev.label.as_deref().unwrap_or("annotation"), 64).to_string(),
+        };
+        let list = &mut self.state.annotations;
+        list.retain(|x| x.end >= self.state.clock);
+        if list.len() >= self.cfg.limits.annotations {
+            if let Some(i) = (0..list.len()).min_by_key(|&i| list[i].end) {
+                list.swap_remove(i);
+            }
+        }
+        list.push(a);
+    }
+}

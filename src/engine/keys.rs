@@ -1,0 +1,128 @@
+//! Keyed hashes and the key domains: every key of the state is a 64-bit keyed hash
+//! (SipHash-1-3 under the privacy salt), so no number, address or name is stored as text.
+
+use super::*;
+
+/// Domain separators of keyed hashes.
+pub(super) mod dom {
+    pub const TENANT: u8 = 1;
+    pub const WORKFLOW: u8 = 2;
+    pub const BLOCK: u8 = 3;
+    pub const RANGE: u8 = 4;
+    pub const NUMBER: u8 = 5;
+    pub const MESSAGE: u8 = 6;
+    pub const REF: u8 = 7;
+    pub const IP: u8 = 8;
+    pub const UA: u8 = 9;
+    pub const USER: u8 = 10;
+    pub const SESSION: u8 = 11;
+    pub const INCIDENT: u8 = 12;
+    pub const SUFFIX: u8 = 13;
+    pub const TENANTLESS: u8 = 14;
+}
+
+#[derive(Clone)]
+pub(super) struct Keyer {
+    k0: u64,
+    k1: u64,
+}
+
+impl Keyer {
+    pub(super) fn new(salt: &str) -> Keyer {
+        let mut h = SipHasher13::new_with_keys(0x7075_6d70_6775_6172, 0x6432_3032_362d_3131);
+        std::hash::Hasher::write(&mut h, salt.as_bytes());
+        let k0 = std::hash::Hasher::finish(&h);
+        std::hash::Hasher::write_u8(&mut h, 0xff);
+        let k1 = std::hash::Hasher::finish(&h);
+        Keyer { k0, k1 }
+    }
+
+    pub(super) fn hash(&self, domain: u8, s: &[u8]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        std::hash::Hasher::write_u8(&mut h, domain);
+        std::hash::Hasher::write(&mut h, s);
+        std::hash::Hasher::finish(&h)
+    }
+
+    /// A fingerprint of the key material: snapshots only make sense under the same salt.
+    pub(super) fn fingerprint(&self) -> u64 {
+        self.hash(0xff, b"snapshot-fingerprint")
+    }
+
+    pub(super) fn mix(a: u64, b: u64) -> u64 {
+        // splitmix64 finaliser over a combination: keys stay well spread for the index.
+        let mut z = a ^ b.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+pub(super) const KEY_ALL: u64 = 0xA11;
+pub(super) const KEY_COUNTRY: u64 = 0xC0;
+pub(super) const KEY_BLOCK_CONV: u64 = 0xB1;
+pub(super) const KEY_COUNTRY_CONV: u64 = 0xC1;
+pub(super) const KEY_OPEN: u64 = 0x0E;
+/// Positions of an incident's keys in `open_keys`: tenant × country, requester, the flow's new
+/// countries, the block across tenants; then a key that only joins an incident and never
+/// carries a send to `high` (`OPEN_JOIN_ONLY` on): the requester's network (IPv4 /24, IPv6 /48),
+/// and the tenant's blocks (a send with evidence about its block joins an incident of the same
+/// tenant opened on evidence about another block: an attacker rotating blocks).
+pub(super) const OPEN_COUNTRY: usize = 0;
+pub(super) const OPEN_REQUESTER: usize = 1;
+pub(super) const OPEN_BLOCK: usize = 3;
+pub(super) const OPEN_JOIN_ONLY: usize = 4;
+pub(super) const OPEN_TENANT_BLOCKS: usize = 5;
+pub(super) const KEY_SHARED_NUMBERS: u64 = 0x5B1;
+pub(super) const KEY_SHARED_TENANTS: u64 = 0x5B2;
+/// Half-lives of a shared block's recent and long-run send counts.
+pub(super) const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
+pub(super) const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;
+pub(super) const KEY_SOURCE_CONV: u64 = 0x5C1;
+pub(super) const KEY_NO_WORKFLOW: u64 = 0xF10;
+pub(super) const KEY_RARE_CONV: u64 = 0xA4E;
+pub(super) const KEY_FLOW_CONV: u64 = 0xF1C;
+pub(super) const KEY_BLOCK_NUMBERS: u64 = 0xB2;
+pub(super) const KEY_NETWORK: u64 = 0x4E7;
+pub(super) const KEY_TENANT_BLOCKS: u64 = 0x7B1;
+
+/// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
+/// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is
+/// not an address.
+pub(super) fn ip_network(ip: &str) -> Option<Vec<u8>> {
+    let ip = ip.trim();
+    let addr: core::net::IpAddr = ip
+        .parse()
+        .ok()
+        .or_else(|| ip.rsplit_once(':').and_then(|(a, _)| a.parse().ok()))?;
+    match addr {
+        core::net::IpAddr::V4(a) => Some(a.octets()[..3].to_vec()),
+        core::net::IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) => Some(v4.octets()[..3].to_vec()),
+            None => Some(a.octets()[..6].to_vec()),
+        },
+    }
+}
+
+/// A flow: the tenant × the workflow's hash (or the tenant's sends without one).
+pub(super) fn flow_key(tenant: u64, workflow_hash: Option<u64>) -> u64 {
+    Keyer::mix(tenant, workflow_hash.unwrap_or(KEY_NO_WORKFLOW))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_network;
+
+    #[test]
+    pub(super) fn an_address_is_joined_by_its_network() {
+        assert_eq!(ip_network("5.188.62.11"), ip_network("5.188.62.250"));
+        assert_ne!(ip_network("5.188.62.11"), ip_network("5.188.63.11"));
+        assert_eq!(ip_network("5.188.62.11:443"), ip_network("5.188.62.11"));
+        assert_eq!(ip_network("::ffff:5.188.62.11"), ip_network("5.188.62.9"));
+        assert_eq!(ip_network("2001:db8:1:2::1"), ip_network("2001:db8:1:ffff::2"));
+        assert_ne!(ip_network("2001:db8:1::1"), ip_network("2001:db8:2::1"));
+        for junk in ["", "unknown", "300.1.2.3", "1.2.3", "-", "1.2.3.4.5"] {
+            assert_eq!(ip_network(junk), None, "{junk:?}");
+        }
+    }
+}
