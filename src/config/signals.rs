@@ -1,0 +1,535 @@
+//! The `signals` section: each signal's switch, windows and weights.
+
+use super::*;
+
+/// Per-signal settings. Weights are score points (0–100) a signal adds at full strength.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Signals {
+    /// `volume_spike`.
+    pub volume_spike: VolumeSpike,
+    /// `new_destination_country` and `rare_destination_country`.
+    pub destination_country: DestinationCountry,
+    /// `high_risk_prefix`.
+    pub high_risk_prefix: Toggle,
+    /// `adjacent_numbers`.
+    pub adjacent_numbers: AdjacentNumbers,
+    /// `fresh_block`.
+    pub fresh_block: FreshBlock,
+    /// `low_conversion`.
+    pub low_conversion: LowConversion,
+    /// `workflow_concentration`.
+    pub workflow_concentration: WorkflowConcentration,
+    /// `source_velocity`.
+    pub source_velocity: SourceVelocity,
+    /// `ip_geo_mismatch`.
+    pub ip_geo_mismatch: IpGeoMismatch,
+    /// `provider_block`.
+    pub provider_block: ProviderBlock,
+    /// `shared_block`.
+    pub shared_block: SharedBlock,
+    /// `expected_change`.
+    pub expected_change: ExpectedChange,
+    /// `conversion_normal` (exculpatory).
+    pub conversion_normal: ConversionNormal,
+    /// `conversion_gap` (conversion integrity).
+    pub conversion_gap: ConversionGap,
+    /// `known_recipient` (exculpatory): a number that verified a code before is not judged by
+    /// the evidence about its block and key.
+    pub known_recipient: Toggle,
+}
+
+/// A signal that only needs switching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Toggle {
+    /// Run the signal.
+    pub enabled: bool,
+}
+
+/// `volume_spike` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VolumeSpike {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Hours of history a key needs before its baseline is trusted.
+    pub min_history_hours: u32,
+    /// Fewest sends in the window that can be a spike.
+    pub min_count: u32,
+    /// Smallest ratio of observed to expected sends that can be a spike.
+    pub min_ratio: f64,
+    /// Poisson surprise (nats, -ln p) at which the signal starts to fire.
+    pub min_surprise: f64,
+    /// Surprise at which the weight reaches `max_weight`.
+    pub full_surprise: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at full strength.
+    pub max_weight: u32,
+    /// Smoothing of the hour-of-day baseline (share of a new day's hour).
+    pub alpha: f64,
+}
+
+/// Destination-country novelty settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DestinationCountry {
+    /// Run the signals.
+    pub enabled: bool,
+    /// Sends a tenant needs before a country can be "new" for it.
+    pub min_tenant_sends: u32,
+    /// Hours a tenant must have been seen before a country can be "new" for it.
+    pub min_tenant_hours: u32,
+    /// A country stays "new" for this many hours after the tenant's first send to it.
+    pub new_for_hours: u32,
+    /// A country with less than this share of the tenant's sends is rare.
+    pub rare_share: f64,
+    /// Weight of `new_destination_country`.
+    pub new_weight: u32,
+    /// Weight of `rare_destination_country`.
+    pub rare_weight: u32,
+}
+
+/// `adjacent_numbers` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdjacentNumbers {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct numbers in one range inside the window at which the signal fires (2–16).
+    pub min_distinct: u32,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight added per further distinct number.
+    pub step_weight: u32,
+    /// Weight at full strength.
+    pub max_weight: u32,
+    /// Extra weight when the numbers are packed tightly (sequential); not available in privacy mode.
+    pub sequential_bonus: u32,
+}
+
+/// `fresh_block` settings: a number block with next to no history in the flow (its decayed sends
+/// before the last ~80 minutes are fewer than the distinct numbers it now receives, sends that
+/// looked like pumping counting 5 %) that suddenly receives many distinct numbers. Legitimate growth (a launch, an
+/// enrolment day, a campaign) spreads over a country's many blocks; pumping concentrates on the
+/// blocks the fraudster's partner terminates. Needs no conversion or requester data, so it works
+/// on provider-only logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreshBlock {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct numbers in the block inside the window at which the signal fires (2–16).
+    pub min_distinct: u32,
+    /// Share of the tenant's sends in the window that the block's distinct numbers must reach.
+    pub min_share: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at 16 distinct numbers.
+    pub max_weight: u32,
+}
+
+impl Default for FreshBlock {
+    fn default() -> Self {
+        FreshBlock {
+            enabled: true,
+            min_distinct: 10,
+            min_share: 0.2,
+            min_weight: 20,
+            max_weight: 35,
+        }
+    }
+}
+
+/// `low_conversion` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LowConversion {
+    /// Run the signal (only for tenants whose logs carry conversion evidence).
+    pub enabled: bool,
+    /// Seconds a send has to convert before it counts as unconverted.
+    pub grace_secs: u64,
+    /// Seconds of matured sends compared (the delayed window).
+    pub window_secs: u64,
+    /// Fewest matured sends that can show low conversion.
+    pub min_sends: u32,
+    /// Conversion rate assumed before a baseline is learned.
+    pub default_rate: f64,
+    /// Fires when the observed rate is below this share of the baseline rate.
+    pub max_ratio: f64,
+    /// Binomial surprise (nats) the shortfall needs.
+    pub min_surprise: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at full strength (no conversion at all over many sends).
+    pub max_weight: u32,
+    /// Matured sends a key needs over its current day (a 24-hour window from its first send)
+    /// before the same check runs on the day: slow pumping, a few sends an hour, never fills
+    /// the short window. 0 turns the day check off.
+    pub day_min_sends: u32,
+    /// A flow (tenant × workflow) whose long-run conversion is below this rate, over at least
+    /// `flow_min_history` matured sends, does not send codes (notifications, reminders): it gets
+    /// no conversion shortfall and is judged by the other signals.
+    pub flow_min_rate: f64,
+    /// Matured sends a flow needs before its own conversion rate is its baseline (before that,
+    /// the tenant's).
+    pub flow_min_history: u32,
+    /// Evidence (nats) that makes a shortfall decisive, together with a rate under a tenth of
+    /// the baseline (half of it for a block's day): the log-likelihood ratio of the window's
+    /// conversions under "the key's usual sends convert at the baseline and the sends on top of
+    /// them at a tenth of it" against "all convert at the baseline", over the beta-binomial
+    /// inflation. Sends at the key's usual volume (a logging gap, a delivery outage) never
+    /// reach it.
+    pub decisive_surprise: f64,
+    /// Weight of a decisive shortfall (0 turns it off). At `levels.high` by default: sends that
+    /// nobody verifies, arriving on top of a key's usual traffic, are pumping on their own.
+    pub decisive_weight: u32,
+    /// Evidence accumulated over hours (each key's CUSUM of its matured 5-minute buckets'
+    /// log-likelihood ratios, half-life 6 h) is decisive at `decisive_surprise` for a
+    /// flow × country too, not only for a block and the countries new to the tenant. On: spread
+    /// pumping into a country the tenant serves is caught, and while it lasts the fresh numbers
+    /// of that country are held at `high` with it (collateral). Off: fewer legitimate sends held
+    /// during such an attack, and the attack is caught only when one hour shows it.
+    pub accumulate_countries: bool,
+}
+
+/// `workflow_concentration` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkflowConcentration {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Fewest tenant sends in the window.
+    pub min_sends: u32,
+    /// Share of the window's sends one workflow must carry.
+    pub min_share: f64,
+    /// Its long-run share must be below this.
+    pub max_baseline_share: f64,
+    /// Tenant sends needed before long-run shares are trusted.
+    pub min_history: u32,
+    /// Weight.
+    pub weight: u32,
+}
+
+/// `source_velocity` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourceVelocity {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Distinct numbers one IP may reach in the window.
+    pub ip_numbers: u32,
+    /// Distinct numbers one user or session may reach in the window.
+    pub user_numbers: u32,
+    /// Long-run share of a tenant's sends below which a user agent is rare.
+    pub rare_user_agent_share: f64,
+    /// Weight at the threshold.
+    pub min_weight: u32,
+    /// Weight at full strength.
+    pub max_weight: u32,
+    /// Added when one source reaches twice `an0443.ip_geo_variance_score` countries in the
+    /// window: fanning out over that many countries is pumping on its own.
+    pub fanout_weight: u32,
+    /// Two conditions: where the flow's logs carry conversions, one IP, user or session reaching
+    /// many numbers counts only when the sends of that source convert poorly (the
+    /// `low_conversion` test on the source's own matured sends). An office or carrier-grade NAT
+    /// whose users verify their codes is not flagged. Fanning out over many countries still
+    /// counts on its own.
+    pub require_low_conversion: bool,
+}
+
+/// `ip_geo_mismatch` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IpGeoMismatch {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Weight (weak on purpose: travellers and VPNs).
+    pub weight: u32,
+}
+
+/// `shared_block` settings: one block, several tenants, many numbers in the window. State is
+/// otherwise per tenant; this is the one view across tenants (a block pumped through several
+/// customers of one platform).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SharedBlock {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Window (seconds): hours, so a block pumped slowly through several tenants accumulates.
+    pub window_secs: u64,
+    /// Distinct tenants, each with next to no history in the block, sending to it in the window.
+    pub min_tenants: u32,
+    /// Distinct numbers of the block those tenants reached in the window.
+    pub min_numbers: u32,
+    /// A tenant counts only when the block carries at least this share of its sends in the
+    /// last `an0443.time_window_secs`.
+    pub min_share: f64,
+    /// Weight at `min_tenants`.
+    pub weight: u32,
+    /// Added for each tenant beyond `min_tenants` (at most two).
+    pub weight_per_extra_tenant: u32,
+}
+
+impl Default for SharedBlock {
+    fn default() -> Self {
+        SharedBlock {
+            enabled: true,
+            window_secs: 3 * 3600,
+            min_tenants: 2,
+            min_numbers: 12,
+            min_share: 0.1,
+            weight: 25,
+            weight_per_extra_tenant: 10,
+        }
+    }
+}
+
+/// `provider_block` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProviderBlock {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Weight of the blocked record itself.
+    pub weight: u32,
+    /// Weight carried to other sends of the same tenant and country while blocks are recent.
+    pub neighbour_weight: u32,
+    /// Provider error codes that mean "blocked as fraud" (Twilio Verify 60410 …).
+    pub codes: Vec<String>,
+}
+
+/// `expected_change` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExpectedChange {
+    /// Honour annotations.
+    pub enabled: bool,
+    /// Share of volume-type evidence (spike, novelty, concentration) kept during an annotation.
+    pub keep_share: f64,
+}
+
+/// `conversion_normal` settings: exculpatory evidence. When the sends of a flow to a country
+/// convert at their usual rate over the matured window, a surge is explained the way an
+/// annotation explains it: volume-type evidence (spike, novelty, concentration) keeps
+/// `keep_share` of its weight and the reason carries the reduction as a negative weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConversionNormal {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Conversion counts as usual at or above this share of the key's baseline rate.
+    pub min_ratio: f64,
+    /// Share of volume-type evidence kept.
+    pub keep_share: f64,
+}
+
+impl Default for ConversionNormal {
+    fn default() -> Self {
+        ConversionNormal {
+            enabled: true,
+            min_ratio: 0.8,
+            keep_share: 0.25,
+        }
+    }
+}
+
+/// `conversion_gap` settings: conversion integrity. When a tenant's conversions collapse over all
+/// its traffic while its volume is ordinary, the conversion log has a gap (a webhook that stopped,
+/// a delivery problem), not pumping: the gap is reported on its own, and conversion evidence
+/// (`low_conversion`, the second condition of `source_velocity`) is suspended for the tenant
+/// while it lasts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConversionGap {
+    /// Run the rule.
+    pub enabled: bool,
+    /// A gap: the tenant's matured sends of the last hour verify below this share of its rate.
+    pub max_ratio: f64,
+    /// Fewest matured sends of the tenant that can show a gap.
+    pub min_sends: u32,
+    /// Only sends to countries with at least this share of the tenant's long-run traffic are
+    /// covered by a gap: a shortfall in a country the tenant rarely or never serves stays
+    /// evidence.
+    pub min_country_share: f64,
+    /// Weight of the `conversion_gap` reason; kept below `levels.medium` + 25 so that it can never
+    /// take a verdict to `high` with volume evidence alone.
+    pub weight: u32,
+}
+
+impl Default for ConversionGap {
+    fn default() -> Self {
+        ConversionGap {
+            enabled: true,
+            max_ratio: 0.2,
+            min_sends: 12,
+            min_country_share: 0.05,
+            weight: 10,
+        }
+    }
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            volume_spike: VolumeSpike::default(),
+            destination_country: DestinationCountry::default(),
+            high_risk_prefix: Toggle { enabled: true },
+            adjacent_numbers: AdjacentNumbers::default(),
+            fresh_block: FreshBlock::default(),
+            low_conversion: LowConversion::default(),
+            workflow_concentration: WorkflowConcentration::default(),
+            source_velocity: SourceVelocity::default(),
+            ip_geo_mismatch: IpGeoMismatch {
+                enabled: true,
+                weight: 8,
+            },
+            provider_block: ProviderBlock::default(),
+            shared_block: SharedBlock::default(),
+            expected_change: ExpectedChange {
+                enabled: true,
+                keep_share: 0.25,
+            },
+            conversion_normal: ConversionNormal::default(),
+            conversion_gap: ConversionGap::default(),
+            known_recipient: Toggle { enabled: true },
+        }
+    }
+}
+
+impl Default for Toggle {
+    fn default() -> Self {
+        Toggle { enabled: true }
+    }
+}
+
+impl Default for VolumeSpike {
+    fn default() -> Self {
+        VolumeSpike {
+            enabled: true,
+            min_history_hours: 24,
+            min_count: 10,
+            min_ratio: 3.0,
+            min_surprise: 10.0,
+            full_surprise: 60.0,
+            min_weight: 12,
+            max_weight: 35,
+            alpha: 0.25,
+        }
+    }
+}
+
+impl Default for DestinationCountry {
+    fn default() -> Self {
+        DestinationCountry {
+            enabled: true,
+            min_tenant_sends: 200,
+            min_tenant_hours: 24,
+            new_for_hours: 24,
+            rare_share: 0.002,
+            new_weight: 15,
+            rare_weight: 10,
+        }
+    }
+}
+
+impl Default for AdjacentNumbers {
+    fn default() -> Self {
+        AdjacentNumbers {
+            enabled: true,
+            min_distinct: 4,
+            min_weight: 18,
+            step_weight: 3,
+            max_weight: 40,
+            sequential_bonus: 10,
+        }
+    }
+}
+
+impl Default for LowConversion {
+    fn default() -> Self {
+        LowConversion {
+            enabled: true,
+            grace_secs: 600,
+            window_secs: 3600,
+            min_sends: 8,
+            default_rate: 0.6,
+            max_ratio: 0.5,
+            min_surprise: 5.0,
+            min_weight: 20,
+            max_weight: 45,
+            day_min_sends: 12,
+            flow_min_rate: 0.02,
+            flow_min_history: 100,
+            decisive_surprise: 10.0,
+            decisive_weight: 65,
+            accumulate_countries: true,
+        }
+    }
+}
+
+impl Default for WorkflowConcentration {
+    fn default() -> Self {
+        WorkflowConcentration {
+            enabled: true,
+            min_sends: 20,
+            min_share: 0.6,
+            max_baseline_share: 0.25,
+            min_history: 200,
+            weight: 15,
+        }
+    }
+}
+
+impl Default for SourceVelocity {
+    fn default() -> Self {
+        SourceVelocity {
+            enabled: true,
+            ip_numbers: 5,
+            user_numbers: 3,
+            rare_user_agent_share: 0.05,
+            min_weight: 15,
+            max_weight: 35,
+            fanout_weight: 20,
+            require_low_conversion: true,
+        }
+    }
+}
+
+impl Default for IpGeoMismatch {
+    fn default() -> Self {
+        IpGeoMismatch {
+            enabled: true,
+            weight: 8,
+        }
+    }
+}
+
+impl Default for ProviderBlock {
+    fn default() -> Self {
+        ProviderBlock {
+            enabled: true,
+            weight: 40,
+            neighbour_weight: 20,
+            codes: [
+                "60410",
+                "60605",
+                "30450",
+                "TEXT_PROTECT_BLOCKED",
+                "BLOCKED_BY_PROTECT",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl Default for ExpectedChange {
+    fn default() -> Self {
+        ExpectedChange {
+            enabled: true,
+            keep_share: 0.25,
+        }
+    }
+}
