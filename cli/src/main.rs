@@ -16,9 +16,12 @@ use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use args::{Cli, Command, ConfigSource};
+use clap::{CommandFactory, Parser};
 use pumpguard::{Config, Engine, IncidentSummary};
 use pumpguard_sim::{evaluate, traffic as sim};
 
+mod args;
 #[cfg(feature = "component-host")]
 mod component_host;
 #[cfg(feature = "sidecar")]
@@ -33,143 +36,7 @@ mod serve;
 
 use scorer::{Kind, Scorer};
 
-const USAGE: &str = "\
-pumpguard — detect SMS pumping (ATT&CK T1496.003, DET0156) in SaaS SMS logs
-
-USAGE:
-  pumpguard scan [FILE|-] [--config FILE] [--profile NAME] [--monitor-only] [--native]
-                 [--report FILE] [--state FILE] [--ocsf FILE] [--quiet]
-      Reads NDJSON and writes every line to stdout, in order, one output line per input line,
-      enriched where it is SMS-related. The incident summary goes to stderr, or to --report FILE
-      (JSON if FILE ends in .json). --state FILE restores state from FILE if it exists and saves
-      it there at the end, so baselines survive restarts. --ocsf FILE writes an OCSF Detection
-      Finding (class 2004) per alert, as NDJSON. Records are scored by the WebAssembly
-      component (wasm32-wasip2, hosted by wasmtime; path in `pumpguard version`, override with
-      $PUMPGUARD_COMPONENT); --native scores with the core linked into this binary.
-  pumpguard serve --forward URL [--listen ADDR] [--config FILE] [--state FILE] [--native]
-                  [--max-body BYTES] [--concurrency N] [--snapshot-every-records N]
-                  [--snapshot-every-secs S] [--sync]
-      The Vector sidecar: accepts NDJSON batches from Vector's http sink (optionally gzip) on
-      --listen (default 127.0.0.1:8687), scores them in order, POSTs them to Vector's
-      http_server source at --forward, and answers the sink only after that POST returned 2xx
-      (503 otherwise, so Vector retries). GET/HEAD /healthz answers 200. A batch that comes
-      again (a retry) is delivered from its first scoring, not scored again. With --state, each
-      batch is appended to FILE.journal before it is scored, and FILE is rewritten every
-      --snapshot-every-records records (100000) or --snapshot-every-secs seconds (300): a
-      restart after a crash or SIGKILL restores FILE and replays the journal. --sync flushes
-      the journal to disk per batch (power loss). SIGTERM/SIGINT finish the batches in flight
-      and write --state. Defaults: --max-body 33554432, --concurrency 2.
-  pumpguard coverage [FILE|-] [--config FILE] [--profile NAME] [--json]
-      Which DET0156 telemetry the logs carry, per profile, and which signals cannot run.
-  pumpguard config --defaults | --check FILE
-      Prints the default configuration, or checks a file and lists every problem.
-  pumpguard version [--native]
-      Versions, data tables, the component's path, and the scorer in use.
-  pumpguard simulate [--seed N] [--days N] [--scale X] [--sweep NAME=F,…] [--out DIR]
-      Writes seeded, labelled traffic: DIR/traffic.ndjson (eight tenants in every input
-      profile, legitimate surprises, ten kinds of pumping attack) and DIR/labels.ndjson (one
-      label per line, same order). Every scenario's size, duration, start and conversion are
-      drawn per seed from ranges; --sweep multiplies families of them (rate, volume,
-      conversion, duration), e.g. --sweep rate=0.5. Defaults: --seed 1 --days 7 --scale 1
-      --out sim.
-  pumpguard evaluate [--seed N] [--days N] [--scale X] [--sweep NAME=F,…] [--traffic FILE --labels FILE]
-                     [--config FILE] [--json] [--check]
-      Detection quality of pumpguard and two baseline rules (a static count threshold, and
-      Authgear's conversion rule) on the same labelled stream, simulated in memory from the
-      seed unless files are given: per attack detection, time to detect, share flagged, alerts
-      per incident; false positives per legitimate scenario; the quality targets. Markdown on
-      stdout (--json for JSON); --check exits 1 if a target is missed.
-";
-
-struct Opts {
-    input: Option<String>,
-    config: Option<String>,
-    profile: Option<String>,
-    report: Option<String>,
-    state: Option<String>,
-    ocsf: Option<String>,
-    listen: String,
-    forward: Option<String>,
-    max_body: usize,
-    concurrency: usize,
-    snapshot_every_records: u64,
-    snapshot_every_secs: u64,
-    sync: bool,
-    monitor_only: bool,
-    native: bool,
-    quiet: bool,
-    json: bool,
-}
-
-fn parse_opts(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts {
-        input: None,
-        config: None,
-        profile: None,
-        report: None,
-        state: None,
-        ocsf: None,
-        listen: "127.0.0.1:8687".into(),
-        forward: None,
-        max_body: 32 << 20,
-        concurrency: 2,
-        snapshot_every_records: 100_000,
-        snapshot_every_secs: 300,
-        sync: false,
-        monitor_only: false,
-        native: false,
-        quiet: false,
-        json: false,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
-        match a.as_str() {
-            "--config" => o.config = Some(value("--config")?),
-            "--profile" => o.profile = Some(value("--profile")?),
-            "--report" => o.report = Some(value("--report")?),
-            "--state" => o.state = Some(value("--state")?),
-            "--ocsf" => o.ocsf = Some(value("--ocsf")?),
-            "--listen" => o.listen = value("--listen")?,
-            "--forward" => o.forward = Some(value("--forward")?),
-            "--max-body" => {
-                o.max_body = value("--max-body")?
-                    .parse()
-                    .map_err(|_| "--max-body takes a number of bytes")?
-            }
-            "--concurrency" => {
-                o.concurrency = value("--concurrency")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=64).contains(n))
-                    .ok_or("--concurrency takes 1 to 64")?
-            }
-            "--snapshot-every-records" => {
-                o.snapshot_every_records = value("--snapshot-every-records")?
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or("--snapshot-every-records takes a positive number")?
-            }
-            "--snapshot-every-secs" => {
-                o.snapshot_every_secs = value("--snapshot-every-secs")?
-                    .parse()
-                    .map_err(|_| "--snapshot-every-secs takes a number of seconds")?
-            }
-            "--sync" => o.sync = true,
-            "--monitor-only" => o.monitor_only = true,
-            "--native" => o.native = true,
-            "--quiet" | "-q" => o.quiet = true,
-            "--json" => o.json = true,
-            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
-            s if o.input.is_none() => o.input = Some(s.to_string()),
-            s => return Err(format!("unexpected argument {s}")),
-        }
-    }
-    Ok(o)
-}
-
-fn load_config(o: &Opts) -> Result<Config, String> {
+fn load_config(o: &ConfigSource, monitor_only: bool) -> Result<Config, String> {
     let mut cfg = match &o.config {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
@@ -182,7 +49,7 @@ fn load_config(o: &Opts) -> Result<Config, String> {
         patch["profile"] = serde_json::Value::String(p.clone());
         cfg = serde_json::from_value(patch).map_err(|e| e.to_string())?;
     }
-    cfg.monitor_only |= o.monitor_only;
+    cfg.monitor_only |= monitor_only;
     Ok(cfg)
 }
 
@@ -255,8 +122,8 @@ struct Totals {
     alerts: u64,
 }
 
-fn scan(o: &Opts) -> Result<ExitCode, String> {
-    let cfg = load_config(o)?;
+fn scan(o: &args::Scan) -> Result<ExitCode, String> {
+    let cfg = load_config(&o.config, o.monitor_only)?;
     let mut scorer = Scorer::new(cfg, o.native)?;
     restore_state(&mut scorer, o.state.as_deref())?;
     let (input, size) = open_input(o.input.as_deref())?;
@@ -385,19 +252,16 @@ fn restore_state(scorer: &mut Scorer, path: Option<&str>) -> Result<(), String> 
 }
 
 #[cfg(feature = "sidecar")]
-fn serve_cmd(o: &Opts) -> Result<ExitCode, String> {
-    let forward = o
-        .forward
-        .clone()
-        .ok_or("serve needs --forward http://HOST:PORT/PATH (Vector's http_server source)")?;
-    let scorer = Scorer::new(load_config(o)?, o.native)?;
+fn serve_cmd(o: &args::Serve) -> Result<ExitCode, String> {
+    let forward = o.forward.clone();
+    let scorer = Scorer::new(load_config(&o.config, false)?, o.native)?;
     serve::serve(
         scorer,
         serve::ServeOpts {
             listen: o.listen.clone(),
             forward,
             max_body: o.max_body,
-            concurrency: o.concurrency,
+            concurrency: usize::from(o.concurrency),
             state: o.state.clone(),
             snapshot_every_records: o.snapshot_every_records,
             snapshot_every_secs: o.snapshot_every_secs,
@@ -432,8 +296,8 @@ fn report_text(incidents: &[IncidentSummary], lines: u64, scored: u64, alerts: u
     s
 }
 
-fn coverage(o: &Opts) -> Result<ExitCode, String> {
-    let cfg = load_config(o)?;
+fn coverage(o: &args::Coverage) -> Result<ExitCode, String> {
+    let cfg = load_config(&o.config, false)?;
     let mut engine = Engine::new(cfg).map_err(|e| e.to_string())?;
     let (input, _) = open_input(o.input.as_deref())?;
     for_each_line(input, |line| {
@@ -482,36 +346,29 @@ fn coverage(o: &Opts) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn config_cmd(args: &[String]) -> Result<ExitCode, String> {
-    match args.first().map(String::as_str) {
-        Some("--defaults") => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&Config::default()).map_err(|e| e.to_string())?
-            );
+fn config_cmd(c: &args::ConfigCmd) -> Result<ExitCode, String> {
+    let Some(path) = &c.check else {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Config::default()).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let cfg = Config::from_json(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    match Engine::new(cfg) {
+        Ok(_) => {
+            println!("{path}: ok");
             Ok(ExitCode::SUCCESS)
         }
-        Some("--check") => {
-            let path = args.get(1).ok_or("--check needs a file")?;
-            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-            let cfg = Config::from_json(&bytes).map_err(|e| format!("{path}: {e}"))?;
-            match Engine::new(cfg) {
-                Ok(_) => {
-                    println!("{path}: ok");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprint!("{path}: {e}");
-                    Ok(ExitCode::from(2))
-                }
-            }
+        Err(e) => {
+            eprint!("{path}: {e}");
+            Ok(ExitCode::from(2))
         }
-        _ => Err("config needs --defaults or --check FILE".into()),
     }
 }
 
-fn version(args: &[String]) -> Result<ExitCode, String> {
-    let native = args.iter().any(|a| a == "--native");
+fn version(native: bool) -> Result<ExitCode, String> {
     let engine = Engine::new(Config::default()).map_err(|e| e.to_string())?;
     println!("pumpguard {}", pumpguard::VERSION);
     println!("data {}", engine.data_versions());
@@ -528,65 +385,8 @@ fn version(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-struct SimOpts {
-    settings: sim::Settings,
-    out: String,
-    traffic: Option<String>,
-    labels: Option<String>,
-    config: Option<String>,
-    json: bool,
-    check: bool,
-}
-
-fn parse_sim_opts(args: &[String]) -> Result<SimOpts, String> {
-    let mut o = SimOpts {
-        settings: sim::Settings {
-            seed: 1,
-            days: 7,
-            scale: 1.0,
-            sweep: sim::Sweep::default(),
-        },
-        out: "sim".into(),
-        traffic: None,
-        labels: None,
-        config: None,
-        json: false,
-        check: false,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
-        match a.as_str() {
-            "--seed" => o.settings.seed = value("--seed")?.parse().map_err(|_| "--seed takes a number")?,
-            "--days" => {
-                o.settings.days = value("--days")?
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=60).contains(d))
-                    .ok_or("--days takes 1 to 60")?
-            }
-            "--scale" => {
-                o.settings.scale = value("--scale")?
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| (0.01..=100.0).contains(s))
-                    .ok_or("--scale takes 0.01 to 100")?
-            }
-            "--sweep" => o.settings.sweep = sim::Sweep::parse(&value("--sweep")?)?,
-            "--out" => o.out = value("--out")?,
-            "--traffic" => o.traffic = Some(value("--traffic")?),
-            "--labels" => o.labels = Some(value("--labels")?),
-            "--config" => o.config = Some(value("--config")?),
-            "--json" => o.json = true,
-            "--check" => o.check = true,
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    Ok(o)
-}
-
-fn simulate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
-    let lines = sim::simulate(&o.settings);
+fn simulate_cmd(o: &args::Simulate) -> Result<ExitCode, String> {
+    let lines = sim::simulate(&o.sim.settings());
     std::fs::create_dir_all(&o.out).map_err(|e| format!("{}: {e}", o.out))?;
     let write = |name: &str, f: &dyn Fn(&sim::Line) -> String| -> Result<(), String> {
         let path = std::path::Path::new(&o.out).join(name);
@@ -615,7 +415,7 @@ fn simulate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn evaluate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
+fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
     let cfg = match &o.config {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
@@ -642,7 +442,7 @@ fn evaluate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
             }
             (texts, labels)
         }
-        (None, None) => sim::simulate(&o.settings)
+        (None, None) => sim::simulate(&o.sim.settings())
             .into_iter()
             .map(|l| (l.text, l.label))
             .unzip(),
@@ -666,26 +466,26 @@ fn evaluate_cmd(o: &SimOpts) -> Result<ExitCode, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(cmd) = args.first() else {
-        eprint!("{USAGE}");
-        return ExitCode::from(2);
-    };
-    let rest = &args[1..];
-    let result = match cmd.as_str() {
-        "scan" => parse_opts(rest).and_then(|o| scan(&o)),
-        "coverage" => parse_opts(rest).and_then(|o| coverage(&o)),
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        _ if cli.version => version(false),
+        None => version(false),
+        Some(Command::Scan(o)) => scan(o),
+        Some(Command::Coverage(o)) => coverage(o),
         #[cfg(feature = "sidecar")]
-        "serve" => parse_opts(rest).and_then(|o| serve_cmd(&o)),
-        "config" => config_cmd(rest),
-        "simulate" => parse_sim_opts(rest).and_then(|o| simulate_cmd(&o)),
-        "evaluate" => parse_sim_opts(rest).and_then(|o| evaluate_cmd(&o)),
-        "version" | "--version" | "-V" => version(rest),
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+        Some(Command::Serve(o)) => serve_cmd(o),
+        Some(Command::Config(c)) => config_cmd(c),
+        Some(Command::Version(v)) => version(v.native),
+        Some(Command::Simulate(o)) => simulate_cmd(o),
+        Some(Command::Evaluate(o)) => evaluate_cmd(o),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "pumpguard", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+            .render(&mut io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(code) => code,
