@@ -217,3 +217,46 @@ fn ocsf_findings_one_per_alert() {
     }
     assert_eq!(all[2]["severity"], "Critical", "the escalation");
 }
+
+#[test]
+fn help_completions_and_the_man_page_come_from_the_same_definitions() {
+    for sub in [
+        "scan", "serve", "coverage", "config", "version", "simulate", "evaluate",
+    ] {
+        if sub == "serve" && !cfg!(feature = "sidecar") {
+            continue;
+        }
+        let out = bin().args([sub, "--help"]).output().expect("runs");
+        assert!(out.status.success(), "{sub} --help");
+        let text = String::from_utf8(out.stdout).expect("utf8");
+        assert!(text.contains(&format!("Usage: pumpguard {sub}")), "{sub}: {text}");
+    }
+    let out = bin().args(["scan", "--help"]).output().expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    for option in ["--state", "--ocsf", "--native", "--monitor-only", "--report"] {
+        assert!(text.contains(option), "scan --help lacks {option}");
+    }
+    let out = bin().args(["completions", "bash"]).output().expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        text.contains("_pumpguard()") && text.contains("--monitor-only"),
+        "{text}"
+    );
+    let out = bin().arg("man").output().expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        text.starts_with(".ie") && text.contains(".TH pumpguard 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("evaluate") && text.contains("completions"),
+        "{text}"
+    );
+    // Usage errors exit 2 with the subcommand's usage; no arguments at all prints the help.
+    let out = bin().args(["evaluate", "--days", "0"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1..=60"));
+    let out = bin().output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: pumpguard"));
+}

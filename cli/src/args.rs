@@ -13,6 +13,7 @@ use pumpguard_sim::traffic as sim;
 #[derive(Parser, Debug)]
 #[command(
     name = "pumpguard",
+    version,
     arg_required_else_help = true,
     disable_version_flag = true
 )]

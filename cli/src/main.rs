@@ -21,6 +21,14 @@ use clap::{CommandFactory, Parser};
 use pumpguard::{Config, Engine, IncidentSummary};
 use pumpguard_sim::{evaluate, traffic as sim};
 
+/// `println!` that returns an error instead of panicking when stdout is gone (a closed pipe:
+/// `pumpguard version | head -1`).
+macro_rules! out {
+    ($($t:tt)*) => {
+        writeln!(io::stdout(), $($t)*).map_err(|e| format!("stdout: {e}"))?
+    };
+}
+
 mod args;
 #[cfg(feature = "component-host")]
 mod component_host;
@@ -312,30 +320,33 @@ fn coverage(o: &args::Coverage) -> Result<ExitCode, String> {
     if o.json {
         let v =
             serde_json::json!({"profiles": report, "unparsed_records": c.unparsed, "other_records": c.other});
-        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+        out!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    out!(
         "pumpguard coverage: {} unparsed record(s), {} record(s) of no SMS profile",
-        c.unparsed, c.other
+        c.unparsed,
+        c.other
     );
     for p in report {
-        println!(
+        out!(
             "\n== {} ({} SMS records, {} conversion records)",
-            p.profile, p.sms_records, p.conversion_records
+            p.profile,
+            p.sms_records,
+            p.conversion_records
         );
         let fields: Vec<String> = p
             .fields
             .iter()
             .map(|(f, s)| format!("{f} {:.0}%", s * 100.0))
             .collect();
-        println!("   fields: {}", fields.join(", "));
+        out!("   fields: {}", fields.join(", "));
         for (field, from) in &p.read_from {
             let from: Vec<String> = from.iter().map(|(name, n)| format!("{name} ({n})")).collect();
-            println!("   {field} read from: {}", from.join(", "));
+            out!("   {field} read from: {}", from.join(", "));
         }
         for s in p.signals {
-            println!(
+            out!(
                 "   {} {:<24} {}",
                 if s.runs { "[ok]     " } else { "[BLIND]  " },
                 s.signal,
@@ -348,7 +359,7 @@ fn coverage(o: &args::Coverage) -> Result<ExitCode, String> {
 
 fn config_cmd(c: &args::ConfigCmd) -> Result<ExitCode, String> {
     let Some(path) = &c.check else {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&Config::default()).map_err(|e| e.to_string())?
         );
@@ -358,7 +369,7 @@ fn config_cmd(c: &args::ConfigCmd) -> Result<ExitCode, String> {
     let cfg = Config::from_json(&bytes).map_err(|e| format!("{path}: {e}"))?;
     match Engine::new(cfg) {
         Ok(_) => {
-            println!("{path}: ok");
+            out!("{path}: ok");
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -370,17 +381,17 @@ fn config_cmd(c: &args::ConfigCmd) -> Result<ExitCode, String> {
 
 fn version(native: bool) -> Result<ExitCode, String> {
     let engine = Engine::new(Config::default()).map_err(|e| e.to_string())?;
-    println!("pumpguard {}", pumpguard::VERSION);
-    println!("data {}", engine.data_versions());
-    println!(
+    out!("pumpguard {}", pumpguard::VERSION);
+    out!("data {}", engine.data_versions());
+    out!(
         "state bound {} bytes (default limits)",
         engine.state_bytes_bound()
     );
     #[cfg(feature = "component-host")]
-    println!("component {}", component_host::component_path().display());
+    out!("component {}", component_host::component_path().display());
     match Scorer::new(Config::default(), native) {
-        Ok(mut s) => println!("scorer {} ({})", s.model()?, s.describe()),
-        Err(e) => println!("scorer unavailable: {e}"),
+        Ok(mut s) => out!("scorer {} ({})", s.model()?, s.describe()),
+        Err(e) => out!("scorer unavailable: {e}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -450,12 +461,12 @@ fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
     };
     let report = evaluate::evaluate(&mut engine, texts.iter().map(String::as_str).zip(labels.iter()));
     if o.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
         );
     } else {
-        print!("{}", evaluate::markdown(&report));
+        write!(io::stdout(), "{}", evaluate::markdown(&report)).map_err(|e| format!("stdout: {e}"))?;
     }
     let missed = report.targets.iter().filter(|t| !t.met).count();
     if o.check && missed > 0 {
