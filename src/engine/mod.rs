@@ -6,8 +6,9 @@
 //!
 //! - `normalise`: the event's tenant, keys and number (E.164, country, block);
 //! - `keys`: the keyed hashes every piece of state is filed under;
-//! - `score`: one send against its keys' state (`crate::state`), each signal's evidence
-//!   (`crate::signals`) combined into a verdict;
+//! - `score`: one send into a verdict: its facts, the stages' evidence combined, the carry;
+//! - `stages`: each stage of a send's scoring against its keys' state (`crate::state`), with
+//!   the signals' evidence (`crate::signals`);
 //! - `evidence`: records that are not sends (conversions, blocks, annotations) updating state;
 //! - `incidents`: verdicts grouped into incidents, opened and escalated;
 //! - `output`: the record written back, enriched or tagged;
@@ -36,12 +37,14 @@ mod normalise;
 mod output;
 mod score;
 mod snapshot;
+mod stages;
 
 use incidents::*;
 use keys::*;
 use normalise::*;
 pub use output::write_unscored;
 use score::*;
+use stages::*;
 
 /// Version of the engine.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

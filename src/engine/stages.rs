@@ -1,0 +1,724 @@
+//! The stages of one send's scoring, in the order of the data flow: the tenant, volume,
+//! conversion integrity, conversion, the provider's blocks, attribution, the block, sources and
+//! static facts. Each reads the send's facts (`SendFacts`) and adds its evidence; the
+//! orchestration and the combination are in `score.rs`.
+
+use super::*;
+use crate::state::Decayed;
+
+/// What the tenant's state says about a send's flow (`Engine::tenant_stage`).
+pub(super) struct FlowView {
+    pub(super) view: signals::TenantView,
+    pub(super) dow: f64,
+    pub(super) tenant_rate: f64,
+    /// The flow sends codes: its conversion is judged.
+    pub(super) judge_conversion: bool,
+    /// The baseline is the flow's own, not the tenant's borrowed by a young flow.
+    pub(super) own_baseline: bool,
+    /// The flow's conversion rate.
+    pub(super) prior: f64,
+    pub(super) budget: Option<(Reason, u32)>,
+    pub(super) tenant_snapshot: (u64, Decayed),
+    pub(super) tenant_window: f64,
+}
+
+/// What the conversion keys found (`Engine::conversion_stage`).
+pub(super) struct ConvFindings {
+    /// The country converts like usual traffic: (verified, sends, baseline).
+    pub(super) usual: Option<(u32, u32, f64)>,
+    /// The key whose shortfall is the send's conversion evidence.
+    pub(super) group: Option<ConvGroup>,
+    /// The flow × countries-new-to-the-tenant key, for a send to such a country.
+    pub(super) rare_key: Option<u64>,
+    /// The open-incident key of the tenant's block incidents.
+    pub(super) tenant_blocks_open: u64,
+}
+
+/// A source's own conversion key (for the second condition of `source_velocity`).
+pub(super) fn source_conv_key(s: Option<u64>) -> u64 {
+    s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV))
+}
+
+impl Engine {
+    /// The tenant: novelty, workflow concentration, budget; and what its state says about the
+    /// send's flow (its conversion baseline, its day-of-week factor).
+    pub(super) fn tenant_stage(
+        &mut self,
+        ev: &Event<'_>,
+        f: &SendFacts,
+        damped: &mut Vec<Reason>,
+    ) -> FlowView {
+        let SendFacts {
+            now,
+            tenant,
+            workflow_hash,
+            cost,
+            ref send,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        // Tenant: novelty, workflow concentration, budget.
+        let t = self.state.tenants.entry(tenant, || empty_tenant(now));
+        let view = signals::tenant_send(cfg, t, send, workflow_hash, cost);
+        signals::country_novelty(cfg, &view, send, damped);
+        signals::workflow_concentration(
+            cfg,
+            t,
+            workflow_hash,
+            ev.workflow.as_deref().unwrap_or(""),
+            now,
+            damped,
+        );
+        let dow = signals::dow_factor(t, now);
+        let tenant_rate = signals::tenant_rate(t);
+        // Conversion is judged against the flow's own baseline; a flow that does not send codes
+        // (its history never converts) gets no shortfall.
+        let flow = signals::flow_conversion(cfg, t, workflow_hash, now);
+        let judge_conversion = matches!(
+            flow,
+            signals::FlowConversion::Rate(_) | signals::FlowConversion::Borrowed(_)
+        );
+        let own_baseline = matches!(flow, signals::FlowConversion::Rate(_));
+        let prior = match flow {
+            signals::FlowConversion::Rate(r) | signals::FlowConversion::Borrowed(r) if r > 0.0 => r,
+            _ => tenant_rate,
+        };
+        let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
+        let tenant_snapshot = (t.sends, t.long_run);
+        let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
+        FlowView {
+            view,
+            dow,
+            tenant_rate,
+            judge_conversion,
+            own_baseline,
+            prior,
+            budget,
+            tenant_snapshot,
+            tenant_window,
+        }
+    }
+
+    /// Volume: tenant, tenant × workflow, tenant × country. Returns this hour's seasonal factor
+    /// and whether the tenant's volume is ordinary (it has a baseline and is not spiking).
+    pub(super) fn volume_stage(
+        &mut self,
+        ev: &Event<'_>,
+        f: &SendFacts,
+        dow: f64,
+        damped: &mut Vec<Reason>,
+    ) -> (f64, bool) {
+        let SendFacts {
+            now,
+            tenant,
+            country,
+            country_key,
+            first,
+            ref send,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        // Volume: tenant, tenant × workflow, tenant × country.
+        let mut spike: Option<Reason> = None;
+        // The tenant's volume has a baseline and is not spiking (for the conversion-gap rule).
+        let mut tenant_volume_ordinary = false;
+        // This hour's share of the day, from the country's volume profile (else the tenant's).
+        let mut season: Option<f64> = None;
+        let vol_keys = [
+            (Some(Keyer::mix(tenant, KEY_ALL)), 0u8),
+            (send.workflow, 1),
+            (Some(Keyer::mix(country_key, KEY_ALL)), 2),
+        ];
+        for (key, kind) in vol_keys {
+            let Some(key) = key else { continue };
+            let v = self.state.volumes.entry(key, || Volume {
+                last: now,
+                window: Default::default(),
+                hour: 0,
+                hour_count: 0,
+                hours_seen: 0,
+                hod: [0.0; 24],
+            });
+            if first {
+                signals::volume_send(cfg, v, now);
+            }
+            let what = || match kind {
+                0 => "tenant".to_string(),
+                1 => format!("workflow {}", cut(ev.workflow.as_deref().unwrap_or(""), 64)),
+                _ => format!("country {country}"),
+            };
+            if kind != 1 {
+                season = signals::seasonal_factor(cfg, v, now, dow).or(season);
+            }
+            let r = signals::volume_spike(cfg, v, now, dow, kind == 2, what);
+            if kind == 0 {
+                tenant_volume_ordinary =
+                    r.is_none() && v.hours_seen >= cfg.signals.volume_spike.min_history_hours;
+            }
+            if let Some(r) = r {
+                if spike.as_ref().is_none_or(|s| r.weight > s.weight) {
+                    spike = Some(r);
+                }
+            }
+        }
+        damped.extend(spike);
+        let season = season.unwrap_or(1.0);
+        (season, tenant_volume_ordinary)
+    }
+
+    /// Conversion integrity: a gap in the conversion log is its own reason, and sets conversion
+    /// evidence aside. Returns whether the send's conversion is judged.
+    pub(super) fn conversion_gap_stage(
+        &mut self,
+        f: &SendFacts,
+        fv: &FlowView,
+        tenant_volume_ordinary: bool,
+        reasons: &mut Vec<Reason>,
+    ) -> bool {
+        let SendFacts {
+            now, tenant, trial, ..
+        } = *f;
+        let cfg = &self.cfg;
+        let FlowView {
+            ref view,
+            tenant_rate,
+            judge_conversion,
+            ..
+        } = *fv;
+        // Conversion integrity: conversions collapsing over all of a tenant's traffic at its
+        // ordinary volume are a gap in the conversion log (a webhook that stopped), not pumping
+        // (pumping that large would raise the volume). The gap is its own reason, and conversion
+        // evidence is set aside for the tenant while it lasts.
+        let tc = &mut self.state.tenants.entry(tenant, || empty_tenant(now)).conv;
+        if trial {
+            signals::conv_send(cfg, tc, now, tenant_rate);
+        }
+        // Only sends to the tenant's usual countries are covered by a gap: a shortfall in a
+        // country it rarely or never serves stays evidence.
+        let usual_country =
+            !view.new_country && view.country_share >= cfg.signals.conversion_gap.min_country_share;
+        let gap = (cfg.signals.conversion_gap.enabled
+            && tenant_rate > 0.0
+            && tenant_volume_ordinary
+            && usual_country)
+            .then(|| signals::conversion_gap(cfg, tc, tenant_rate, now))
+            .flatten();
+        let judge_conversion = judge_conversion && gap.is_none();
+        if let Some((v, n, p)) = gap {
+            reasons.push(Reason {
+                code: code::CONVERSION_GAP,
+                weight: cfg.signals.conversion_gap.weight as i32,
+                detail: format!(
+                    "tenant: {v} of {n} verified in {}m (usual {:.0}%) at ordinary volume: a gap in the conversion log; conversion evidence set aside",
+                    cfg.signals.low_conversion.window_secs / 60,
+                    p * 100.0
+                ),
+            });
+        }
+        judge_conversion
+    }
+
+    /// Conversion: the send's country, block and (for a country new to the tenant) the rare key,
+    /// each against its baseline; the strongest shortfall is the evidence.
+    pub(super) fn conversion_stage(
+        &mut self,
+        f: &SendFacts,
+        fv: &FlowView,
+        judge_conversion: bool,
+        season: f64,
+        reasons: &mut Vec<Reason>,
+        damped: &mut Vec<Reason>,
+    ) -> ConvFindings {
+        let SendFacts {
+            now,
+            tenant,
+            country,
+            flow_key,
+            flow_country_key,
+            block_key,
+            trial,
+            blocked,
+            ref block,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        let FlowView {
+            ref view,
+            own_baseline,
+            prior,
+            ..
+        } = *fv;
+        // Conversion.
+        let mut conv_best: Option<Reason> = None;
+        let mut conv_group: Option<ConvGroup> = None;
+        // The shortfall's weight without the extra volume, when its weight rests on the extra
+        // volume (`excess_llr`).
+        let mut conv_counts_volume: Option<i32> = None;
+        // Pumping spreads over countries the tenant has not served before: sends to countries
+        // new to it (first sent to in the last `new_for_hours`) are also counted together, so a
+        // slow attack over several of them fills one window. (Rare but known countries stay out:
+        // a legitimate send there must not inherit an attack's shortfall.)
+        let rare_key = (view.established && view.new_country).then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
+        // The flow across its countries: counted, not judged, so that a key's shortfall can be
+        // set against the rest of its flow (`rest_converts`).
+        let fc = self
+            .state
+            .convs
+            .entry(Keyer::mix(flow_key, KEY_FLOW_CONV), Conv::new);
+        if trial {
+            signals::conv_send(cfg, fc, now, prior);
+        }
+        let flow_rate = signals::conv_rate(cfg, fc, prior);
+        let rest = signals::REST_SPAN;
+        let flow_window = (
+            signals::matured_span(cfg, fc, now, rest),
+            signals::usual_in(cfg, fc, season, rest),
+        );
+        // An open incident of the tenant on another block of this country: it explains the
+        // country's accumulated evidence (see `ConvContext::may_accumulate`).
+        let tenant_blocks_open = Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN);
+        let block_explains = self
+            .open_incident(&[Some(tenant_blocks_open)], now)
+            .is_some_and(|(_, inc)| inc.country == country.as_str() && inc.block != *block);
+        let mut usual: Option<(u32, u32, f64)> = None;
+        // The country's matured window and baseline, for its blocks' `rest` of the country.
+        let mut country_window = ((0, 0), 0.0);
+        for (key, group) in [
+            (
+                Some(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV)),
+                ConvGroup::Country,
+            ),
+            (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
+            (rare_key, ConvGroup::Rare),
+        ] {
+            let Some(key) = key else { continue };
+            let c = self.state.convs.entry(key, Conv::new);
+            if trial {
+                signals::conv_send(cfg, c, now, prior);
+            }
+            signals::conv_cusum(cfg, c, now, prior, season);
+            if blocked {
+                c.blocks
+                    .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
+            }
+            if judge_conversion && group == ConvGroup::Country {
+                usual = signals::conversion_normal(cfg, c, prior, now);
+                country_window = (signals::matured(cfg, c, now), signals::conv_rate(cfg, c, prior));
+            }
+            if cfg.signals.low_conversion.enabled && judge_conversion {
+                let what = || match group {
+                    ConvGroup::Block => format!("{country} {block}"),
+                    ConvGroup::Country => country.to_string(),
+                    ConvGroup::Rare => format!("countries new to the tenant ({country} …)"),
+                };
+                let block = (group == ConvGroup::Block).then(|| {
+                    let (((vc, nc), p), (vb, nb)) = (country_window, signals::matured(cfg, c, now));
+                    signals::binomial_surprise(
+                        f64::from(vc.saturating_sub(vb)),
+                        f64::from(nc.saturating_sub(nb)),
+                        p,
+                    )
+                });
+                let key_window = (
+                    signals::matured_span(cfg, c, now, rest),
+                    signals::usual_in(cfg, c, season, rest),
+                );
+                if let Some((r, from_volume)) = signals::low_conversion(
+                    cfg,
+                    c,
+                    prior,
+                    now,
+                    signals::ConvContext {
+                        block,
+                        own_baseline,
+                        season,
+                        may_accumulate: signals::rest_converts(flow_window, key_window, flow_rate)
+                            && !(group == ConvGroup::Country
+                                && (block_explains || !cfg.signals.low_conversion.accumulate_countries)),
+                    },
+                    what,
+                ) {
+                    // The more specific key wins a tie: a block's evidence places the attack.
+                    let better = conv_best.as_ref().is_none_or(|b| {
+                        r.weight > b.weight || (r.weight == b.weight && group == ConvGroup::Block)
+                    });
+                    if better {
+                        conv_best = Some(r);
+                        conv_group = Some(group);
+                        conv_counts_volume = from_volume;
+                    }
+                }
+            }
+        }
+        if conv_best.is_some() {
+            usual = None;
+        }
+        // Evidence is counted once: a shortfall weighed by how far the extra sends explain it
+        // has used the volume, so a volume spike is not added to it again. The shortfall keeps
+        // the larger of that weight and its plain weight plus the spike's.
+        if let (Some(base), Some(r)) = (conv_counts_volume, conv_best.as_mut()) {
+            if let Some(i) = damped.iter().position(|d| d.code == code::VOLUME_SPIKE) {
+                let spike = damped.remove(i);
+                r.weight = r.weight.max(base + spike.weight);
+                r.detail.push_str(&format!("; {}", spike.detail));
+            }
+        }
+        reasons.extend(conv_best);
+        ConvFindings {
+            usual,
+            group: conv_group,
+            rare_key,
+            tenant_blocks_open,
+        }
+    }
+
+    /// The provider's own blocks: of this send, or of recent sends of the tenant to the country.
+    pub(super) fn provider_block_stage(&self, ev: &Event<'_>, f: &SendFacts, reasons: &mut Vec<Reason>) {
+        let SendFacts {
+            now,
+            country,
+            flow_country_key,
+            blocked,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        let pb = &cfg.signals.provider_block;
+        if pb.enabled {
+            if blocked {
+                reasons.push(Reason {
+                    code: code::PROVIDER_BLOCK,
+                    weight: pb.weight as i32,
+                    detail: format!(
+                        "{} blocked this send ({})",
+                        ev.profile.as_str(),
+                        cut(ev.provider_code.as_deref().unwrap_or(""), 64)
+                    ),
+                });
+            } else if let Some(c) = self
+                .state
+                .convs
+                .get(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV))
+            {
+                let n = c.blocks.get(now, cfg.an0443.time_window_secs as Millis * 1000);
+                if n >= 0.5 {
+                    reasons.push(Reason {
+                        code: code::PROVIDER_BLOCK,
+                        weight: pb.neighbour_weight as i32,
+                        detail: format!(
+                            "provider blocked {:.0} recent send(s) of this tenant to {country}",
+                            n.ceil()
+                        ),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Conversion attribution for later: by reference and by number.
+    pub(super) fn attribute(&mut self, ev: &Event<'_>, f: &SendFacts, rare_key: Option<u64>) {
+        let SendFacts {
+            now,
+            tenant,
+            workflow_hash,
+            flow_country_key,
+            block_key,
+            number_hash,
+            known_good,
+            trial,
+            requester,
+            agent,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        let _ = cfg;
+        let k = &self.keyer;
+        if trial {
+            let sent = SentRef {
+                at: now,
+                tenant,
+                country_key: Keyer::mix(flow_country_key, KEY_COUNTRY_CONV),
+                block_key: Keyer::mix(block_key, KEY_BLOCK_CONV),
+                rare_key: rare_key.unwrap_or(0),
+                workflow: workflow_hash.unwrap_or(0),
+                source_keys: [source_conv_key(requester), source_conv_key(agent)],
+                verified: false,
+                known_good,
+            };
+            if let Some(r) = ev.conversion_ref.as_deref() {
+                *self.state.sent.entry(
+                    Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())),
+                    || sent,
+                ) = sent;
+            }
+            *self.state.sent.entry(Keyer::mix(tenant, number_hash), || sent) = sent;
+        }
+    }
+
+    /// The block: adjacent numbers, a block new to the flow, the block across tenants. Returns
+    /// the block's platform-wide key.
+    pub(super) fn block_stage(&mut self, f: &SendFacts, fv: &FlowView, reasons: &mut Vec<Reason>) -> u64 {
+        let SendFacts {
+            now,
+            tenant,
+            number_hash,
+            block_key,
+            ref number,
+            ref block,
+            ref block_digits,
+            ref send,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        let FlowView {
+            ref view,
+            tenant_window,
+            ..
+        } = *fv;
+        let k = &self.keyer;
+        let privacy = cfg.privacy.enabled;
+        let range_digits = number.range(cfg.adjacent_suffix_digits);
+        // Adjacent numbers.
+        if let (Some(rk), Some(digits)) = (send.range, range_digits) {
+            let shown = || {
+                if privacy {
+                    format!("one range of {block}…")
+                } else {
+                    format!("+{digits}{}", "x".repeat(cfg.adjacent_suffix_digits))
+                }
+            };
+            let r = self.state.ranges.entry(rk, Range::default);
+            reasons.extend(signals::adjacent(cfg, r, send, shown, privacy));
+        }
+
+        // The block's history in this flow before its current buckets (decayed, attack-like
+        // buckets at 5 %), to compare with what it receives now.
+        let wms = cfg.an0443.time_window_secs as Millis * 1000;
+        let (history, recent) = self
+            .state
+            .convs
+            .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
+            .map_or((0.0, 0), |c| {
+                (f64::from(c.rate_den), signals::sends_since(cfg, c, now - wms))
+            });
+        // A block this flow has next to no history in.
+        let block_fresh = history < 16.0;
+
+        // A block new to the flow, suddenly receiving many distinct numbers.
+        let fb = &cfg.signals.fresh_block;
+        if fb.enabled {
+            // Distinct numbers are tracked only for a block without much history that had an
+            // earlier send in the window: most blocks never need the entry (its first number
+            // is then not counted, one send of delay).
+            if block_fresh && recent >= 2 {
+                let since = (now - wms).div_euclid(1000) as u32;
+                let r = self
+                    .state
+                    .ranges
+                    .entry(Keyer::mix(block_key, KEY_BLOCK_NUMBERS), Range::default);
+                if send.first {
+                    r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
+                    r.last = r.last.max(now);
+                }
+                let n = r.seen.count_since(since);
+                // Concentrated: the block carries at least `min_share` of the tenant's window (a
+                // tenant's legitimate growth, even a brand-new tenant's, spreads over many blocks).
+                let concentrated = f64::from(n) >= fb.min_share * tenant_window;
+                if n >= fb.min_distinct && history < f64::from(n) && concentrated {
+                    let x = f64::from(n - fb.min_distinct)
+                        / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
+                    reasons.push(Reason {
+                        code: code::FRESH_BLOCK,
+                        weight: (f64::from(fb.min_weight)
+                            + (f64::from(fb.max_weight) - f64::from(fb.min_weight)) * x.min(1.0))
+                        .round() as i32,
+                        detail: format!(
+                            "{block}, next to no history in this flow: {n} distinct numbers in {} min",
+                            cfg.an0443.time_window_secs / 60
+                        ),
+                    });
+                }
+            }
+        }
+
+        // The block across tenants: several tenants that had next to no history in one block
+        // all reaching many numbers of it within hours. Busy blocks that tenants reach every day
+        // are not counted, so only blocks new to each of them add up; the window is hours long,
+        // so a block pumped slowly through several tenants accumulates.
+        let sb = &cfg.signals.shared_block;
+        let global_block = k.hash(dom::BLOCK, block_digits.as_bytes());
+        if sb.enabled {
+            let since = (now - sb.window_secs as Millis * 1000).div_euclid(1000) as u32;
+            let stamp = now.div_euclid(1000) as u32;
+            // Every send counts in the block's platform-wide history: a block whose long-run
+            // count is mostly recent is new to the whole platform (a block every tenant
+            // reaches daily has a long history).
+            let r = self
+                .state
+                .ranges
+                .entry(Keyer::mix(global_block, KEY_SHARED_NUMBERS), Range::default);
+            let (fast, slow) = (SHARED_FAST_HALF_LIFE, SHARED_SLOW_HALF_LIFE);
+            if send.first {
+                r.recent.add(now, 1.0, fast);
+                r.long_run.add(now, 1.0, slow);
+                r.last = r.last.max(now);
+            }
+            let new_to_platform = r.long_run.get(now, slow) < 3.0 * r.recent.get(now, fast);
+            let mut distinct = |key: u64, value: u64| {
+                let r = self
+                    .state
+                    .ranges
+                    .entry(Keyer::mix(global_block, key), Range::default);
+                if send.first {
+                    r.seen.see((value as u32) | 1, stamp);
+                    r.last = r.last.max(now);
+                }
+                r.seen.count_since(since)
+            };
+            // A tenant counts when the block is new to its flow and carries a share of its
+            // window (an attack concentrates; a tenant's ordinary sends spread over blocks).
+            let concentrated = f64::from(recent) >= sb.min_share * tenant_window;
+            let (n, t) = if block_fresh && view.established && concentrated {
+                (
+                    distinct(KEY_SHARED_NUMBERS, number_hash),
+                    distinct(KEY_SHARED_TENANTS, tenant),
+                )
+            } else {
+                (0, 0)
+            };
+            if new_to_platform && t >= sb.min_tenants && n >= sb.min_numbers {
+                let extra = (t - sb.min_tenants).min(2);
+                reasons.push(Reason {
+                    code: code::SHARED_BLOCK,
+                    weight: (sb.weight + extra * sb.weight_per_extra_tenant) as i32,
+                    detail: format!(
+                        "{block}: {n} numbers through {t} tenants new to it in {} min",
+                        sb.window_secs / 60
+                    ),
+                });
+            }
+        }
+        global_block
+    }
+
+    /// Sources: one address, user agent, user or session reaching many numbers, counted only
+    /// with a low conversion of its own sends where the flow's logs show conversions.
+    pub(super) fn source_stage(
+        &mut self,
+        f: &SendFacts,
+        fv: &FlowView,
+        judge_conversion: bool,
+        season: f64,
+        reasons: &mut Vec<Reason>,
+    ) {
+        let SendFacts {
+            now,
+            trial,
+            requester,
+            agent,
+            ref send,
+            ..
+        } = *f;
+        let cfg = &self.cfg;
+        let FlowView {
+            own_baseline,
+            prior,
+            tenant_snapshot,
+            ..
+        } = *fv;
+        // Sources.
+        let mut velocity = Vec::new();
+        // Two conditions: where the flow's logs show conversions, a source reaching many numbers
+        // counts only when its own matured sends convert poorly.
+        let judge_sources = cfg.signals.source_velocity.require_low_conversion && judge_conversion;
+        let mut poorly = |sk: u64| {
+            let c = self.state.convs.entry(source_conv_key(Some(sk)), Conv::new);
+            if trial {
+                signals::conv_send(cfg, c, now, prior);
+            }
+            !judge_sources
+                || signals::low_conversion(
+                    cfg,
+                    c,
+                    prior,
+                    now,
+                    signals::ConvContext {
+                        block: None,
+                        own_baseline,
+                        season,
+                        may_accumulate: false,
+                    },
+                    String::new,
+                )
+                .is_some()
+        };
+        let requester_poorly = requester.map(&mut poorly);
+        let agent_poorly = agent.map(&mut poorly);
+        for (kind, sk) in &send.sources {
+            let second = match *kind {
+                "user_agent" => agent_poorly,
+                _ => requester_poorly,
+            };
+            let s = self.state.sources.entry(*sk, Source::default);
+            signals::source(
+                cfg,
+                s,
+                kind,
+                send,
+                tenant_snapshot,
+                second != Some(false),
+                &mut velocity,
+            );
+        }
+        // The strongest of each code among the sources.
+        velocity.sort_by_key(|r| std::cmp::Reverse(r.weight));
+        for r in velocity {
+            if !reasons.iter().any(|x| x.code == r.code) {
+                reasons.push(r);
+            }
+        }
+    }
+
+    /// Static facts about the destination and requester: risky prefixes, the country filters,
+    /// the requester's country.
+    pub(super) fn static_stage(&self, ev: &Event<'_>, f: &SendFacts, reasons: &mut Vec<Reason>) {
+        let SendFacts {
+            country, ref number, ..
+        } = *f;
+        let cfg = &self.cfg;
+        // Static facts about the destination and requester.
+        if cfg.signals.high_risk_prefix.enabled {
+            if let Some(e) = self.risk.lookup(number.digits()) {
+                reasons.push(Reason {
+                    code: code::HIGH_RISK_PREFIX,
+                    weight: e.weight as i32,
+                    detail: format!("+{} {}: {}", e.prefix, e.category, e.note),
+                });
+            }
+        }
+        let cf = &cfg.an0443.destination_country_code_filter;
+        if self.deny.contains(&country) {
+            reasons.push(Reason {
+                code: code::DESTINATION_FILTER,
+                weight: cf.deny_weight as i32,
+                detail: format!("{country} is on the deny list"),
+            });
+        } else if !self.allow.is_empty() && !self.allow.contains(&country) {
+            reasons.push(Reason {
+                code: code::DESTINATION_FILTER,
+                weight: cf.outside_allow_weight as i32,
+                detail: format!("{country} is not on the allow list"),
+            });
+        }
+        if cfg.signals.ip_geo_mismatch.enabled && country != Country::NON_GEO {
+            if let Some(rc) = ev.client_country.as_deref().and_then(|c| self.plan.country(c)) {
+                if rc != country {
+                    reasons.push(Reason {
+                        code: code::IP_GEO_MISMATCH,
+                        weight: cfg.signals.ip_geo_mismatch.weight as i32,
+                        detail: format!("requester in {rc}, destination in {country}"),
+                    });
+                }
+            }
+        }
+    }
+}
