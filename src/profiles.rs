@@ -812,31 +812,90 @@ fn azure_acs<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     Some(e)
 }
 
+/// The generic schema's names, one spelling for the reader below and for the hosts that write
+/// generic records (the Envoy filter, the playground's CSV import).
+pub mod generic {
+    /// What a record is: one of the event names below.
+    pub const EVENT: &str = "event";
+    /// An SMS was sent.
+    pub const SMS_SENT: &str = "sms_sent";
+    /// The provider refused to send an SMS.
+    pub const SMS_BLOCKED: &str = "sms_blocked";
+    /// A code was verified (a conversion).
+    pub const OTP_VERIFIED: &str = "otp_verified";
+    /// An expected change (a campaign, a launch) from `start` to `end`.
+    pub const ANNOTATION: &str = "annotation";
+    /// Event time: RFC 3339 or epoch seconds / milliseconds.
+    pub const TIME: &str = "time";
+    /// The customer account the SMS is sent for.
+    pub const TENANT: &str = "tenant";
+    /// The flow that sent it: sign-up, login MFA, password reset …
+    pub const WORKFLOW: &str = "workflow";
+    /// The destination number (E.164).
+    pub const TO: &str = "to";
+    /// The destination's country (ISO 3166-1 alpha-2), if the log carries it.
+    pub const COUNTRY: &str = "country";
+    /// The requester's IP address.
+    pub const IP: &str = "ip";
+    /// The requester's user agent.
+    pub const USER_AGENT: &str = "user_agent";
+    /// The user the code is for.
+    pub const USER_ID: &str = "user_id";
+    /// The requester's session.
+    pub const SESSION_ID: &str = "session_id";
+    /// The requester's country (from the IP), if known.
+    pub const CLIENT_COUNTRY: &str = "client_country";
+    /// What the send cost, in USD.
+    pub const PRICE_USD: &str = "price_usd";
+    /// SMS segments of the message.
+    pub const SEGMENTS: &str = "segments";
+    /// The message's id (its status events share it).
+    pub const MESSAGE_ID: &str = "message_id";
+    /// The verification a conversion refers to.
+    pub const VERIFICATION_ID: &str = "verification_id";
+    /// The provider's error or block code.
+    pub const PROVIDER_CODE: &str = "provider_code";
+    /// An annotation's start time.
+    pub const START: &str = "start";
+    /// An annotation's end time.
+    pub const END: &str = "end";
+    /// An annotation's name.
+    pub const LABEL: &str = "label";
+}
+
 /// `event` values of the generic profile.
-pub const GENERIC_EVENTS: [&str; 4] = ["sms_sent", "sms_blocked", "otp_verified", "annotation"];
+pub const GENERIC_EVENTS: [&str; 4] = [
+    generic::SMS_SENT,
+    generic::SMS_BLOCKED,
+    generic::OTP_VERIFIED,
+    generic::ANNOTATION,
+];
 
 /// The fields of the generic schema (besides `event`, which says what a record is), each with
 /// the names it is read from when the configuration maps it nowhere: its own name first, then
 /// the common aliases of application logs.
 pub const GENERIC_FIELDS: [(&str, &[&str]); 18] = [
-    ("time", &["time", "timestamp", "@timestamp", "ts"]),
-    ("tenant", &["tenant", "tenant_id", "account_id", "org_id"]),
-    ("workflow", &["workflow"]),
-    ("to", &["to", "phone", "phone_number", "recipient"]),
-    ("country", &["country"]),
-    ("ip", &["ip"]),
-    ("user_agent", &["user_agent"]),
-    ("user_id", &["user_id", "user", "uid"]),
-    ("session_id", &["session_id"]),
-    ("client_country", &["client_country"]),
-    ("price_usd", &["price_usd"]),
-    ("segments", &["segments"]),
-    ("message_id", &["message_id"]),
-    ("verification_id", &["verification_id"]),
-    ("provider_code", &["provider_code"]),
-    ("start", &["start"]),
-    ("end", &["end"]),
-    ("label", &["label"]),
+    (generic::TIME, &[generic::TIME, "timestamp", "@timestamp", "ts"]),
+    (
+        generic::TENANT,
+        &[generic::TENANT, "tenant_id", "account_id", "org_id"],
+    ),
+    (generic::WORKFLOW, &[generic::WORKFLOW]),
+    (generic::TO, &[generic::TO, "phone", "phone_number", "recipient"]),
+    (generic::COUNTRY, &[generic::COUNTRY]),
+    (generic::IP, &[generic::IP]),
+    (generic::USER_AGENT, &[generic::USER_AGENT]),
+    (generic::USER_ID, &[generic::USER_ID, "user", "uid"]),
+    (generic::SESSION_ID, &[generic::SESSION_ID]),
+    (generic::CLIENT_COUNTRY, &[generic::CLIENT_COUNTRY]),
+    (generic::PRICE_USD, &[generic::PRICE_USD]),
+    (generic::SEGMENTS, &[generic::SEGMENTS]),
+    (generic::MESSAGE_ID, &[generic::MESSAGE_ID]),
+    (generic::VERIFICATION_ID, &[generic::VERIFICATION_ID]),
+    (generic::PROVIDER_CODE, &[generic::PROVIDER_CODE]),
+    (generic::START, &[generic::START]),
+    (generic::END, &[generic::END]),
+    (generic::LABEL, &[generic::LABEL]),
 ];
 
 /// Where each field of the generic schema is read: the configured path (a dotted path reads a
@@ -912,11 +971,11 @@ mod gf {
 pub const GENERIC_REPORTED: [usize; 4] = [gf::TIME, gf::TENANT, gf::TO, gf::USER_ID];
 
 fn generic<'a>(o: &Obj<'a>, fields: &GenericFields) -> Option<Event<'a>> {
-    let ev = o.str("event")?;
+    let ev = o.str(generic::EVENT)?;
     let kind = match ev.as_ref() {
-        "sms_sent" | "sms_blocked" => Kind::Sms,
-        "otp_verified" => Kind::Conversion,
-        "annotation" => Kind::Annotation,
+        generic::SMS_SENT | generic::SMS_BLOCKED => Kind::Sms,
+        generic::OTP_VERIFIED => Kind::Conversion,
+        generic::ANNOTATION => Kind::Annotation,
         _ => return None,
     };
     let mut e = Event::new(Profile::Generic, kind);

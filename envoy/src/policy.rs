@@ -1,6 +1,7 @@
 //! What the filter does with a request, independent of Envoy: the record the engine scores, the
 //! headers the upstream gets, and the answer enforce mode gives instead. Pure; tested natively.
 
+use pumpguard::profiles::generic;
 use pumpguard::{Action, Outcome, Verdict};
 
 use crate::config::{Mode, PluginConfig};
@@ -58,16 +59,16 @@ fn clip(s: &Option<String>) -> Option<&str> {
 
 fn record(event: &str, f: &Facts) -> Vec<u8> {
     let mut o = serde_json::Map::new();
-    o.insert("event".into(), event.into());
-    o.insert("time".into(), f.time_ms.into());
+    o.insert(generic::EVENT.into(), event.into());
+    o.insert(generic::TIME.into(), f.time_ms.into());
     for (key, value) in [
-        ("tenant", &f.tenant),
-        ("workflow", &f.workflow),
-        ("to", &f.to),
-        ("ip", &f.ip),
-        ("user_agent", &f.user_agent),
-        ("message_id", &f.request_id),
-        ("session_id", &f.session),
+        (generic::TENANT, &f.tenant),
+        (generic::WORKFLOW, &f.workflow),
+        (generic::TO, &f.to),
+        (generic::IP, &f.ip),
+        (generic::USER_AGENT, &f.user_agent),
+        (generic::MESSAGE_ID, &f.request_id),
+        (generic::SESSION_ID, &f.session),
     ] {
         if let Some(v) = clip(value) {
             o.insert(key.into(), v.into());
@@ -152,12 +153,12 @@ pub fn facts(cfg: &PluginConfig, req: &impl RequestView, workflow: Option<&Strin
 
 /// The generic-profile record of a request that sends an SMS.
 pub fn sms_record(f: &Facts) -> Vec<u8> {
-    record("sms_sent", f)
+    record(generic::SMS_SENT, f)
 }
 
 /// The generic-profile record of a verify request answered 2xx.
 pub fn conversion_record(f: &Facts) -> Vec<u8> {
-    record("otp_verified", f)
+    record(generic::OTP_VERIFIED, f)
 }
 
 /// A header value made of visible ASCII only: incident ids carry tenant names, and nothing a

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use pumpguard::profiles::generic;
+
 /// What a column is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -145,7 +147,7 @@ fn number(s: &str) -> Option<f64> {
 pub fn record(h: &Header, row: &[u8]) -> Vec<u8> {
     let f = fields(row);
     let mut o = serde_json::Map::new();
-    let mut event = "sms_sent";
+    let mut event = generic::SMS_SENT;
     for (col, v) in h.cols.iter().zip(f.iter()) {
         let v = v.trim();
         if v.is_empty() {
@@ -153,32 +155,32 @@ pub fn record(h: &Header, row: &[u8]) -> Vec<u8> {
         }
         match col {
             Col::To => {
-                o.insert("to".into(), v.into());
+                o.insert(generic::TO.into(), v.into());
             }
             Col::Time => {
-                o.insert("time".into(), time(v).into());
+                o.insert(generic::TIME.into(), time(v).into());
             }
             Col::Tenant => {
-                o.insert("tenant".into(), v.into());
+                o.insert(generic::TENANT.into(), v.into());
             }
             Col::Price => {
                 if let Some(p) = number(v) {
-                    o.insert("price_usd".into(), p.into());
+                    o.insert(generic::PRICE_USD.into(), p.into());
                 }
             }
             Col::Segments => {
                 if let Some(n) = number(v) {
-                    o.insert("segments".into(), n.into());
+                    o.insert(generic::SEGMENTS.into(), n.into());
                 }
             }
             Col::Status => {
-                o.insert("provider_code".into(), v.into());
+                o.insert(generic::PROVIDER_CODE.into(), v.into());
             }
             Col::Id => {
-                o.insert("message_id".into(), v.into());
+                o.insert(generic::MESSAGE_ID.into(), v.into());
             }
             Col::Country => {
-                o.insert("country".into(), v.into());
+                o.insert(generic::COUNTRY.into(), v.into());
             }
             Col::Direction => {
                 if v.to_ascii_lowercase().contains("inbound") {
@@ -189,7 +191,7 @@ pub fn record(h: &Header, row: &[u8]) -> Vec<u8> {
             Col::Other => {}
         }
     }
-    o.insert("event".into(), event.into());
+    o.insert(generic::EVENT.into(), event.into());
     o.insert("source".into(), "csv".into());
     serde_json::to_vec(&o).unwrap_or_default()
 }
