@@ -92,22 +92,21 @@ fn report_file_and_state_file() {
     assert_eq!(v.as_array().map(Vec::len), Some(2));
     assert!(v[0]["estimated_cost_usd"].as_f64().expect("cost") > 0.0);
     assert!(std::fs::metadata(&state).expect("state written").len() > 1000);
+    // A run on no input with the state file: what it knows comes from the state alone.
+    let restart = || {
+        bin()
+            .args(["scan", "-", "--state"])
+            .arg(&state)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs")
+    };
     // A second run restores the state: the same incidents are known before any record.
-    let out = bin()
-        .args(["scan", "-", "--state"])
-        .arg(&state)
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
+    let out = restart();
     let text = String::from_utf8(out.stderr).expect("utf8");
     assert!(text.contains("2 incidents"), "{text}");
     std::fs::write(&state, b"corrupt").expect("write");
-    let out = bin()
-        .args(["scan", "-", "--state"])
-        .arg(&state)
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
+    let out = restart();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("starting cold"));
 }
