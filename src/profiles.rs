@@ -925,11 +925,16 @@ impl GenericFields {
         if let Some(path) = &self.mapped[i] {
             return o.path(path).map(|raw| (raw, FieldSource::Mapped));
         }
-        GENERIC_FIELDS[i]
-            .1
-            .iter()
-            .enumerate()
-            .find_map(|(k, name)| o.raw(name).map(|raw| (raw, FieldSource::Name(k as u8))))
+        // A name whose value cannot be a field's (null, an object, an array, a boolean, an empty
+        // string: an app log's `"user": {…}` or `"ts": null`) does not hide the aliases after it.
+        GENERIC_FIELDS[i].1.iter().enumerate().find_map(|(k, name)| {
+            o.raw(name)
+                .filter(|raw| {
+                    let v = raw.get();
+                    v != "\"\"" && matches!(v.as_bytes().first(), Some(b'"' | b'-' | b'0'..=b'9'))
+                })
+                .map(|raw| (raw, FieldSource::Name(k as u8)))
+        })
     }
 }
 

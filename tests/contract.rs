@@ -254,6 +254,27 @@ fn generic_records_are_read_through_the_common_aliases() {
     );
     verdict(&mut e, &rec);
     assert_eq!(e.clock(), (T0 + 60) * 1000);
+    // A name whose value cannot be the field's (an object, null, a boolean, an empty string)
+    // gives way to the next alias: many app logs carry `"user": {…}` or `"ts": null`.
+    let mut e = engine();
+    let rec = format!(
+        r#"{{"event":"sms_sent","time":null,"ts":"{}","tenant":"","tenant_id":"shop","to":true,"phone":"+447400123456","user":{{"id":"u1"}},"uid":"u1"}}"#,
+        at(60)
+    );
+    let v = verdict(&mut e, &rec);
+    assert_eq!(e.clock(), (T0 + 60) * 1000, "{v:?}");
+    assert_eq!(v.keys.tenant.as_deref(), Some("shop"), "{v:?}");
+    assert_eq!(v.keys.country.as_deref(), Some("GB"), "{v:?}");
+    let cov = e.coverage_report();
+    let from = &cov[0].read_from;
+    for (field, name) in [
+        ("time", "ts"),
+        ("tenant", "tenant_id"),
+        ("to", "phone"),
+        ("user_id", "uid"),
+    ] {
+        assert_eq!(from[field].keys().collect::<Vec<_>>(), [name], "{from:?}");
+    }
 }
 
 /// `profiles.generic.fields` maps a field to any name or dotted path; a mapped field is read
