@@ -12,20 +12,9 @@ use std::time::Instant;
 
 use pumpguard::{Config, Engine};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "../tests/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const T0: i64 = 1_767_571_200;
 

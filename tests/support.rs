@@ -59,22 +59,7 @@ pub fn weight(v: &Verdict, code: &str) -> Option<i32> {
     v.reasons.iter().find(|r| r.code == code).map(|r| r.weight)
 }
 
-/// A deterministic pseudo-random generator (xorshift64*).
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+pub use crate::rng::Rng;
 
 /// A plausible US mobile number.
 pub fn us_number(r: &mut Rng) -> String {

@@ -23,6 +23,7 @@ mod oracle;
 #[path = "../fuzz/fuzz_targets/common.rs"]
 mod output_check;
 mod quality;
+mod rng;
 #[cfg(feature = "sidecar")]
 mod sidecar;
 mod signals;
