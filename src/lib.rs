@@ -10,6 +10,9 @@
 //!   own event time, so replaying a day of logs gives exactly the verdicts seen live and tests
 //!   never sleep. The same code builds natively and for every wasm target; hosts (CLI, WIT
 //!   component, Fluent Bit, Envoy, browser) convert bytes and call [`Engine::process`].
+//!   It links `std` (not `#![no_std]` with `alloc`): its statistics need `ln`, `exp` and
+//!   `powf`, which `core` lacks, and a software `libm` can round differently from the
+//!   platform's, which would move verdicts between builds of the same code.
 //! * **Bad input is tagged, never lost, never a crash.** A record that is not JSON, too large,
 //!   or has no readable destination comes out with `level: "unknown"` and a reason saying why;
 //!   non-objects are wrapped so their bytes survive. All state lives in bounded maps with
