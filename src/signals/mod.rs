@@ -1,0 +1,239 @@
+//! The DET0156 signals. Each one updates its own state with a send and then says how strongly
+//! the send looks like pumping, with a human detail. Times are the records' own (`now`).
+
+use std::f64::consts::LN_2;
+
+use crate::config::Config;
+use crate::numbering::Country;
+use crate::state::{
+    Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, LONG_RUN, TENANT_COUNTRIES, TENANT_WORKFLOWS,
+};
+use crate::time::{self, Millis};
+use crate::verdict::{code, Reason};
+
+mod adjacency;
+mod conversion;
+mod sources;
+mod tenant;
+mod volume;
+
+pub use adjacency::*;
+pub use conversion::*;
+pub use sources::*;
+pub use tenant::*;
+pub use volume::*;
+
+const HOUR: Millis = 3_600_000;
+
+/// Everything the signals need to know about one send.
+pub struct Send {
+    /// Event time used for state.
+    pub now: Millis,
+    /// Whether this is the first record of its message (counts update only once).
+    pub first: bool,
+    /// Tenant × workflow key.
+    pub workflow: Option<u64>,
+    /// Destination country.
+    pub country: Country,
+    /// Tenant × range key.
+    pub range: Option<u64>,
+    /// Last digits of the number (or their salted hash in privacy mode).
+    pub suffix: u32,
+    /// Salted hash of the full number.
+    pub number: u64,
+    /// Source keys (kind name, key).
+    pub sources: Vec<(&'static str, u64)>,
+}
+
+fn window_ms(cfg: &Config) -> Millis {
+    cfg.an0443.time_window_secs as Millis * 1000
+}
+
+fn secs(t: Millis) -> u32 {
+    (t / 1000).clamp(1, i64::from(u32::MAX)) as u32
+}
+
+fn minutes(ms: Millis) -> String {
+    if ms % HOUR == 0 {
+        format!("{}h", ms / HOUR)
+    } else {
+        format!("{}m", ms / 60_000)
+    }
+}
+
+fn scale(min_w: u32, max_w: u32, x: f64) -> i32 {
+    let x = if x.is_finite() { x.clamp(0.0, 1.0) } else { 1.0 };
+    (f64::from(min_w) + (f64::from(max_w) - f64::from(min_w)) * x).round() as i32
+}
+
+fn reason(code: &'static str, weight: i32, detail: String) -> Reason {
+    Reason { code, weight, detail }
+}
+
+/// Poisson upper-tail surprise, -ln P(X >= k), by the Chernoff bound.
+pub fn poisson_surprise(k: f64, lambda: f64) -> f64 {
+    if k <= lambda || lambda <= 0.0 {
+        return 0.0;
+    }
+    k * (k / lambda).ln() - (k - lambda)
+}
+
+/// Binomial lower-tail surprise, -ln P(X <= v) for n trials at rate p, by the Chernoff bound.
+pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
+    if n <= 0.0 || p <= 0.0 {
+        return 0.0;
+    }
+    let q = (v / n).clamp(0.0, 1.0);
+    if q >= p {
+        return 0.0;
+    }
+    let p = p.min(1.0 - 1e-9);
+    let a = if q > 0.0 { q * (q / p).ln() } else { 0.0 };
+    let b = if q < 1.0 {
+        (1.0 - q) * ((1.0 - q) / (1.0 - p)).ln()
+    } else {
+        0.0
+    };
+    n * (a + b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{conv_cusum, conv_send, conv_verified, excess_llr, excess_llr_at, rest_converts};
+    use crate::config::Config;
+    use crate::state::Conv;
+
+    /// ln P(v of n) for a binomial with rate p.
+    fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
+        let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
+        ln_choose + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln()
+    }
+
+    /// The CUSUM's step has a negative expectation whenever the sends are legitimate, whatever
+    /// the volume: for each count it is a log-likelihood ratio, so its mean under "all convert
+    /// at the baseline" is minus a KL divergence. Checked exactly over Poisson volumes at, and
+    /// well above, the usual count (a surge whose sends verify).
+    #[test]
+    fn the_cusum_step_drifts_down_for_legitimate_sends() {
+        for (usual, p) in [(0.2f64, 0.8f64), (1.0, 0.4), (3.0, 0.8), (6.0, 0.95)] {
+            for volume in [usual, 3.0 * usual] {
+                let mut mean = 0.0;
+                let mut pn = (-volume).exp();
+                for n in 0u32..80 {
+                    if n > 0 {
+                        pn *= volume / f64::from(n);
+                    }
+                    for v in 0..=n {
+                        let pv = ln_binomial(n, v, p).exp();
+                        mean += pn * pv * excess_llr_at(f64::from(v), f64::from(n), p, usual);
+                    }
+                }
+                assert!(mean <= 1e-12, "usual {usual} p {p} volume {volume}: {mean}");
+            }
+        }
+    }
+
+    /// A key with two days of ordinary traffic (one send every 5 minutes, 4 of 5 verified)
+    /// keeps its CUSUM low; sends on top that nobody verifies raise it past the decisive 10
+    /// nats within hours; once they stop and the key verifies as usual, it decays.
+    #[test]
+    fn the_cusum_accumulates_unverified_extra_sends_and_forgets_them() {
+        let cfg = Config::default();
+        let mut c = Conv::new();
+        let (p, five) = (0.8, 300_000);
+        let mut t = 1_000_000_000_000;
+        let mut k = 0u32;
+        let step = |c: &mut Conv, t: i64, extra: u32, k: &mut u32| {
+            conv_send(&cfg, c, t, p);
+            *k += 1;
+            if *k % 5 != 0 {
+                conv_verified(&cfg, c, Some(t), t + 60_000, p);
+            }
+            for j in 0..extra {
+                conv_send(&cfg, c, t + 1_000 * i64::from(j + 1), p);
+            }
+            conv_cusum(&cfg, c, t + 120_000, p, 1.0);
+        };
+        let mut highest = 0.0f32;
+        for _ in 0..(2 * 24 * 12) {
+            step(&mut c, t, 0, &mut k);
+            highest = highest.max(c.cusum);
+            t += five;
+        }
+        assert!(highest < 5.0, "ordinary traffic: {highest}");
+        // One extra unverified send per 5 minutes (twice the volume) for three hours.
+        for _ in 0..36 {
+            step(&mut c, t, 1, &mut k);
+            t += five;
+        }
+        assert!(c.cusum >= 10.0, "after three hours of pumping: {}", c.cusum);
+        let peak = c.cusum;
+        for _ in 0..(12 * 12) {
+            step(&mut c, t, 0, &mut k);
+            t += five;
+        }
+        assert!(
+            c.cusum < peak / 2.0,
+            "twelve ordinary hours later: {} of {peak}",
+            c.cusum
+        );
+    }
+
+    /// Accumulated evidence counts only while the rest of the flow still verifies codes: a gap
+    /// in the conversion log empties the rest too, pumping into one key leaves it be.
+    #[test]
+    fn the_rest_of_the_flow_tells_a_logging_gap_from_pumping() {
+        // The flow: 60 matured sends in the span (30 usual), the key 40 of them (10 usual).
+        // Pumping into the key: the rest (20 sends) verifies 16.
+        assert!(rest_converts(((18, 60), 30.0), ((2, 40), 10.0), 0.8));
+        // A logging gap: nothing verified anywhere.
+        assert!(!rest_converts(((0, 60), 30.0), ((0, 40), 10.0), 0.8));
+        // The key is the whole flow: nothing to tell by.
+        assert!(!rest_converts(((2, 40), 10.0), ((2, 40), 10.0), 0.8));
+        // Pumping everywhere still leaves the usual sends of the rest verifying.
+        assert!(rest_converts(((12, 90), 30.0), ((3, 45), 15.0), 0.8));
+    }
+
+    #[test]
+    fn excess_evidence_needs_extra_sends() {
+        // Nothing verified at the key's usual volume (a logging gap, a carrier outage): no
+        // evidence, however strong the binomial shortfall.
+        for (n, p) in [(10.0, 0.8), (40.0, 0.6), (200.0, 0.95), (12.0, 0.99)] {
+            assert_eq!(excess_llr(0.0, n, p, n), 0.0, "n {n} p {p}");
+        }
+        // Twice the usual volume, nothing verified: strong evidence; more extra sends, more.
+        let two = excess_llr(0.0, 40.0, 0.8, 20.0);
+        let four = excess_llr(0.0, 80.0, 0.8, 20.0);
+        assert!(two > 10.0 && four > two, "{two} {four}");
+        // Extra sends that verify like the usual ones: evidence against pumping.
+        assert!(excess_llr(64.0, 80.0, 0.8, 20.0) < 0.0);
+        // The usual count's noise is the legitimate side's: a key at one and a half times a
+        // small usual count gets nothing.
+        assert_eq!(excess_llr(0.0, 6.0, 0.8, 4.0), 0.0);
+        // A baseline near 1 does not make one unverified send decisive.
+        assert!(excess_llr(13.0, 14.0, 0.99, 9.0) < 1.0);
+        // Degenerate input stays finite.
+        for (v, n, p, u) in [
+            (0.0, 0.0, 0.5, 0.0),
+            (5.0, 3.0, 0.5, 1.0),
+            (0.0, 10.0, 0.0, 0.0),
+            (0.0, 10.0, 1.0, 0.0),
+        ] {
+            assert!(excess_llr(v, n, p, u).is_finite());
+        }
+    }
+
+    /// Under "every send converts at the baseline" the evidence exceeds t nats with probability
+    /// at most e^-t (a likelihood ratio): checked exactly for a binomial window.
+    #[test]
+    fn excess_evidence_is_bounded_under_the_legitimate_hypothesis() {
+        let (n, p, usual) = (30u32, 0.7f64, 10.0);
+        for t in [2.0, 5.0, 10.0] {
+            let mass: f64 = (0..=n)
+                .filter(|&v| excess_llr(f64::from(v), f64::from(n), p, usual) >= t)
+                .map(|v| ln_binomial(n, v, p).exp())
+                .sum();
+            assert!(mass <= (-t).exp(), "t {t}: {mass}");
+        }
+    }
+}
