@@ -71,7 +71,6 @@ pub(super) struct SendFacts {
     pub(super) tenant: u64,
     pub(super) workflow_hash: Option<u64>,
     pub(super) country: Country,
-    pub(super) block_digits: String,
     /// `+` and the block's digits.
     pub(super) block: String,
     pub(super) country_key: u64,
@@ -287,14 +286,12 @@ impl Engine {
                 .map(|s| s.1)
         };
         let (requester, agent) = (source_of(false), source_of(true));
-        let block_digits = block_digits.to_string();
         Ok(SendFacts {
             now,
             number,
             tenant,
             workflow_hash,
             country,
-            block_digits,
             block,
             country_key,
             flow_key,

@@ -464,7 +464,6 @@ impl Engine {
             block_key,
             ref number,
             ref block,
-            ref block_digits,
             ref send,
             ..
         } = *f;
@@ -545,7 +544,7 @@ impl Engine {
         // are not counted, so only blocks new to each of them add up; the window is hours long,
         // so a block pumped slowly through several tenants accumulates.
         let sb = &cfg.signals.shared_block;
-        let global_block = k.hash(dom::BLOCK, block_digits.as_bytes());
+        let global_block = k.hash(dom::BLOCK, number.block(cfg.block_digits).as_bytes());
         if sb.enabled {
             let since = (now - sb.window_secs as Millis * 1000).div_euclid(1000) as u32;
             let stamp = now.div_euclid(1000) as u32;
