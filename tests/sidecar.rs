@@ -487,3 +487,102 @@ fn a_batch_pending_its_retry_survives_a_crash() {
     let _ = std::fs::remove_file(&state);
     let _ = std::fs::remove_file(format!("{state}.journal"));
 }
+
+/// Sends raw bytes on a fresh connection and reads until the server closes it (or 15 s pass):
+/// what came back, and how long it took.
+fn raw_exchange(addr: &str, bytes: &[u8]) -> (String, Duration) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(15)))
+        .expect("timeout");
+    let start = Instant::now();
+    s.write_all(bytes).expect("write");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    (String::from_utf8_lossy(&out).into_owned(), start.elapsed())
+}
+
+fn status_of(answer: &str) -> u16 {
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn hostile_http_gets_bounded_answers_and_the_sidecar_stays_up() {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native", "--max-body", "10000"]);
+    // A chunk size that would wrap a length counter (the crash the hand-written parser had):
+    // hyper waits for that chunk's bytes, which stall (503).
+    let (a, _) = raw_exchange(
+        &s.addr,
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\nffffffffffffffff\r\nb\r\n0\r\n\r\n",
+    );
+    assert!(matches!(status_of(&a), 400..=499 | 503), "{a}");
+    // A chunk size that is not hex.
+    let (a, _) = raw_exchange(
+        &s.addr,
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nb\r\n0\r\n\r\n",
+    );
+    assert_eq!(status_of(&a), 400, "{a}");
+    // Chunks adding up past --max-body.
+    let mut chunked = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..30 {
+        chunked.extend_from_slice(b"3e8\r\n");
+        chunked.extend_from_slice(&[b'x'; 1000]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let (a, _) = raw_exchange(&s.addr, &chunked);
+    assert_eq!(status_of(&a), 413, "{a}");
+    // A head over 64 KiB.
+    let mut head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    head.extend_from_slice(&[b'a'; 70_000]);
+    head.extend_from_slice(b"\r\n\r\n");
+    let (a, _) = raw_exchange(&s.addr, &head);
+    assert_eq!(status_of(&a), 431, "{a}");
+    // Not HTTP.
+    let (a, _) = raw_exchange(&s.addr, b"\x16\x03\x01 hello\r\n\r\n");
+    assert_eq!(status_of(&a), 400, "{a}");
+    // A body that stalls: 503, which Vector retries (a 4xx makes it drop the batch).
+    let (a, took) = raw_exchange(
+        &s.addr,
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n{\"a\"",
+    );
+    assert_eq!(status_of(&a), 503, "{a}");
+    assert!(took < Duration::from_secs(14), "{took:?}");
+    // A kept-alive connection: two requests answered, then closed without an answer when idle.
+    let (a, took) = raw_exchange(
+        &s.addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(a.matches("HTTP/1.1 200").count(), 2, "{a}");
+    assert!(
+        took < Duration::from_secs(14),
+        "the idle connection was not closed: {took:?}"
+    );
+    // A head that stalls is closed the same way, without an answer.
+    let (a, _) = raw_exchange(&s.addr, b"POST / HTTP/1.1\r\nContent-Le");
+    assert_eq!(a, "");
+    assert!(received_lines(&r).is_empty());
+    assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 3)).0, 200);
+    assert_eq!(received_lines(&r).len(), 3);
+}
+
+#[test]
+fn connections_past_twice_the_concurrency_get_503() {
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native", "--concurrency", "1"]);
+    // Two idle connections use the sidecar's two places (open for 5 s before they are closed).
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(&s.addr).expect("connect"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let (a, _) = raw_exchange(&s.addr, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status_of(&a), 503, "{a}");
+    assert!(a.contains("busy"), "{a}");
+    drop(held);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(request(&s.addr, "GET", "/healthz", &[], b"").0, 200);
+}

@@ -77,13 +77,37 @@ fn proxy(to: u16) -> Proxy {
             let Ok(server) = TcpStream::connect(("127.0.0.1", to)) else {
                 continue;
             };
+            // A break cuts the connections already open too: the sidecar keeps its connection to
+            // Vector's source alive between batches.
             let pipe = |mut from: TcpStream, mut to: TcpStream| {
+                let b = Arc::clone(&b);
                 std::thread::spawn(move || {
-                    let _ = from.set_read_timeout(Some(Duration::from_secs(120)));
+                    let _ = from.set_read_timeout(Some(Duration::from_millis(100)));
                     let mut buf = vec![0u8; 1 << 16];
-                    while let Ok(n) = from.read(&mut buf) {
-                        if n == 0 || to.write_all(&buf[..n]).is_err() {
-                            break;
+                    let mut idle = Duration::ZERO;
+                    while idle < Duration::from_secs(120) {
+                        if b.load(Ordering::SeqCst) {
+                            let _ = from.shutdown(Shutdown::Both);
+                            let _ = to.shutdown(Shutdown::Both);
+                            return;
+                        }
+                        match from.read(&mut buf) {
+                            Ok(0) => break,
+                            Ok(n) => {
+                                idle = Duration::ZERO;
+                                if to.write_all(&buf[..n]).is_err() {
+                                    break;
+                                }
+                            }
+                            Err(e)
+                                if matches!(
+                                    e.kind(),
+                                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                                ) =>
+                            {
+                                idle += Duration::from_millis(100);
+                            }
+                            Err(_) => break,
                         }
                     }
                     let _ = to.shutdown(Shutdown::Write);

@@ -7,9 +7,10 @@
 //! * **It scores through the WebAssembly component by default** (`scorer.rs`,
 //!   `component_host.rs`: wasmtime), so the CLI exercises the same artefact Vector's sidecar and
 //!   users load; `--native` links the core in instead (feature `component-host` off: only that).
-//! * **The sidecar delivers at least once and never loses a batch** (`serve.rs`, `journal.rs`,
-//!   `http.rs`): a batch is journalled before it is scored and answered only after Vector's
-//!   source took it, so a crash or a retry replays it from its first scoring.
+//! * **The sidecar delivers at least once and never loses a batch** (`serve.rs` on hyper,
+//!   `delivery.rs`, `journal.rs`, `batch.rs`): a batch is journalled before it is scored and
+//!   answered only after Vector's source took it, so a crash or a retry replays it from its first
+//!   scoring.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
@@ -30,10 +31,12 @@ macro_rules! out {
 }
 
 mod args;
+#[cfg(feature = "sidecar")]
+mod batch;
 #[cfg(feature = "component-host")]
 mod component_host;
 #[cfg(feature = "sidecar")]
-mod http;
+mod delivery;
 // The sidecar's journal; `scan --state` reads a sidecar's state file with it too.
 #[cfg_attr(not(feature = "sidecar"), allow(dead_code))]
 mod journal;
@@ -270,10 +273,12 @@ fn serve_cmd(o: &args::Serve) -> Result<ExitCode, String> {
             forward,
             max_body: o.max_body,
             concurrency: usize::from(o.concurrency),
-            state: o.state.clone(),
-            snapshot_every_records: o.snapshot_every_records,
-            snapshot_every_secs: o.snapshot_every_secs,
-            sync: o.sync,
+            durability: delivery::Durability {
+                state: o.state.clone(),
+                snapshot_every_records: o.snapshot_every_records,
+                snapshot_every_secs: o.snapshot_every_secs,
+                sync: o.sync,
+            },
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -3,33 +3,40 @@
 //! Vector's `http` sink POSTs NDJSON batches here (`framing: newline_delimited`, optionally
 //! gzip); each batch is scored in order and POSTed to Vector's `http_server` source, and the sink
 //! is answered **only after** that POST returned 2xx (503 otherwise, so Vector retries: at least
-//! once, nothing lost). `GET`/`HEAD /healthz` answers 200. Plain HTTP/1.1 on std sockets: the
-//! sidecar listens on loopback next to Vector. No scoring logic lives here.
+//! once, nothing lost). `GET`/`HEAD /healthz` answers 200. No scoring logic lives here.
 //!
 //! Two decisions shape it:
-//! - **Crash-safe state** (`journal`): with `--state`, every batch is appended to a journal
-//!   before it is scored, and a snapshot that names the last batch it holds replaces the journal
-//!   every `--snapshot-every-records` records or `--snapshot-every-secs` seconds. After SIGKILL
-//!   the restart restores the snapshot and scores the journal's batches again: no verdict moves.
-//! - **Idempotent retries**: the scored output of the last batches is kept by a digest of the
-//!   decoded body. A batch that comes again (Vector retrying after a 503, a timeout or a lost
-//!   answer) is delivered from that output, not scored again, so a redelivery changes no state
-//!   and raises no alert. Bounded by `RECENT_BATCHES` batches and `RECENT_BYTES` bytes.
+//! - **HTTP is hyper's.** The server and the client to Vector's source are hyper 1 over HTTP/1.1
+//!   with keep-alive, on one current-thread tokio runtime: the sidecar listens on loopback beside
+//!   one Vector, so one thread moves the bytes, and scoring (CPU, and file writes with `--state`)
+//!   runs on tokio's blocking threads. What stays ours is what a batch means: `batch.rs` (decode,
+//!   split; fuzzed) and `delivery.rs` (journal, score once, remember until delivered).
+//! - **Every limit is explicit**: request heads (`MAX_HEAD`), bodies before and after gzip
+//!   (`--max-body`), batches in flight (`--concurrency`), open connections (twice that), idle and
+//!   stalled connections (`IDLE`), the forward (`FORWARD_TIMEOUT`), the drain at SIGTERM
+//!   (`DRAIN`). Memory is bounded by them whatever a client sends.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::Hasher;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, TrySendError};
+use std::convert::Infallible;
+use std::net::ToSocketAddrs;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use siphasher::sip128::{Hasher128, SipHasher13};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode, Uri};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::Semaphore;
 
-use crate::http::{decode_body, read_request, respond, split_ndjson, Fail, Request};
-use crate::journal::{self, Journal};
+use crate::batch::{self, Fail};
+use crate::delivery::{Core, Durability};
 use crate::scorer::Scorer;
 
 /// Sidecar settings.
@@ -38,430 +45,332 @@ pub struct ServeOpts {
     pub listen: String,
     /// Vector `http_server` source URL (`http://host:port/path`).
     pub forward: String,
-    /// Largest accepted batch body, after decompression.
+    /// Largest accepted batch body, before and after decompression.
     pub max_body: usize,
-    /// Connections handled at once; more wait, beyond twice that they get 503.
+    /// Batches handled at once; more wait. Connections beyond twice this get 503.
     pub concurrency: usize,
-    /// The state snapshot: restored at start, written every `snapshot_every_*` and at shutdown;
-    /// its journal is `<state>.journal`.
-    pub state: Option<String>,
-    /// Snapshot after this many records scored since the last one.
-    pub snapshot_every_records: u64,
-    /// ... or after this many seconds, whichever comes first.
-    pub snapshot_every_secs: u64,
-    /// `fdatasync` the journal after every batch (survives power loss, not only a crash).
-    pub sync: bool,
+    /// The state file and its snapshots.
+    pub durability: Durability,
 }
 
-/// Batches whose scored output is kept for a retry.
-pub const RECENT_BATCHES: usize = 16;
-/// How long a batch answered 503 waits for its retry before snapshots go on without it (the
-/// shipped sink gives up retrying after 30 s).
-const PENDING_FOR: Duration = Duration::from_secs(600);
-/// ... and at most this many bytes of it.
-pub const RECENT_BYTES: usize = 64 << 20;
-
-/// The scored output of the last batches, by digest of the decoded body.
-struct Recent {
-    batches: VecDeque<(u128, Arc<Vec<u8>>)>,
-    bytes: usize,
-}
-
-impl Recent {
-    fn get(&self, digest: u128) -> Option<Arc<Vec<u8>>> {
-        self.batches
-            .iter()
-            .find(|(d, _)| *d == digest)
-            .map(|(_, o)| Arc::clone(o))
-    }
-
-    fn insert(&mut self, digest: u128, out: Arc<Vec<u8>>) {
-        self.bytes += out.len();
-        self.batches.push_back((digest, out));
-        while self.batches.len() > RECENT_BATCHES || (self.bytes > RECENT_BYTES && self.batches.len() > 1) {
-            if let Some((_, o)) = self.batches.pop_front() {
-                self.bytes -= o.len();
-            }
-        }
-    }
-}
-
-fn digest(body: &[u8]) -> u128 {
-    let mut h = SipHasher13::new_with_keys(0x6261_7463_6864_6967, 0x7075_6d70_6775_6172);
-    h.write(body);
-    h.finish128().as_u128()
-}
-
-/// The scorer and what makes it durable, behind one lock: batches are journaled, scored and
-/// remembered in one order.
-struct Core {
-    scorer: Scorer,
-    recent: Recent,
-    /// Batches scored but not yet delivered downstream, and since when: no snapshot replaces the
-    /// journal while one waits for its retry (at most `PENDING_FOR`, and while its output is
-    /// still kept).
-    pending: HashMap<u128, Instant>,
-    durable: Option<Durable>,
-}
-
-struct Durable {
-    state: PathBuf,
-    journal: Journal,
-    since_records: u64,
-    since: Instant,
-    every_records: u64,
-    every: Duration,
-}
-
-impl Core {
-    /// The scored output of `body`: remembered, or scored now (journaled first).
-    fn score(&mut self, body: &[u8]) -> Result<Arc<Vec<u8>>, Fail> {
-        let d = digest(body);
-        if let Some(out) = self.recent.get(d) {
-            return Ok(out);
-        }
-        if let Some(j) = &mut self.durable {
-            j.journal.append(body).map_err(|e| {
-                Fail(
-                    503,
-                    format!("journal {}: {e}; not scored, retry", j.journal.path().display()),
-                )
-            })?;
-        }
-        let out = Arc::new(self.score_records(body)?);
-        if let Some(j) = &mut self.durable {
-            j.since_records += split_ndjson(body).len() as u64;
-        }
-        self.recent.insert(d, Arc::clone(&out));
-        self.pending.insert(d, Instant::now());
-        Ok(out)
-    }
-
-    fn score_records(&mut self, body: &[u8]) -> Result<Vec<u8>, Fail> {
-        let records = split_ndjson(body);
-        let scored = self
-            .scorer
-            .score_batch(&records)
-            .map_err(|e| Fail(503, format!("scorer failed: {e}")))?;
-        if scored.len() != records.len() {
-            return Err(Fail(503, "scorer returned a different number of records".into()));
-        }
-        let mut out = Vec::with_capacity(body.len() + records.len() * 400);
-        for p in &scored {
-            out.extend_from_slice(&p.output);
-            out.push(b'\n');
-        }
-        Ok(out)
-    }
-
-    /// The batch was delivered: a snapshot may now replace the journal.
-    fn delivered(&mut self, body_digest: u128) {
-        self.pending.remove(&body_digest);
-        let recent = &self.recent;
-        self.pending
-            .retain(|d, since| since.elapsed() < PENDING_FOR && recent.get(*d).is_some());
-        let due = self.durable.as_ref().is_some_and(|j| {
-            j.since_records > 0 && (j.since_records >= j.every_records || j.since.elapsed() >= j.every)
-        });
-        if due && self.pending.is_empty() {
-            if let Err(e) = self.snapshot() {
-                eprintln!("pumpguard serve: {e}; the journal keeps the batches");
-            }
-        }
-    }
-
-    /// Writes the snapshot (naming the journal's last batch), then empties the journal.
-    fn snapshot(&mut self) -> Result<(), String> {
-        let Some(j) = &mut self.durable else {
-            return Ok(());
-        };
-        let snap = self.scorer.snapshot()?;
-        let bytes = journal::encode_state(j.journal.last_seq(), &snap);
-        journal::write_atomically(&j.state, &bytes)
-            .map_err(|e| format!("state {}: {e}", j.state.display()))?;
-        j.journal
-            .clear()
-            .map_err(|e| format!("journal {}: {e}", j.journal.path().display()))?;
-        j.since_records = 0;
-        j.since = Instant::now();
-        Ok(())
-    }
-}
-
-/// The journal beside `state`.
-pub fn journal_path(state: &str) -> PathBuf {
-    PathBuf::from(format!("{state}.journal"))
-}
-
-/// Restores the state file (a bad one means a cold start) and replays its journal.
-fn open_durable(
-    scorer: &mut Scorer,
-    recent: &mut Recent,
-    opts: &ServeOpts,
-) -> Result<Option<Durable>, String> {
-    let Some(state) = &opts.state else {
-        return Ok(None);
-    };
-    let mut seq = 0;
-    match std::fs::read(state) {
-        Ok(bytes) => {
-            let (s, snap) = journal::decode_state(&bytes);
-            match scorer.restore(snap)? {
-                Ok(()) => seq = s,
-                Err(e) => eprintln!("pumpguard serve: {state}: {e}; starting cold"),
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => eprintln!("pumpguard serve: {state}: {e}; starting cold"),
-    }
-    let path = journal_path(state);
-    let opened =
-        Journal::open(&path, seq, opts.sync).map_err(|e| format!("journal {}: {e}", path.display()))?;
-    if opened.cut > 0 {
-        eprintln!(
-            "pumpguard serve: {}: cut {} bytes of a batch never answered",
-            path.display(),
-            opened.cut
-        );
-    }
-    let mut since_records = 0;
-    let replayed = opened.replay.len();
-    for (_, body) in &opened.replay {
-        let records = split_ndjson(body);
-        since_records += records.len() as u64;
-        let scored = scorer.score_batch(&records)?;
-        let mut out = Vec::new();
-        for p in &scored {
-            out.extend_from_slice(&p.output);
-            out.push(b'\n');
-        }
-        recent.insert(digest(body), Arc::new(out));
-    }
-    if replayed > 0 {
-        eprintln!(
-            "pumpguard serve: replayed {replayed} batches ({since_records} records) from {}",
-            path.display()
-        );
-    }
-    Ok(Some(Durable {
-        state: PathBuf::from(state),
-        journal: opened.journal,
-        since_records,
-        since: Instant::now(),
-        every_records: opts.snapshot_every_records.max(1),
-        every: Duration::from_secs(opts.snapshot_every_secs),
-    }))
-}
-
+/// Longest request head (request line and headers): 431 beyond.
+const MAX_HEAD: usize = 64 << 10;
+/// A kept-alive connection idle this long is closed without an answer (an answer then could meet
+/// the request the client sends at that moment, which would take it for that request's answer).
+/// A request head that stalls this long is closed the same way; a body that stalls gets 503.
 const IDLE: Duration = Duration::from_secs(5);
+/// The POST to Vector's source, answer included.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
+/// Pooled connections to Vector's source idle longer than this are closed.
+const POOL_IDLE: Duration = Duration::from_secs(30);
+/// At SIGTERM, how long batches in flight get to finish (a forward, plus a stalled body).
+const DRAIN: Duration = Duration::from_secs(45);
+/// Largest answer read from Vector's source (it answers with an empty body).
+const MAX_ANSWER: usize = 64 << 10;
 
-/// `http://host:port/path` → (address, host header, path).
-fn parse_url(url: &str) -> Result<(SocketAddr, String, String), String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or("--forward must be an http:// URL")?;
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let addr = host
-        .to_socket_addrs()
-        .map_err(|e| format!("--forward {host}: {e}"))?
-        .next()
-        .ok_or_else(|| format!("--forward {host}: no address"))?;
-    Ok((addr, host.to_string(), path.to_string()))
-}
-
-/// POSTs the scored batch downstream; Ok only on 2xx.
-fn forward(target: &(SocketAddr, String, String), body: &[u8]) -> Result<(), String> {
-    let (addr, host, path) = target;
-    let mut s =
-        TcpStream::connect_timeout(addr, FORWARD_TIMEOUT).map_err(|e| format!("connect {addr}: {e}"))?;
-    s.set_read_timeout(Some(FORWARD_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    s.set_write_timeout(Some(FORWARD_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let _ = s.set_nodelay(true);
-    // Head and body in one write (see `respond`).
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    request.extend_from_slice(body);
-    s.write_all(&request)
-        .and_then(|()| s.flush())
-        .map_err(|e| format!("send to {addr}: {e}"))?;
-    let mut status = String::new();
-    BufReader::new(&mut s)
-        .take(1024)
-        .read_line(&mut status)
-        .map_err(|e| format!("read from {addr}: {e}"))?;
-    let code: u16 = status
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    if (200..300).contains(&code) {
-        Ok(())
-    } else {
-        Err(format!("downstream answered {:?}", status.trim_end()))
-    }
-}
-
-fn handle_batch(
-    req: &Request,
-    core: &Mutex<Core>,
-    target: &(SocketAddr, String, String),
+/// What every request handler shares.
+struct Sidecar {
+    core: Arc<Mutex<Core>>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    forward: Uri,
     max_body: usize,
-) -> Result<String, Fail> {
-    let body = decode_body(req, max_body)?;
-    let n = split_ndjson(&body).len();
-    if n == 0 {
-        return Ok("0 records\n".into());
-    }
-    let lock = || core.lock().map_err(|_| Fail(503, "scorer unavailable".into()));
-    let out = lock()?.score(&body)?;
-    forward(target, &out).map_err(|e| Fail(503, format!("not delivered, retry: {e}")))?;
-    lock()?.delivered(digest(&body));
-    Ok(format!("{n} records\n"))
-}
-
-fn handle_connection(
-    stream: TcpStream,
-    scorer: &Mutex<Core>,
-    target: &(SocketAddr, String, String),
-    opts_max: usize,
-    stop: &AtomicBool,
-) {
-    let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_nodelay(true);
-    let Ok(mut writer) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(stream);
-    loop {
-        let req = match read_request(&mut reader, opts_max) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(Fail(code, msg)) => {
-                let _ = respond(&mut writer, code, &(msg + "\n"), false, false);
-                return;
-            }
-        };
-        let head = req.method == "HEAD";
-        let (code, body) = match (req.method.as_str(), req.path.as_str()) {
-            ("GET" | "HEAD", "/healthz") => (200, "ok\n".to_string()),
-            ("POST", "/healthz") => (405, "healthz is GET or HEAD\n".to_string()),
-            ("POST", _) => match handle_batch(&req, scorer, target, opts_max) {
-                Ok(b) => (200, b),
-                Err(Fail(c, m)) => (c, m + "\n"),
-            },
-            ("GET" | "HEAD", _) => (
-                404,
-                "not found (POST batches to any path; GET /healthz)\n".to_string(),
-            ),
-            _ => (405, "method not allowed\n".to_string()),
-        };
-        let keep = req.keep_alive && !stop.load(Ordering::Relaxed);
-        if respond(&mut writer, code, &body, keep, head).is_err() || !keep {
-            return;
-        }
-    }
+    /// One permit per batch in flight.
+    batches: Semaphore,
 }
 
 /// Runs the sidecar until SIGTERM or SIGINT; then finishes the batches in flight and writes the
 /// state snapshot. `scorer` is fresh: the state file and its journal are read here.
-pub fn serve(mut scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
-    let target = Arc::new(parse_url(&opts.forward)?);
-    let mut recent = Recent {
-        batches: VecDeque::new(),
-        bytes: 0,
-    };
-    let durable = open_durable(&mut scorer, &mut recent, &opts)?;
-    let core = Core {
-        scorer,
-        recent,
-        pending: HashMap::new(),
-        durable,
-    };
-    let listener = TcpListener::bind(&opts.listen).map_err(|e| format!("--listen {}: {e}", opts.listen))?;
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(|e| e.to_string())?;
+pub fn serve(scorer: Scorer, opts: ServeOpts) -> Result<(), String> {
+    let forward = parse_forward(&opts.forward)?;
+    let core = Arc::new(Mutex::new(Core::open(scorer, &opts.durability)?));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .max_blocking_threads(opts.concurrency.max(1) + 1)
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))?;
+    let result = runtime.block_on(run(Arc::clone(&core), forward, &opts));
+    // Waits for scoring still running on the blocking threads.
+    drop(runtime);
+    result?;
+    let mut core = core.lock().map_err(|_| "scorer poisoned".to_string())?;
+    core.close()
+}
+
+/// `--forward`: an `http://` URL whose host resolves now (a typo fails at start, not per batch).
+fn parse_forward(url: &str) -> Result<Uri, String> {
+    let uri: Uri = url.parse().map_err(|e| format!("--forward {url}: {e}"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err("--forward must be an http:// URL".into());
     }
+    let host = uri.host().ok_or("--forward needs a host")?;
+    let port = uri.port_u16().unwrap_or(80);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("--forward {host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("--forward {host}: no address"))?;
+    Ok(uri)
+}
+
+async fn run(core: Arc<Mutex<Core>>, forward: Uri, opts: &ServeOpts) -> Result<(), String> {
+    let listener =
+        std::net::TcpListener::bind(&opts.listen).map_err(|e| format!("--listen {}: {e}", opts.listen))?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
     eprintln!(
         "pumpguard serve: listening on {local}, forwarding to {}",
         opts.forward
     );
-    let scorer = Arc::new(Mutex::new(core));
-    let workers = opts.concurrency.max(1);
-    let (tx, rx) = sync_channel::<TcpStream>(workers);
-    let rx = Arc::new(Mutex::new(rx));
-    let handles: Vec<_> = (0..workers)
-        .map(|_| {
-            let (rx, scorer, target, stop) = (
-                Arc::clone(&rx),
-                Arc::clone(&scorer),
-                Arc::clone(&target),
-                Arc::clone(&stop),
-            );
-            let max = opts.max_body;
-            std::thread::spawn(move || worker(&rx, &scorer, &target, max, &stop))
-        })
-        .collect();
-    while !stop.load(Ordering::Relaxed) {
-        match listener.accept() {
-            Ok((s, _)) => {
-                let _ = s.set_nonblocking(false);
-                if let Err(TrySendError::Full(mut s) | TrySendError::Disconnected(mut s)) = tx.try_send(s) {
-                    let _ = respond(&mut s, 503, "busy, retry\n", false, false);
+    let client = Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(POOL_IDLE)
+        .pool_max_idle_per_host(opts.concurrency.max(1))
+        .build_http();
+    let concurrency = opts.concurrency.max(1);
+    let sidecar = Arc::new(Sidecar {
+        core,
+        client,
+        forward,
+        max_body: opts.max_body,
+        batches: Semaphore::new(concurrency),
+    });
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(IDLE)
+        .max_header_size(MAX_HEAD)
+        .keep_alive(true);
+    let mut busy = http.clone();
+    busy.keep_alive(false);
+    let open = Arc::new(AtomicUsize::new(0));
+    let graceful = GracefulShutdown::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    eprintln!("pumpguard serve: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
                 }
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => std::thread::sleep(Duration::from_millis(20)),
-        }
-    }
-    eprintln!("pumpguard serve: stopping; finishing batches in flight");
-    drop(tx);
-    for h in handles {
-        let _ = h.join();
-    }
-    if let Some(path) = &opts.state {
-        let mut core = scorer.lock().map_err(|_| "scorer poisoned".to_string())?;
-        if core.pending.is_empty() {
-            core.snapshot()?;
-            eprintln!("pumpguard serve: state written to {path}");
-        } else {
-            // Its retry may come to the next start: the journal (complete) restores the state and
-            // the batch's output, so it is delivered again, not scored again.
-            eprintln!(
-                "pumpguard serve: {} batch(es) not delivered yet; the state stays in {path} and its journal",
-                core.pending.len()
+            },
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let io = TokioIo::new(stream);
+        let guard = Open::new(&open);
+        if guard.count > 2 * concurrency {
+            let conn = busy.serve_connection(
+                io,
+                service_fn(|_| async { Ok::<_, Infallible>(answer(503, "busy, retry\n".into())) }),
             );
+            tokio::spawn(async move {
+                let _ = conn.await;
+                drop(guard);
+            });
+            continue;
         }
+        let sidecar = Arc::clone(&sidecar);
+        let conn = http.serve_connection(
+            io,
+            service_fn(move |req| {
+                let sidecar = Arc::clone(&sidecar);
+                async move { Ok::<_, Infallible>(handle(&sidecar, req).await) }
+            }),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(guard);
+        });
+    }
+    drop(listener);
+    eprintln!("pumpguard serve: stopping; finishing batches in flight");
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        eprintln!(
+            "pumpguard serve: batches still in flight after {} s; their clients retry",
+            DRAIN.as_secs()
+        );
     }
     Ok(())
 }
 
-fn worker(
-    rx: &Mutex<Receiver<TcpStream>>,
-    scorer: &Mutex<Core>,
-    target: &(SocketAddr, String, String),
-    max: usize,
-    stop: &AtomicBool,
-) {
-    loop {
-        let next = match rx.lock() {
-            Ok(r) => r.recv(),
-            Err(_) => return,
-        };
-        match next {
-            Ok(stream) => handle_connection(stream, scorer, target, max, stop),
-            Err(_) => return, // the listener is gone: shut down
+/// Counts open connections while it lives.
+struct Open {
+    open: Arc<AtomicUsize>,
+    count: usize,
+}
+
+impl Open {
+    fn new(open: &Arc<AtomicUsize>) -> Open {
+        let count = open.fetch_add(1, Ordering::SeqCst) + 1;
+        Open {
+            open: Arc::clone(open),
+            count,
         }
     }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn answer(status: u16, body: String) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+async fn handle(sidecar: &Sidecar, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (code, body) = match (req.method(), req.uri().path()) {
+        (&Method::GET | &Method::HEAD, "/healthz") => (200, "ok\n".to_string()),
+        (&Method::POST, "/healthz") => (405, "healthz is GET or HEAD\n".to_string()),
+        (&Method::POST, _) => match handle_batch(sidecar, req).await {
+            Ok(n) => (200, format!("{n} records\n")),
+            Err(Fail(c, m)) => (c, m + "\n"),
+        },
+        (&Method::GET | &Method::HEAD, _) => (
+            404,
+            "not found (POST batches to any path; GET /healthz)\n".to_string(),
+        ),
+        _ => (405, "method not allowed\n".to_string()),
+    };
+    answer(code, body)
+}
+
+/// One batch: read, decoded, scored (or taken from its first scoring), forwarded; the number of
+/// records.
+async fn handle_batch(sidecar: &Sidecar, req: Request<Incoming>) -> Result<usize, Fail> {
+    let max = sidecar.max_body;
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(len) = declared.filter(|&len| len > max as u64) {
+        return Err(Fail(
+            413,
+            format!("batch of {len} bytes is over --max-body ({max})"),
+        ));
+    }
+    let encoding = match req.headers().get(CONTENT_ENCODING).map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(e)) => Some(e.to_string()),
+        Some(Err(_)) => return Err(Fail(415, "Content-Encoding is not ASCII".into())),
+    };
+    let _permit = sidecar
+        .batches
+        .acquire()
+        .await
+        .map_err(|_| Fail(503, "shutting down, retry".into()))?;
+    let body = read_body(req.into_body(), max).await?;
+    let core = Arc::clone(&sidecar.core);
+    let scored = tokio::task::spawn_blocking(move || -> Result<Option<(u128, Bytes, usize)>, Fail> {
+        let decoded = batch::decode(encoding.as_deref(), &body, max)?;
+        let n = batch::split_ndjson(&decoded).len();
+        if n == 0 {
+            return Ok(None);
+        }
+        let mut core = core.lock().map_err(|_| Fail(503, "scorer unavailable".into()))?;
+        let (digest, out) = core.score(&decoded)?;
+        Ok(Some((digest, out, n)))
+    })
+    .await
+    .map_err(|e| Fail(503, format!("scoring stopped: {e}")))??;
+    let Some((digest, out, n)) = scored else {
+        return Ok(0);
+    };
+    forward(sidecar, out)
+        .await
+        .map_err(|e| Fail(503, format!("not delivered, retry: {e}")))?;
+    let core = Arc::clone(&sidecar.core);
+    // A snapshot may be due: a file write, so off the I/O thread.
+    tokio::task::spawn_blocking(move || {
+        if let Ok(mut core) = core.lock() {
+            core.delivered(digest);
+        }
+    })
+    .await
+    .map_err(|e| Fail(503, format!("scoring stopped: {e}")))?;
+    Ok(n)
+}
+
+/// The request body, at most `max` bytes; a body that stalls for `IDLE` is given up.
+async fn read_body(mut body: Incoming, max: usize) -> Result<Vec<u8>, Fail> {
+    let mut out = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout(IDLE, body.frame()).await {
+            Err(_) => return Err(Fail(503, "the body stalled, retry".into())),
+            Ok(None) => return Ok(out),
+            Ok(Some(Err(e))) if e.is_incomplete_message() => {
+                return Err(Fail(503, format!("the body ended early ({e}), retry")))
+            }
+            Ok(Some(Err(e))) => return Err(Fail(400, format!("malformed body: {}", chain(&e)))),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > max {
+                return Err(Fail(413, format!("batch is over --max-body ({max})")));
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+}
+
+/// POSTs the scored batch to Vector's source; Ok only on 2xx.
+async fn forward(sidecar: &Sidecar, out: Bytes) -> Result<(), String> {
+    let mut req = Request::new(Full::new(out));
+    *req.method_mut() = Method::POST;
+    *req.uri_mut() = sidecar.forward.clone();
+    req.headers_mut().insert(
+        CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/x-ndjson"),
+    );
+    let exchange = async {
+        let resp = sidecar
+            .client
+            .request(req)
+            .await
+            .map_err(|e| format!("{}: {}", sidecar.forward, chain(&e)))?;
+        let status = resp.status();
+        // Read the answer so the connection goes back to the pool.
+        let _ = Limited::new(resp.into_body(), MAX_ANSWER).collect().await;
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("{} answered {status}", sidecar.forward))
+        }
+    };
+    tokio::time::timeout(FORWARD_TIMEOUT, exchange)
+        .await
+        .map_err(|_| {
+            format!(
+                "{}: no answer in {} s",
+                sidecar.forward,
+                FORWARD_TIMEOUT.as_secs()
+            )
+        })?
+}
+
+/// An error and its sources, one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s += &format!(": {cause}");
+        source = cause.source();
+    }
+    s
 }
