@@ -8,6 +8,9 @@
 //! in for the `http_server` source the sidecar forwards to. Records/s counts from the first batch
 //! sent to the last answer received, with the sidecar already up. The baseline, in the same run:
 //! `pumpguard scan` of the same lines through the same component, with its start-up subtracted.
+//!
+//! `PUMPGUARD_BENCH_OTHER=/path/to/pumpguard` adds rows for that binary's sidecar (a build of an
+//! earlier commit, say), native core, against this one's in the same run.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -84,8 +87,12 @@ struct Sidecar {
 
 impl Sidecar {
     fn start(forward: &str, native: bool, extra: &[&str]) -> Sidecar {
+        Sidecar::start_bin(BIN, forward, native, extra)
+    }
+
+    fn start_bin(bin: &str, forward: &str, native: bool, extra: &[&str]) -> Sidecar {
         let addr = format!("127.0.0.1:{}", free_port());
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin);
         cmd.args(["serve", "--listen", &addr, "--forward", forward]);
         if native {
             cmd.arg("--native");
@@ -260,6 +267,25 @@ fn main() {
             n as f64 / secs,
             plain_component,
         ));
+    }
+    if let Ok(other) = std::env::var("PUMPGUARD_BENCH_OTHER") {
+        // rows[4] and rows[5]: this binary's sidecar, native core, plain and gzip.
+        for (gzip, this) in [(false, rows[4].1), (true, rows[5].1)] {
+            let secs = best(runs, || {
+                let before = received.load(Ordering::Relaxed);
+                let sidecar = Sidecar::start_bin(&other, &forward, true, &[]);
+                let t = post_all(&sidecar.addr, if gzip { &gzipped } else { &plain }, gzip);
+                drop(sidecar);
+                assert_eq!(received.load(Ordering::Relaxed) - before, n as u64);
+                t
+            });
+            let what = if gzip { "gzip" } else { "plain NDJSON" };
+            rows.push((
+                format!("`{other} serve`, native core, {what} (ratio: to this binary's)"),
+                n as f64 / secs,
+                this,
+            ));
+        }
     }
     let _ = std::fs::remove_file(&state);
     let _ = std::fs::remove_file(&journal);
