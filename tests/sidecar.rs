@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ struct Receiver {
     url: String,
     bodies: Arc<Mutex<Vec<Vec<u8>>>>,
     fail: Arc<AtomicBool>,
+    /// Milliseconds the receiver waits before it answers.
+    delay_ms: Arc<AtomicU64>,
 }
 
 /// A stand-in for Vector's `http_server` source on an ephemeral loopback port.
@@ -23,7 +25,8 @@ fn receiver() -> Receiver {
     let url = format!("http://{}/", listener.local_addr().expect("addr"));
     let bodies = Arc::new(Mutex::new(Vec::new()));
     let fail = Arc::new(AtomicBool::new(false));
-    let (b, f) = (Arc::clone(&bodies), Arc::clone(&fail));
+    let delay_ms = Arc::new(AtomicU64::new(0));
+    let (b, f, d) = (Arc::clone(&bodies), Arc::clone(&fail), Arc::clone(&delay_ms));
     std::thread::spawn(move || {
         for stream in listener.incoming().take(1000) {
             let Ok(mut s) = stream else { continue };
@@ -45,6 +48,7 @@ fn receiver() -> Receiver {
             }
             let mut body = vec![0; len];
             let _ = r.read_exact(&mut body);
+            std::thread::sleep(Duration::from_millis(d.load(Ordering::SeqCst)));
             if f.load(Ordering::SeqCst) {
                 let _ = s.write_all(
                     b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -55,7 +59,12 @@ fn receiver() -> Receiver {
             }
         }
     });
-    Receiver { url, bodies, fail }
+    Receiver {
+        url,
+        bodies,
+        fail,
+        delay_ms,
+    }
 }
 
 struct Sidecar {
@@ -316,6 +325,45 @@ fn sigterm_finishes_and_writes_the_state() {
     let s2 = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
     assert_eq!(request(&s2.addr, "GET", "/healthz", &[], b"").0, 200);
     let _ = std::fs::remove_file(&state);
+}
+
+#[test]
+fn sigterm_with_a_batch_in_flight_answers_it_then_stops_and_writes_the_state() {
+    let r = receiver();
+    // Vector's source takes 1.5 s to answer: the batch is in flight when SIGTERM comes.
+    r.delay_ms.store(1500, Ordering::SeqCst);
+    let state = std::env::temp_dir().join(format!("pumpguard-serve-drain-{}.state", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let mut s = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
+    // An idle kept-alive connection: the drain closes it.
+    let idle = TcpStream::connect(&s.addr).expect("connect");
+    let addr = s.addr.clone();
+    let post = std::thread::spawn(move || request(&addr, "POST", "/", &[NDJSON], &batch(0, 50)));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .expect("kill")
+        .success());
+    let (code, body) = post.join().expect("post");
+    assert_eq!(code, 200, "the batch in flight is finished: {body}");
+    assert_eq!(received_lines(&r).len(), 50);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "sidecar did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+    drop(idle);
+    // Delivered before the stop, so the state was written and the journal emptied.
+    assert!(std::fs::metadata(&state).expect("state written").len() > 100);
+    let journal = format!("{}.journal", state.display());
+    assert_eq!(std::fs::metadata(&journal).map(|m| m.len()).unwrap_or(0), 0);
+    let _ = std::fs::remove_file(&state);
+    let _ = std::fs::remove_file(&journal);
 }
 
 #[test]
