@@ -298,6 +298,26 @@ fn malformed_batches_get_a_4xx_with_a_message() {
     assert_eq!(received_lines(&r).len(), 2);
 }
 
+fn sigterm(s: &Sidecar) {
+    assert!(Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .expect("kill")
+        .success());
+}
+
+/// The sidecar's exit status, waited for at most 20 s.
+fn exit_status(s: &mut Sidecar) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            return st;
+        }
+        assert!(Instant::now() < deadline, "sidecar did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn sigterm_finishes_and_writes_the_state() {
     let r = receiver();
@@ -305,21 +325,8 @@ fn sigterm_finishes_and_writes_the_state() {
     let _ = std::fs::remove_file(&state);
     let mut s = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
     assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 100)).0, 200);
-    let pid = s.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill")
-        .success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(st) = s.child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "sidecar did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success());
+    sigterm(&s);
+    assert!(exit_status(&mut s).success());
     assert!(std::fs::metadata(&state).expect("state written").len() > 100);
     // Restored at the next start.
     let s2 = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
@@ -340,23 +347,11 @@ fn sigterm_with_a_batch_in_flight_answers_it_then_stops_and_writes_the_state() {
     let addr = s.addr.clone();
     let post = std::thread::spawn(move || request(&addr, "POST", "/", &[NDJSON], &batch(0, 50)));
     std::thread::sleep(Duration::from_millis(500));
-    assert!(Command::new("kill")
-        .args(["-TERM", &s.child.id().to_string()])
-        .status()
-        .expect("kill")
-        .success());
+    sigterm(&s);
     let (code, body) = post.join().expect("post");
     assert_eq!(code, 200, "the batch in flight is finished: {body}");
     assert_eq!(received_lines(&r).len(), 50);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(st) = s.child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "sidecar did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success());
+    assert!(exit_status(&mut s).success());
     drop(idle);
     // Delivered before the stop, so the state was written and the journal emptied.
     assert!(std::fs::metadata(&state).expect("state written").len() > 100);
