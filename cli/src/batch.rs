@@ -41,9 +41,23 @@ pub fn decode(encoding: Option<&str>, body: &[u8], max_body: usize) -> Result<Ve
     }
 }
 
+/// The body without the newline that ends its last record.
+fn records_part(body: &[u8]) -> &[u8] {
+    body.strip_suffix(b"\n").unwrap_or(body)
+}
+
+/// How many records `split_ndjson` finds, without copying them.
+pub fn record_count(body: &[u8]) -> usize {
+    let body = records_part(body);
+    if body.is_empty() {
+        return 0;
+    }
+    body.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
 /// Splits an NDJSON body into records (a final newline ends the last record; CRLF allowed).
 pub fn split_ndjson(body: &[u8]) -> Vec<Vec<u8>> {
-    let body = body.strip_suffix(b"\n").unwrap_or(body);
+    let body = records_part(body);
     if body.is_empty() {
         return Vec::new();
     }
@@ -62,6 +76,9 @@ mod tests {
         assert!(split_ndjson(b"\n").is_empty());
         assert_eq!(split_ndjson(b"a\r\nb\n"), [b"a".to_vec(), b"b".to_vec()]);
         assert_eq!(split_ndjson(b"a\n\nb"), [b"a".to_vec(), vec![], b"b".to_vec()]);
+        for body in [&b""[..], b"\n", b"a", b"a\n", b"a\r\nb\n", b"a\n\nb", b"\n\n"] {
+            assert_eq!(record_count(body), split_ndjson(body).len(), "{body:?}");
+        }
     }
 
     #[test]

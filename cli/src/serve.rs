@@ -279,7 +279,7 @@ async fn handle_batch(sidecar: &Sidecar, req: Request<Incoming>) -> Result<usize
     let core = Arc::clone(&sidecar.core);
     let scored = tokio::task::spawn_blocking(move || -> Result<Option<(u128, Bytes, usize)>, Fail> {
         let decoded = batch::decode(encoding.as_deref(), &body, max)?;
-        let n = batch::split_ndjson(&decoded).len();
+        let n = batch::record_count(&decoded);
         if n == 0 {
             return Ok(None);
         }
