@@ -149,7 +149,8 @@ impl Coverage {
         }
         let present = [
             e.time.is_some(),
-            e.tenant.is_some(),
+            // A source identity (AWS account, Okta org) keys baselines as a tenant does.
+            e.tenant.is_some() || e.source.is_some(),
             e.workflow.is_some(),
             e.to.is_some(),
             e.to.is_some() || e.country_hint.is_some(),
@@ -187,7 +188,7 @@ impl Coverage {
                 };
                 let dest = has("destination");
                 let no_dest = "no destination number in the logs";
-                add(VOLUME_SPIKE, has("destination_country"), if has("tenant") { "per tenant, workflow and country" } else { "no tenant field: this profile's records are one tenant of their own" }, "neither destination nor its country is logged");
+                add(VOLUME_SPIKE, has("destination_country"), if has("tenant") { "per tenant, workflow and country" } else { "no tenant field and no source identity (AWS account, Okta org): this profile's records are one tenant of their own" }, "neither destination nor its country is logged");
                 add(NEW_DESTINATION_COUNTRY, has("destination_country"), "destination country known", "destination country unknown");
                 add(HIGH_RISK_PREFIX, dest, "destination number known", no_dest);
                 add(ADJACENT_NUMBERS, dest, "destination number known", no_dest);

@@ -144,6 +144,9 @@ pub struct Keys {
     pub block: Option<String>,
     /// Workflow (sign-up, login, reset …).
     pub workflow: Option<String>,
+    /// Source of a record without a tenant (AWS account, Okta org), when its envelope names
+    /// one. Written only when set.
+    pub source: Option<String>,
 }
 
 /// The verdict for one record.
@@ -213,6 +216,10 @@ impl Verdict {
         write_opt(out, self.keys.block.as_deref());
         out.extend_from_slice(b",\"workflow\":");
         write_opt(out, self.keys.workflow.as_deref());
+        if let Some(source) = &self.keys.source {
+            out.extend_from_slice(b",\"source\":");
+            write_str(out, source);
+        }
         out.extend_from_slice(b"},\"model\":");
         write_str(out, model);
         out.push(b'}');

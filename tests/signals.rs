@@ -381,6 +381,93 @@ fn tenantless_profiles_keep_their_own_baselines() {
     assert_eq!(sns_conv, 0, "SNS sends are never held to Okta's conversion rate");
 }
 
+/// Okta System Log events streamed to EventBridge name their org in the envelope's `source`:
+/// two orgs in one stream keep their own baselines. Without the envelopes the same events
+/// share one baseline, and the org whose verifications are logged elsewhere is held to the
+/// other org's conversion rate (the control, so the test can fail).
+#[test]
+fn okta_orgs_of_one_stream_keep_their_own_baselines() {
+    let okta = |t: i64, to: &str, verify: bool, org: Option<&str>| {
+        let event = if verify {
+            r#""eventType":"user.authentication.auth_via_mfa","debugContext":{"debugData":{"factor":"SMS_FACTOR","phoneNumber":"TO"}}"#
+        } else {
+            r#""eventType":"system.sms.send_factor_verify_message","debugContext":{"debugData":{"phoneNumber":"TO"}}"#
+        };
+        let inner = format!(
+            r#"{{"uuid":"u{t}{verify}","published":"{}",{},"outcome":{{"result":"SUCCESS"}}}}"#,
+            at(t),
+            event.replace("TO", to)
+        );
+        match org {
+            Some(org) => format!(
+                r#"{{"version":"0","id":"e{t}","detail-type":"SystemLog","source":"aws.partner/okta.com/{org}/okta_log_stream","account":"111122223333","time":"{}","region":"us-east-1","resources":[],"detail":{inner}}}"#,
+                at(t)
+            ),
+            None => inner,
+        }
+    };
+    let run = |enveloped: bool| {
+        let mut e = engine();
+        let mut r = Rng(31);
+        let (mut shortfall, mut sources) = (0, std::collections::BTreeSet::new());
+        for h in 0..36 {
+            for i in 0..10 {
+                let t = h * 3600 + i * 300;
+                let to = us_number(&mut r);
+                e.score(okta(t, &to, false, enveloped.then_some("acme")).as_bytes(), None);
+                e.score(okta(t + 30, &to, true, enveloped.then_some("acme")).as_bytes(), None);
+                // globex joins the stream on the second day, and its verifications go to
+                // another pipeline: only its sends are here.
+                if h < 24 {
+                    continue;
+                }
+                let v = verdict(&mut e, &okta(t + 60, &us_number(&mut r), false, enveloped.then_some("globex")));
+                shortfall += usize::from(weight(&v, "low_conversion").is_some_and(|w| w > 0));
+                sources.insert(v.keys.source.clone());
+            }
+        }
+        (shortfall, sources)
+    };
+    let (pooled, sources) = run(false);
+    assert!(pooled > 0, "the control: pooled, globex is held to acme's rate");
+    assert_eq!(sources, [None].into());
+    let (apart, sources) = run(true);
+    assert_eq!(apart, 0, "globex's sends are never held to acme's conversion rate");
+    assert_eq!(sources, [Some("globex".to_string())].into());
+}
+
+/// An SNS delivery log names its AWS account when the pipeline keeps the CloudWatch Logs
+/// subscription's `owner` or log group beside it; a record with a tenant keeps its tenant.
+#[test]
+fn sns_delivery_logs_name_their_account() {
+    let sns = |extra: &str| {
+        format!(
+            r#"{{"notification":{{"messageId":"m1","timestamp":"2026-01-01 10:00:00.123"}},"delivery":{{"destination":"+14155550101","priceInUSD":0.00645,"smsType":"Transactional"}},"status":"SUCCESS"{extra}}}"#
+        )
+    };
+    let source = |extra: &str| {
+        let v = verdict(&mut engine(), &sns(extra));
+        (v.keys.tenant, v.keys.source)
+    };
+    let acct = |a: &str| (None, Some(a.to_string()));
+    assert_eq!(source(r#","owner":"111122223333""#), acct("111122223333"));
+    assert_eq!(
+        source(r#","log_group":"sns/us-east-1/444455556666/DirectPublishToPhoneNumber/Failure""#),
+        acct("444455556666")
+    );
+    assert_eq!(
+        source(r#","logGroup":"sns/eu-west-1/777788889999/DirectPublishToPhoneNumber""#),
+        acct("777788889999")
+    );
+    assert_eq!(source(r#","owner":"not-an-account""#), (None, None));
+    assert_eq!(source(r#","log_group":"/aws/lambda/111122223333""#), (None, None));
+    assert_eq!(source(""), (None, None));
+    assert_eq!(
+        source(r#","tenant":"acme","owner":"111122223333""#),
+        (Some("acme".to_string()), None)
+    );
+}
+
 /// Sends that verify at the flow's usual rate explain a surge: `conversion_normal` carries a
 /// negative weight that removes most of the volume-type evidence.
 #[test]

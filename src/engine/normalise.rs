@@ -15,18 +15,24 @@ pub(super) fn cut(s: &str, max: usize) -> &str {
 }
 
 impl Engine {
-    /// The tenant, or for a record without one its profile: tenant-less logs of different
-    /// sources (SNS delivery logs, an Okta System Log) never share baselines.
+    /// The tenant, or for a record without one its profile and source ([`Event::owner`]):
+    /// tenant-less logs of different profiles (SNS delivery logs, an Okta System Log) or of
+    /// different sources (two AWS accounts, two Okta orgs) never share baselines.
     pub(super) fn tenant_key(&self, ev: &Event<'_>) -> u64 {
         match ev.tenant.as_deref() {
             Some(t) => self.keyer.hash(dom::TENANT, t.as_bytes()),
-            None => self.keyer.hash(dom::TENANTLESS, ev.profile.as_str().as_bytes()),
+            None => self.keyer.hash(dom::TENANTLESS, ev.owner().as_bytes()),
         }
     }
 
     pub(super) fn base_keys(ev: &Event<'_>) -> Keys {
         Keys {
             tenant: ev.tenant.as_deref().map(|s| cut(s, 128).to_string()),
+            source: ev
+                .source
+                .as_deref()
+                .filter(|_| ev.tenant.is_none())
+                .map(|s| cut(s, 128).to_string()),
             workflow: ev.workflow.as_deref().map(|s| cut(s, 128).to_string()),
             ..Keys::default()
         }

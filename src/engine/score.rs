@@ -165,7 +165,7 @@ impl Engine {
             &mut verdict,
             (country_wide, block_evidence, sustains),
             &open_keys,
-            ev.tenant.as_deref().unwrap_or(ev.profile.as_str()),
+            &ev.owner(),
             country,
             block,
             now,
@@ -483,7 +483,8 @@ impl Engine {
                 .iter()
                 .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
             let shared = reasons.iter().any(|r| r.code == code::SHARED_BLOCK);
-            let this_tenant = cut(ev.tenant.as_deref().unwrap_or(ev.profile.as_str()), 64);
+            let owner = ev.owner();
+            let this_tenant = cut(&owner, 64);
             let carried = self
                 .open_incident(&open_keys[..OPEN_JOIN_ONLY], now)
                 .filter(|(i, inc)| match *i {

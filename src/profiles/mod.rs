@@ -96,6 +96,10 @@ pub struct Event<'a> {
     pub time: Option<Millis>,
     /// Tenant (account, organisation, pool, resource).
     pub tenant: Option<Text<'a>>,
+    /// Where a record without a tenant came from, when its envelope says (the AWS account of
+    /// an SNS delivery log, the Okta org of a streamed System Log event): keeps two sources of
+    /// one profile apart. Unused when there is a tenant.
+    pub source: Option<Text<'a>>,
     /// Workflow (flow tag, Verify service, event type …).
     pub workflow: Option<Text<'a>>,
     /// Destination phone number as written.
@@ -137,6 +141,7 @@ impl<'a> Event<'a> {
             kind,
             time: None,
             tenant: None,
+            source: None,
             workflow: None,
             to: None,
             country_hint: None,
@@ -153,6 +158,19 @@ impl<'a> Event<'a> {
             window: None,
             label: None,
             generic_sources: Default::default(),
+        }
+    }
+}
+
+impl Event<'_> {
+    /// Who owns the record's baselines, as text: its tenant; without one, its profile and
+    /// source (`aws_sns/111122223333`); without either, its profile. Names incidents, and is
+    /// the partition key (`partition_key`).
+    pub fn owner(&self) -> Cow<'_, str> {
+        match (&self.tenant, &self.source) {
+            (Some(t), _) => Cow::Borrowed(t.as_ref()),
+            (None, Some(s)) => Cow::Owned(format!("{}/{}", self.profile.as_str(), s)),
+            (None, None) => Cow::Borrowed(self.profile.as_str()),
         }
     }
 }
@@ -197,8 +215,13 @@ pub fn detect(o: &Obj<'_>) -> Option<Profile> {
             return Some(Profile::Okta);
         }
     }
-    if o.str("source").as_deref() == Some("aws.sms-voice") {
-        return Some(Profile::AwsEum);
+    if let Some(source) = o.str("source") {
+        if source == "aws.sms-voice" {
+            return Some(Profile::AwsEum);
+        }
+        if source.starts_with(OKTA_EVENTBRIDGE) && o.has("detail") {
+            return Some(Profile::Okta);
+        }
     }
     if o.str("Type").as_deref() == Some("ACSSMSIncomingOperations") {
         return Some(Profile::AzureAcs);

@@ -155,10 +155,28 @@ pub(super) fn twilio_message<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     Some(e)
 }
 
+/// The AWS account an SNS delivery log came from, when the pipeline kept the CloudWatch Logs
+/// subscription's fields beside the log line: `owner`, or the account in the log group's name
+/// (`sns/us-east-1/111122223333/DirectPublishToPhoneNumber`, also `logGroup`).
+pub(super) fn sns_account<'a>(o: &Obj<'a>) -> Option<Text<'a>> {
+    let digits = |s: &str| s.len() == 12 && s.bytes().all(|c| c.is_ascii_digit());
+    t(o, &["owner"]).filter(|s| digits(s)).or_else(|| {
+        let group = t(o, &["log_group"]).or_else(|| t(o, &["logGroup"]))?;
+        let mut parts = group.split('/').filter(|p| !p.is_empty());
+        let account = (parts.next() == Some("sns"))
+            .then(|| parts.nth(1))
+            .flatten()
+            .filter(|a| digits(a))?;
+        Some(Cow::Owned(account.to_string()))
+    })
+}
+
 pub(super) fn aws_sns<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     let n = o.obj("notification")?;
     let d = o.obj("delivery")?;
     let mut e = Event::new(Profile::AwsSns, Kind::Sms);
+    e.tenant = t(o, &["tenant"]);
+    e.source = sns_account(o);
     e.to = t(&d, &["destination"]);
     e.price_usd = d.num(&["priceInUSD"]);
     e.message_id = t(&n, &["messageId"]);
@@ -207,7 +225,27 @@ pub(super) fn looks_like_phone(s: &str) -> bool {
     digits >= 6 && s.bytes().all(|c| c.is_ascii_digit() || b"+-() .".contains(&c))
 }
 
-pub(super) fn okta<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
+/// The `source` of an Okta System Log event streamed to Amazon EventBridge:
+/// `aws.partner/okta.com/<org>/<event source name>`, the event itself under `detail`.
+pub(super) const OKTA_EVENTBRIDGE: &str = "aws.partner/okta.com/";
+
+/// The Okta org a record names: the org in an EventBridge log stream's `source`, or the host
+/// of an Event Hook's `source` URL kept beside the event (`https://acme.okta.com/api/v1/…`).
+pub(super) fn okta_org<'a>(source: &str) -> Option<Text<'a>> {
+    let org = match source.strip_prefix(OKTA_EVENTBRIDGE) {
+        Some(rest) => rest.split('/').next()?,
+        None => source.strip_prefix("https://")?.split(['/', ':']).next()?,
+    };
+    (!org.is_empty()).then(|| Cow::Owned(org.to_ascii_lowercase()))
+}
+
+pub(super) fn okta<'a>(record: &Obj<'a>) -> Option<Event<'a>> {
+    let envelope = record.str("source");
+    let detail = envelope
+        .as_deref()
+        .filter(|s| s.starts_with(OKTA_EVENTBRIDGE))
+        .and_then(|_| record.obj("detail"));
+    let o = detail.as_ref().unwrap_or(record);
     let et = o.str("eventType")?;
     let success = o.str("outcome").is_none()
         && t(o, &["outcome", "result"]).is_none_or(|r| r == "SUCCESS" || r == "ALLOW");
@@ -250,7 +288,8 @@ pub(super) fn okta<'a>(o: &Obj<'a>) -> Option<Event<'a>> {
     e.client_country = t(o, &["client", "geographicalContext", "country"]);
     e.message_id = t(o, &["uuid"]);
     e.conversion_ref = e.user.clone();
-    e.tenant = t(o, &["tenant"]);
+    e.tenant = t(o, &["tenant"]).or_else(|| t(record, &["tenant"]));
+    e.source = envelope.as_deref().and_then(okta_org);
     if kind == Kind::Sms && !success {
         e.provider_code = t(o, &["outcome", "reason"]).or_else(|| t(o, &["outcome", "result"]));
     }
