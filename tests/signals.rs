@@ -434,6 +434,15 @@ fn okta_orgs_of_one_stream_keep_their_own_baselines() {
     let (apart, sources) = run(true);
     assert_eq!(apart, 0, "globex's sends are never held to acme's conversion rate");
     assert_eq!(sources, [Some("globex".to_string())].into());
+    // An Event Hook delivery's `source`, kept beside the event after the pipeline splits
+    // `data.events`, names the org's host.
+    let hooked = okta(0, "+14155550101", false, None).replacen(
+        '{',
+        r#"{"source":"https://Acme.okta.com/api/v1/eventHooks/who7hphp39JoHLni81d7","#,
+        1,
+    );
+    let v = verdict(&mut engine(), &hooked);
+    assert_eq!(v.keys.source.as_deref(), Some("acme.okta.com"));
 }
 
 /// An SNS delivery log names its AWS account when the pipeline keeps the CloudWatch Logs
