@@ -36,6 +36,7 @@ mod engine;
 pub mod json;
 pub mod numbering;
 pub mod ocsf;
+pub mod partition;
 pub mod profiles;
 mod signals;
 pub mod state;

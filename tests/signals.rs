@@ -415,13 +415,19 @@ fn okta_orgs_of_one_stream_keep_their_own_baselines() {
                 let t = h * 3600 + i * 300;
                 let to = us_number(&mut r);
                 e.score(okta(t, &to, false, enveloped.then_some("acme")).as_bytes(), None);
-                e.score(okta(t + 30, &to, true, enveloped.then_some("acme")).as_bytes(), None);
+                e.score(
+                    okta(t + 30, &to, true, enveloped.then_some("acme")).as_bytes(),
+                    None,
+                );
                 // globex joins the stream on the second day, and its verifications go to
                 // another pipeline: only its sends are here.
                 if h < 24 {
                     continue;
                 }
-                let v = verdict(&mut e, &okta(t + 60, &us_number(&mut r), false, enveloped.then_some("globex")));
+                let v = verdict(
+                    &mut e,
+                    &okta(t + 60, &us_number(&mut r), false, enveloped.then_some("globex")),
+                );
                 shortfall += usize::from(weight(&v, "low_conversion").is_some_and(|w| w > 0));
                 sources.insert(v.keys.source.clone());
             }
@@ -432,7 +438,10 @@ fn okta_orgs_of_one_stream_keep_their_own_baselines() {
     assert!(pooled > 0, "the control: pooled, globex is held to acme's rate");
     assert_eq!(sources, [None].into());
     let (apart, sources) = run(true);
-    assert_eq!(apart, 0, "globex's sends are never held to acme's conversion rate");
+    assert_eq!(
+        apart, 0,
+        "globex's sends are never held to acme's conversion rate"
+    );
     assert_eq!(sources, [Some("globex".to_string())].into());
     // An Event Hook delivery's `source`, kept beside the event after the pipeline splits
     // `data.events`, names the org's host.

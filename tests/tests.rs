@@ -19,6 +19,8 @@ mod golden;
 #[cfg(feature = "component-host")]
 mod hostile;
 mod oracle;
+// Key-affinity partitioning: N engines give one engine's per-tenant verdicts.
+mod partition;
 // The output contract the fuzzers check, shared with the hostile-record tests.
 #[path = "../fuzz/fuzz_targets/common.rs"]
 mod output_check;

@@ -66,6 +66,15 @@ pub enum Command {
     /// time to detect, share flagged and alerts per incident; false positives per legitimate
     /// scenario; the quality targets. Markdown on stdout (--json for JSON).
     Evaluate(Evaluate),
+    /// The partition key of every line, for key-affinity scale-out (Kafka `key_field`).
+    ///
+    /// One output line per input line: the record's tenant, or for a record without one its
+    /// profile and source identity (`aws_sns/111122223333`); an empty line for a record that
+    /// is not SMS-related (it may go to any partition). Records with one key must be scored by
+    /// one instance. --partitions N prints the partition librdkafka's default partitioner
+    /// (`consistent_random`: CRC-32 of the key modulo N) puts it in instead; --field NAME
+    /// writes each record with the key added as NAME.
+    Key(Key),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell.
@@ -85,6 +94,23 @@ pub struct ConfigSource {
     /// Read every record as this input profile instead of detecting it.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+}
+
+/// `pumpguard key`.
+#[derive(Args, Debug)]
+pub struct Key {
+    /// NDJSON input; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|-", value_hint = ValueHint::FilePath)]
+    pub input: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigSource,
+    /// Print the partition (0..N) instead of the key; `-` for a record without a key.
+    #[arg(long, value_name = "N", conflicts_with = "field", value_parser = clap::value_parser!(u32).range(1..))]
+    pub partitions: Option<u32>,
+    /// Write each record with its key added as the top-level field NAME (records without a
+    /// key unchanged).
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
 }
 
 /// `pumpguard scan`.

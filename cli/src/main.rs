@@ -481,6 +481,47 @@ fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn key_cmd(o: &args::Key) -> Result<ExitCode, String> {
+    let engine = Engine::new(load_config(&o.config, false)?).map_err(|e| e.to_string())?;
+    let (input, _) = open_input(o.input.as_deref())?;
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut buf = Vec::new();
+    let result = for_each_line(input, |line| {
+        let key = engine.partition_key(line);
+        buf.clear();
+        match (&o.field, o.partitions, key) {
+            (Some(field), _, Some(key)) => {
+                let body = line.trim_ascii_end();
+                let end = body.len() - 1; // a keyed record is a JSON object
+                buf.extend_from_slice(&body[..end]);
+                let empty = body[..end].trim_ascii_end().ends_with(b"{");
+                let pair = serde_json::to_string(&serde_json::json!({ field.as_str(): key }))
+                    .map_err(io::Error::other)?;
+                if !empty {
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(&pair.as_bytes()[1..]);
+            }
+            (Some(_), _, None) => buf.extend_from_slice(line),
+            (None, Some(n), Some(key)) => buf.extend_from_slice(
+                pumpguard::partition::kafka_partition(&key, n)
+                    .to_string()
+                    .as_bytes(),
+            ),
+            (None, Some(_), None) => buf.push(b'-'),
+            (None, None, key) => buf.extend_from_slice(key.unwrap_or_default().as_bytes()),
+        }
+        buf.push(b'\n');
+        out.write_all(&buf)
+    })
+    .and_then(|()| out.flush());
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(format!("stdout: {e}")),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -494,6 +535,7 @@ fn main() -> ExitCode {
         Some(Command::Version(v)) => version(v.native),
         Some(Command::Simulate(o)) => simulate_cmd(o),
         Some(Command::Evaluate(o)) => evaluate_cmd(o),
+        Some(Command::Key(o)) => key_cmd(o),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "pumpguard", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

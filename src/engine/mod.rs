@@ -266,6 +266,24 @@ impl Engine {
         self.coverage.report_with(&self.cfg.profiles.generic.fields)
     }
 
+    /// The partition key of `record` for key-affinity scale-out: its tenant, or for a record
+    /// without one its profile and source identity ([`profiles::Event::owner`]), read with
+    /// this engine's profile settings. Every per-tenant key of the state is derived from it,
+    /// so records with one partition key can be scored on one instance while other keys go to
+    /// others. A conversion has the key of the sends it converts when it names the same
+    /// tenant. `None` for a record that is not SMS-related or cannot be read (it may go to
+    /// any instance). At most 256 bytes.
+    pub fn partition_key(&self, record: &[u8]) -> Option<String> {
+        if record.len() > self.cfg.limits.max_record_bytes
+            || (self.cfg.profile.is_none() && !profiles::may_have_profile(record))
+        {
+            return None;
+        }
+        let obj = Obj::parse(record).ok()?;
+        let ev = profiles::read_with(&obj, self.cfg.profile, &self.generic_fields)?;
+        Some(normalise::cut(&ev.owner(), 256).to_string())
+    }
+
     /// `true` when a look at the bytes shows that `record` is a well-formed JSON object of no
     /// profile (`profiles::may_have_profile`), so `process` would pass it unchanged: a host may
     /// then hand the record back as it came, without the parse and the copy. Counted in the

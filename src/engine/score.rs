@@ -457,11 +457,24 @@ impl Engine {
             .as_deref()
             .and_then(ip_network)
             .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_NETWORK), self.keyer.hash(dom::IP, &n)));
+        // The block links across tenants only for a send with evidence of its own that the
+        // block is shared (`shared_block`); otherwise it is the tenant's block. Everything one
+        // tenant's verdicts take from another's goes through that signal, so an instance that
+        // owns a disjoint set of tenants (key-affinity partitioning) gives the same verdicts
+        // without it.
+        let shared = reasons
+            .iter()
+            .any(|r| r.code == code::SHARED_BLOCK && r.weight > 0);
+        let block_link = if shared {
+            global_block
+        } else {
+            Keyer::mix(tenant, global_block)
+        };
         let open_keys = [
             Some(Keyer::mix(Keyer::mix(tenant, KEY_OPEN), u64::from(country.id()))),
             requester.map(|r| Keyer::mix(r, KEY_OPEN)),
             rare_key.map(|r| Keyer::mix(r, KEY_OPEN)),
-            Some(Keyer::mix(global_block, KEY_OPEN)),
+            Some(Keyer::mix(block_link, KEY_OPEN)),
             network.map(|n| Keyer::mix(n, KEY_OPEN)),
             Some(tenant_blocks_open),
         ];
@@ -482,7 +495,6 @@ impl Engine {
             let short = reasons
                 .iter()
                 .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
-            let shared = reasons.iter().any(|r| r.code == code::SHARED_BLOCK);
             let owner = ev.owner();
             let this_tenant = cut(&owner, 64);
             let carried = self
