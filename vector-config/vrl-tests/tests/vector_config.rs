@@ -320,3 +320,102 @@ fn a_forged_verdict_on_an_sms_record_is_overridden_by_pumpguards() {
         Some(true)
     );
 }
+
+/// Records for the partition-key check: every golden fixture and demo line, the vendor samples
+/// (pretty-printed ones as one record), a simulated week, and variants with the source
+/// identities and edge values the core reads.
+fn keyed_records() -> Vec<String> {
+    let root = config_dir().join("..");
+    let mut lines = Vec::new();
+    let mut add_file = |path: std::path::PathBuf| {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        if path.extension().is_some_and(|e| e == "json") {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                lines.push(v.to_string());
+            }
+        } else {
+            lines.extend(text.lines().filter(|l| !l.is_empty()).map(str::to_owned));
+        }
+    };
+    for dir in ["tests/fixtures", "../shared/samples"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            if p.extension().is_some_and(|e| e == "json" || e == "ndjson") {
+                add_file(p);
+            }
+        }
+    }
+    add_file(root.join("samples/demo.ndjson"));
+    let sim = pumpguard_sim::traffic::Settings {
+        seed: 2,
+        days: 2,
+        scale: 1.0,
+        sweep: Default::default(),
+    };
+    lines.extend(pumpguard_sim::traffic::simulate(&sim).into_iter().map(|l| l.text));
+    let sns = r#"{"notification":{"messageId":"m1","timestamp":"2026-01-01 10:00:00.123"},"delivery":{"destination":"+14155550101"},"status":"SUCCESS""#;
+    let okta = r#"{"uuid":"u1","published":"2026-01-01T10:00:00Z","eventType":"system.sms.send_factor_verify_message","debugContext":{"debugData":{"phoneNumber":"+14155550101"}},"outcome":{"result":"SUCCESS"}"#;
+    let generic = r#"{"event":"sms_sent","to":"+14155550101""#;
+    for extra in [
+        r#","owner":"111122223333""#,
+        r#","owner":"1111""#,
+        r#","log_group":"sns/us-east-1/444455556666/DirectPublishToPhoneNumber/Failure""#,
+        r#","logGroup":"sns/eu-west-1/777788889999/DirectPublishToPhoneNumber""#,
+        r#","log_group":"/aws/lambda/111122223333""#,
+        r#","tenant":"acme","owner":"111122223333""#,
+        r#","tenant":"""#,
+        "",
+    ] {
+        lines.push(format!("{sns}{extra}}}"));
+    }
+    for extra in [
+        r#","source":"https://Acme.okta.com/api/v1/eventHooks/who7""#,
+        r#","source":"https://acme.okta.com:443/x""#,
+        r#","tenant":"acme""#,
+        "",
+    ] {
+        lines.push(format!("{okta}{extra}}}"));
+    }
+    lines.push(format!(
+        r#"{{"version":"0","source":"aws.partner/okta.com/Globex/okta_log_stream","account":"111122223333","detail":{okta}}}}}"#
+    ));
+    for extra in [
+        r#","tenant":"acme""#,
+        r#","tenant":"","tenant_id":"t-9""#,
+        r#","tenant":null,"account_id":42"#,
+        r#","org_id":"o-1","tenant":{"a":1}"#,
+        "",
+    ] {
+        lines.push(format!("{generic}{extra}}}"));
+    }
+    lines
+}
+
+/// `vrl/partition_key.vrl` gives every record the core keys the core's partition key
+/// (`pumpguard key`, `Engine::partition_key`), so a Kafka topic keyed by it sends a tenant's
+/// sends and conversions to one scorer.
+#[test]
+fn the_partition_key_vrl_agrees_with_the_core_on_every_record() {
+    let source = std::fs::read_to_string(config_dir().join("vrl/partition_key.vrl")).expect("vrl");
+    let program = pumpguard_vector_config::compile("partition_key.vrl", &source).expect("compiles");
+    let engine = Engine::new(Config::default()).expect("config");
+    let (mut keyed, mut profiles) = (0, std::collections::BTreeSet::new());
+    for line in keyed_records() {
+        let Some(want) = engine.partition_key(line.as_bytes()) else {
+            continue;
+        };
+        let json: serde_json::Value = serde_json::from_str(&line).expect("a keyed record is JSON");
+        let mut event = Value::from(json);
+        pumpguard_vector_config::run(&program, &mut event).expect("never fails");
+        let got = to_json(&event)["pumpguard_partition"].clone();
+        assert_eq!(got, serde_json::Value::String(want.clone()), "{line:.400}");
+        keyed += 1;
+        profiles.insert(want.split('/').next().map(str::to_owned));
+    }
+    assert!(keyed > 30_000, "{keyed} keyed records");
+    assert!(profiles.len() >= 10, "{profiles:?}");
+}
