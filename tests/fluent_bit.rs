@@ -258,3 +258,51 @@ fn a_snapshot_written_mid_stream_lets_a_new_instance_continue_exactly() {
     let _ = record(cold.call(TAG, TIME, lines[0].as_bytes()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `mode: partition_key` scores nothing and adds the core's partition key (what `pumpguard key`
+/// prints) to every keyed record, for a `kafka` output's `message_key_field`; every other
+/// record comes back as it came, and the record's own bytes are kept.
+#[test]
+fn partition_key_mode_adds_the_cores_key_and_scores_nothing() {
+    let dir = tempdir("partition");
+    std::fs::write(
+        dir.join("pumpguard-fluent-bit.json"),
+        r#"{"mode": "partition_key", "partition_field": "kafka_key"}"#,
+    )
+    .expect("write");
+    let mut h = host(&[&dir]);
+    let core = Engine::new(Config::default()).expect("config");
+    let mut lines = demo();
+    lines.extend(
+        [
+            r#"{"notification":{"messageId":"m1","timestamp":"2026-01-01 10:00:00.123"},"delivery":{"destination":"+14155550101"},"status":"SUCCESS","owner":"111122223333"}"#,
+            r#"{"hello":"world"}"#,
+            r#"{"event":"sms_sent","to":"+447400123456","tenant":"a\"b"}"#,
+            "not json",
+        ]
+        .map(str::to_owned),
+    );
+    let mut keyed = 0;
+    for line in &lines {
+        let got = record(h.call(TAG, TIME, line.as_bytes()));
+        match core.partition_key(line.as_bytes()) {
+            Some(key) => {
+                let v: serde_json::Value = serde_json::from_slice(&got).expect("an object");
+                assert_eq!(v["kafka_key"], key.as_str(), "{line:.300}");
+                assert!(v.get("pumpguard").is_none() && v.get("pumpguard_route").is_none());
+                let mut want = line.trim_end().strip_suffix('}').expect("an object").to_owned();
+                want.push_str(&format!(",\"kafka_key\":{}}}", serde_json::Value::from(key)));
+                assert_eq!(String::from_utf8_lossy(&got), want);
+                keyed += 1;
+            }
+            None if line.starts_with('{') => assert_eq!(got, line.as_bytes(), "passes as it came"),
+            None => {
+                let v: serde_json::Value = serde_json::from_slice(&got).expect("wrapped");
+                assert_eq!(v["message"], line.as_str(), "kept whole");
+                assert_eq!(verdict(&got)["reasons"][0]["code"], "unparsed");
+            }
+        }
+    }
+    assert!(keyed > 5000, "{keyed}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -518,3 +518,46 @@ fn hostile_lines_through_tail_are_each_accounted_for() {
         );
     }
 }
+
+/// `fluent-config/partition.yaml` (the producer side of key-affinity scale-out) in the real
+/// Fluent Bit: every demo record comes out once, in order, with `pumpguard_partition` equal to
+/// the core's partition key (`pumpguard key`) and no verdict.
+#[test]
+fn the_shipped_partition_config_adds_the_cores_key_in_the_real_fluent_bit() {
+    let Some(bin) = fluent_bit() else { return };
+    let _one = serial();
+    let lines = demo();
+    let core = Engine::new(Config::default()).expect("default config");
+    let run = Run::start(&bin, &module(), "partition.yaml", "partition", |dir| {
+        std::fs::create_dir_all(dir.join("partition")).expect("dir");
+        std::fs::copy(
+            root().join("fluent-config/partition/pumpguard-fluent-bit.json"),
+            dir.join("partition/pumpguard-fluent-bit.json"),
+        )
+        .expect("settings");
+        std::fs::write(dir.join("in/demo.ndjson"), lines.join("\n") + "\n").expect("demo");
+    });
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while run.lines("out/partitioned.ndjson").len() < lines.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    let out = run.lines("out/partitioned.ndjson");
+    let log = run.log();
+    assert!(!log.contains("[error]") && !log.contains("Exception"), "{log}");
+    assert_eq!(out.len(), lines.len(), "every record once:\n{log}");
+    let mut keys = BTreeMap::<String, usize>::new();
+    for (line, got) in lines.iter().zip(&out) {
+        let got: Value = serde_json::from_str(got).expect("JSON");
+        assert!(got.get("pumpguard").is_none(), "scored nothing: {got}");
+        let key = core.partition_key(line.as_bytes());
+        assert_eq!(
+            got.get("pumpguard_partition").and_then(Value::as_str),
+            key.as_deref(),
+            "{line:.300}"
+        );
+        *keys.entry(key.unwrap_or_default()).or_default() += 1;
+    }
+    eprintln!("partition keys through the real Fluent Bit: {keys:?}");
+    assert!(keys.len() >= 4, "{keys:?}");
+}

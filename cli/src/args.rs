@@ -278,6 +278,23 @@ pub struct Evaluate {
     /// Exit 1 if a quality target is missed.
     #[arg(long)]
     pub check: bool,
+    /// Score with N independent engines sharing the stream as --split says (a fleet).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub instances: u32,
+    /// How the fleet shares the stream: `key` (a Kafka topic keyed by `pumpguard key`: each
+    /// instance owns a set of tenants) or `round-robin` (a load balancer in front of Envoy
+    /// instances that share nothing).
+    #[arg(long, value_enum, default_value = "key")]
+    pub split: FleetSplit,
+}
+
+/// `evaluate --split`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FleetSplit {
+    /// By partition key.
+    Key,
+    /// Round robin, line by line.
+    RoundRobin,
 }
 
 #[cfg(test)]

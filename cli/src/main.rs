@@ -439,7 +439,10 @@ fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
         }
         None => Config::default(),
     };
-    let mut engine = Engine::new(cfg).map_err(|e| e.to_string())?;
+    let mut engines = (0..o.instances)
+        .map(|_| Engine::new(cfg.clone()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     let (texts, labels): (Vec<String>, Vec<sim::Label>) = match (&o.traffic, &o.labels) {
         (Some(t), Some(l)) => {
             let texts: Vec<String> = std::fs::read_to_string(t)
@@ -464,7 +467,15 @@ fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
             .unzip(),
         _ => return Err("--traffic and --labels go together".into()),
     };
-    let report = evaluate::evaluate(&mut engine, texts.iter().map(String::as_str).zip(labels.iter()));
+    let split = match o.split {
+        args::FleetSplit::Key => evaluate::Split::Key,
+        args::FleetSplit::RoundRobin => evaluate::Split::RoundRobin,
+    };
+    let report = evaluate::evaluate_fleet(
+        &mut engines,
+        split,
+        texts.iter().map(String::as_str).zip(labels.iter()),
+    );
     if o.json {
         out!(
             "{}",

@@ -38,7 +38,35 @@ pub struct Settings {
     /// verdict's boolean `alert`. Default `pumpguard_route`; `null` leaves records without it.
     #[serde(default = "default_route_key")]
     pub route_key: Option<String>,
+    /// `score` (the default) tags every SMS-related record with its verdict. `partition_key`
+    /// scores nothing: it adds the record's partition key (`Engine::partition_key`, what
+    /// `pumpguard key` prints) as the top-level string field `partition_field`, for a producer
+    /// pipeline whose `kafka` output keys the topic by it (`message_key_field`); records without
+    /// a key pass unchanged. No snapshots in that mode.
+    #[serde(default)]
+    pub mode: Mode,
+    /// The field `mode: partition_key` writes. Default `pumpguard_partition`.
+    #[serde(default = "default_partition_field")]
+    pub partition_field: String,
 }
+
+/// `Settings::mode`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Score and tag.
+    #[default]
+    Score,
+    /// Add the partition key only.
+    PartitionKey,
+}
+
+fn default_partition_field() -> String {
+    PARTITION_FIELD.to_owned()
+}
+
+/// The default `partition_field`.
+pub const PARTITION_FIELD: &str = "pumpguard_partition";
 
 fn default_route_key() -> Option<String> {
     Some(ROUTE_KEY.to_owned())
@@ -73,6 +101,8 @@ impl Default for Settings {
             snapshot_every_records: default_every_records(),
             snapshot_every_secs: default_every_secs(),
             route_key: default_route_key(),
+            mode: Mode::Score,
+            partition_field: default_partition_field(),
         }
     }
 }
@@ -160,6 +190,33 @@ impl Filter {
     /// cannot be SMS-related is handed back as it came, without a parse or a copy
     /// (`Engine::passes_unread`): most records of a shared pipeline are such records.
     pub fn process(&mut self, record: Option<&[u8]>, terminated: bool, time: (u32, u32)) -> Answer<'_> {
+        if let (Mode::PartitionKey, Some(r), Ok(engine)) = (self.settings.mode, record, &self.engine) {
+            let Some(key) = engine.partition_key(r) else {
+                let object = !pumpguard::profiles::may_have_profile(r) || json::Obj::parse(r).is_ok();
+                if terminated && !r.contains(&0) && object {
+                    return Answer::Record;
+                }
+                // Fluent Bit drops what is not one JSON object: kept whole, tagged, as when
+                // scoring.
+                self.out.clear();
+                write_unscored(r, code::UNPARSED, "not a JSON object".into(), &mut self.out);
+                self.out.push(0);
+                return Answer::Buffer(&self.out);
+            };
+            // A keyed record parsed as one JSON object: it ends in `}` once trimmed.
+            self.out.clear();
+            self.out.extend_from_slice(r.trim_ascii_end());
+            self.out.pop();
+            if self.out.trim_ascii_end().last() != Some(&b'{') {
+                self.out.push(b',');
+            }
+            json::write_str(&mut self.out, &self.settings.partition_field);
+            self.out.push(b':');
+            json::write_str(&mut self.out, &key);
+            self.out.push(b'}');
+            self.out.push(0);
+            return Answer::Buffer(&self.out);
+        }
         if let (Some(r), Ok(engine)) = (record, &mut self.engine) {
             // Ends in `}`: the buffer path drops trailing whitespace, and the answer is the same.
             if terminated && r.last() == Some(&b'}') && !r.contains(&0) && engine.passes_unread(r) {

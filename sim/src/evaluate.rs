@@ -188,8 +188,31 @@ fn is_attack(scenario: &str) -> bool {
     SCENARIOS.iter().any(|s| s.0 == scenario && s.1 == "attack")
 }
 
+/// How a fleet of scorers shares the stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// By `Engine::partition_key` through librdkafka's partitioner (a Kafka topic keyed by
+    /// it): each instance owns a disjoint set of tenants. Lines without a key go to the first.
+    Key,
+    /// Line `i` to instance `i mod N`, as a round-robin load balancer spreads requests over
+    /// Envoy instances that share nothing.
+    RoundRobin,
+}
+
 /// Runs pumpguard and both baselines over the lines, in order.
 pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &'a Label)>) -> Report {
+    evaluate_fleet(std::slice::from_mut(engine), Split::Key, lines)
+}
+
+/// [`evaluate`] with the stream shared by several independent engines as `split` says; the
+/// baselines see the whole stream.
+pub fn evaluate_fleet<'a>(
+    engines: &mut [Engine],
+    split: Split,
+    lines: impl Iterator<Item = (&'a str, &'a Label)>,
+) -> Report {
+    assert!(!engines.is_empty(), "at least one engine");
+    let instances = engines.len() as u32;
     let mut stat = StaticRule::default();
     let mut auth = Authgear::default();
     let mut scenarios: BTreeMap<String, BTreeMap<String, Track>> = BTreeMap::new();
@@ -199,8 +222,15 @@ pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &
     let mut spans: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
     let mut flagged_legit: Vec<(&str, &str, &str, i64)> = Vec::new();
     for (text, label) in lines {
+        let instance = match split {
+            _ if instances == 1 => 0,
+            Split::RoundRobin => (n % u64::from(instances)) as usize,
+            Split::Key => engines[0].partition_key(text.as_bytes()).map_or(0, |k| {
+                pumpguard::partition::kafka_partition(&k, instances) as usize
+            }),
+        };
         n += 1;
-        let outcome = engine.score(text.as_bytes(), None);
+        let outcome = engines[instance].score(text.as_bytes(), None);
         let tenant = label.tenant;
         let country = label.country.unwrap_or("");
         match label.kind {
