@@ -259,3 +259,53 @@ fn help_completions_and_the_man_page_come_from_the_same_definitions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: pumpguard"));
 }
+
+/// `pumpguard key`: one line per input line, the core's partition key (empty when there is
+/// none); `--partitions N` the partition librdkafka would pick; `--field` the record with the
+/// key added, other records unchanged.
+#[test]
+fn key_prints_the_partition_key_of_every_line() {
+    let input = concat!(
+        r#"{"event":"sms_sent","to":"+447400123456","tenant":"acme"}"#,
+        "\n",
+        "not json\n",
+        "\n",
+        r#"{"notification":{"messageId":"m1"},"delivery":{"destination":"+14155550101"},"status":"SUCCESS","owner":"111122223333"}"#,
+        "\n",
+        r#"{"hello":"world"}"#,
+        "\n",
+    );
+    let run = |args: &[&str]| {
+        let mut child = bin()
+            .arg("key")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("writes");
+        let out = child.wait_with_output().expect("finishes");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    assert_eq!(run(&[]), "acme\n\n\naws_sns/111122223333\n\n");
+    let p = |k: &str| pumpguard::partition::kafka_partition(k, 6).to_string();
+    assert_eq!(
+        run(&["--partitions", "6"]),
+        format!("{}\n-\n-\n{}\n-\n", p("acme"), p("aws_sns/111122223333"))
+    );
+    let fielded = run(&["--field", "k"]);
+    let lines: Vec<&str> = fielded.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#"{"event":"sms_sent","to":"+447400123456","tenant":"acme","k":"acme"}"#
+    );
+    assert_eq!(&lines[1..3], ["not json", ""]);
+    assert!(lines[3].ends_with(r#""owner":"111122223333","k":"aws_sns/111122223333"}"#));
+    assert_eq!(lines[4], r#"{"hello":"world"}"#);
+}
