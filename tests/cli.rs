@@ -12,6 +12,23 @@ fn root() -> PathBuf {
     crate::support::root().to_path_buf()
 }
 
+/// Runs `pumpguard ARGS` with `input` on stdin; its output once it has finished.
+fn with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("writes");
+    child.wait_with_output().expect("finishes")
+}
+
 #[test]
 fn scan_of_the_bundled_sample_keeps_every_line_in_order_and_reports_the_attacks() {
     let sample = root().join("samples/demo.ndjson");
@@ -42,19 +59,7 @@ fn scan_of_stdin_with_bad_lines_loses_nothing() {
     input.extend_from_slice(b"\n");
     input.extend_from_slice(b"{\"a\":\"\xff\"}\n");
     input.extend_from_slice(b"{\"truncated\":");
-    let mut child = bin()
-        .args(["scan", "-", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&input)
-        .expect("writes");
-    let out = child.wait_with_output().expect("finishes");
+    let out = with_stdin(&["scan", "-", "--quiet"], &input);
     assert!(out.status.success());
     let lines: Vec<&[u8]> = out.stdout.split(|b| *b == b'\n').collect();
     assert_eq!(
@@ -276,20 +281,7 @@ fn key_prints_the_partition_key_of_every_line() {
         "\n",
     );
     let run = |args: &[&str]| {
-        let mut child = bin()
-            .arg("key")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("spawns");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("writes");
-        let out = child.wait_with_output().expect("finishes");
+        let out = with_stdin(&[&["key"], args].concat(), input.as_bytes());
         assert!(out.status.success());
         String::from_utf8(out.stdout).expect("utf-8")
     };

@@ -11,13 +11,7 @@ import json
 import statistics
 import subprocess
 
-
-def seeds(spec):
-    out = []
-    for part in spec.split(","):
-        lo, _, hi = part.partition("-")
-        out.extend(range(int(lo), int(hi or lo) + 1))
-    return out
+from evaluate_seeds import seeds
 
 
 def run(binary, seed, n, split):
