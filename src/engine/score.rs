@@ -457,15 +457,11 @@ impl Engine {
             .as_deref()
             .and_then(ip_network)
             .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_NETWORK), self.keyer.hash(dom::IP, &n)));
-        // The block links across tenants only for a send with evidence of its own that the
-        // block is shared (`shared_block`); otherwise it is the tenant's block. Everything one
-        // tenant's verdicts take from another's goes through that signal, so an instance that
-        // owns a disjoint set of tenants (key-affinity partitioning) gives the same verdicts
-        // without it.
-        let shared = reasons
-            .iter()
-            .any(|r| r.code == code::SHARED_BLOCK && r.weight > 0);
-        let block_link = if shared {
+        // The block links incidents across tenants as part of the cross-tenant evidence: with
+        // `signals.shared_block` off it is the tenant's block, so nothing one tenant's verdicts
+        // take from another's remains, and instances that own disjoint sets of tenants
+        // (key-affinity partitioning) give one instance's verdicts (`tests/partition.rs`).
+        let block_link = if cfg.signals.shared_block.enabled {
             global_block
         } else {
             Keyer::mix(tenant, global_block)
@@ -495,6 +491,7 @@ impl Engine {
             let short = reasons
                 .iter()
                 .any(|r| r.code == code::LOW_CONVERSION && r.weight >= cfg.levels.medium as i32);
+            let shared = reasons.iter().any(|r| r.code == code::SHARED_BLOCK);
             let owner = ev.owner();
             let this_tenant = cut(&owner, 64);
             let carried = self
