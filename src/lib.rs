@@ -45,6 +45,8 @@ pub mod time;
 pub mod verdict;
 
 pub use config::{Config, ConfigErrors};
-pub use engine::{write_unscored, Engine, IncidentSummary, Outcome, SnapshotError, VERSION};
+pub use engine::{
+    write_unscored, Engine, IncidentSummary, Outcome, SharedError, SharedImport, SnapshotError, VERSION,
+};
 pub use profiles::Profile;
 pub use verdict::{Action, Level, Reason, Verdict};

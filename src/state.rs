@@ -38,6 +38,14 @@ pub struct Limits {
     pub incidents: usize,
     /// Annotations (configured plus received as records).
     pub annotations: usize,
+    /// Blocks whose platform-wide send counts `shared_block` keeps (per instance, and per peer
+    /// whose export was imported).
+    pub shared_blocks: usize,
+    /// Blocks with cross-tenant evidence (the numbers and tenants new to them), likewise.
+    pub shared_evidence: usize,
+    /// Peers whose shared-state exports are kept (`Engine::import_shared`); a fleet of N
+    /// instances needs N − 1.
+    pub shared_peers: usize,
 }
 
 impl Default for Limits {
@@ -54,6 +62,9 @@ impl Default for Limits {
             messages: 131_072,
             incidents: 4_096,
             annotations: 1_024,
+            shared_blocks: 16_384,
+            shared_evidence: 2_048,
+            shared_peers: 7,
         }
     }
 }
@@ -251,7 +262,7 @@ pub struct Decayed {
 }
 
 impl Decayed {
-    fn decay(v: f32, dt: Millis, half_life: Millis) -> f32 {
+    pub(crate) fn decay(v: f32, dt: Millis, half_life: Millis) -> f32 {
         if dt <= 0 {
             return v;
         }
@@ -453,6 +464,204 @@ impl Aged for Range {
         self.last
     }
 }
+
+/// One block's sends across all tenants, decayed over hours (`recent`) and over days
+/// (`long_run`): a block whose long-run count is mostly recent is new to the platform. Sums
+/// of two instances' counts are the counts of their union.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockCount {
+    /// Last update (both counts are decayed to it).
+    pub t: Millis,
+    /// Sends, decayed with the fast half-life.
+    pub recent: f32,
+    /// Sends, decayed with the slow half-life.
+    pub long_run: f32,
+}
+
+impl BlockCount {
+    /// Counts one send at `now` (a time before the last update counts at the last update).
+    pub fn add(&mut self, now: Millis, fast: Millis, slow: Millis) {
+        if now > self.t {
+            self.recent = Decayed::decay(self.recent, now - self.t, fast);
+            self.long_run = Decayed::decay(self.long_run, now - self.t, slow);
+            self.t = now;
+        }
+        self.recent += 1.0;
+        self.long_run += 1.0;
+    }
+
+    /// `(recent, long_run)` at `now`.
+    pub fn get(&self, now: Millis, fast: Millis, slow: Millis) -> (f32, f32) {
+        (
+            Decayed::decay(self.recent, now - self.t, fast),
+            Decayed::decay(self.long_run, now - self.t, slow),
+        )
+    }
+}
+
+impl Aged for BlockCount {
+    fn last_seen(&self) -> Millis {
+        self.t
+    }
+}
+
+/// One block's cross-tenant evidence: the numbers reached and the tenants reaching them, from
+/// sends of tenants new to the block. The union of two instances' sets (each value at its
+/// newest time) is the set of their union.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockSets {
+    /// Last update.
+    pub last: Millis,
+    /// Numbers (salted hashes).
+    pub numbers: Recent<16>,
+    /// Tenants (salted hashes).
+    pub tenants: Recent<16>,
+}
+
+impl Aged for BlockSets {
+    fn last_seen(&self) -> Millis {
+        self.last
+    }
+}
+
+/// What a peer instance contributed to the cross-tenant view, as of its latest export that
+/// was imported: its own blocks only, sorted by key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// The peer's instance name.
+    pub instance: String,
+    /// The peer's clock (newest event time) when it exported.
+    pub clock: Millis,
+    /// The peer's export count.
+    pub seq: u64,
+    /// Checksum of the export's body (orders two exports with the same clock and count).
+    pub digest: u64,
+    /// Block counts, sorted by block key.
+    pub counts: Vec<(u64, BlockCount)>,
+    /// Block evidence, sorted by block key.
+    pub sets: Vec<(u64, BlockSets)>,
+}
+
+impl Peer {
+    /// Which of two exports of one instance wins: the newer.
+    pub fn version(&self) -> (Millis, u64, u64) {
+        (self.clock, self.seq, self.digest)
+    }
+
+    /// The peer's counts of `block`.
+    pub fn count(&self, block: u64) -> Option<&BlockCount> {
+        self.counts
+            .binary_search_by_key(&block, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.counts[i].1)
+    }
+
+    /// The peer's evidence of `block`.
+    pub fn block_sets(&self, block: u64) -> Option<&BlockSets> {
+        self.sets
+            .binary_search_by_key(&block, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.sets[i].1)
+    }
+
+    /// Upper bound of a peer's bytes under `l`.
+    pub fn bytes_bound(l: &Limits) -> usize {
+        size_of::<Peer>()
+            + 64
+            + l.shared_blocks * size_of::<(u64, BlockCount)>()
+            + l.shared_evidence * size_of::<(u64, BlockSets)>()
+    }
+}
+
+/// The cross-tenant view: this instance's blocks, and what its peers exported.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Shared {
+    /// Block counts of this instance's sends.
+    pub counts: BoundedMap<BlockCount>,
+    /// Block evidence of this instance's sends.
+    pub sets: BoundedMap<BlockSets>,
+    /// Peers, sorted by instance name.
+    pub peers: Vec<Peer>,
+    /// The name this instance last exported under (its own export is never imported).
+    pub me: Option<String>,
+    /// Exports made.
+    pub seq: u64,
+}
+
+impl Shared {
+    fn new(l: &Limits) -> Shared {
+        Shared {
+            counts: BoundedMap::new(l.shared_blocks),
+            sets: BoundedMap::new(l.shared_evidence),
+            peers: Vec::new(),
+            me: None,
+            seq: 0,
+        }
+    }
+
+    fn bytes_bound(l: &Limits) -> usize {
+        BoundedMap::<BlockCount>::bytes_bound(l.shared_blocks)
+            + BoundedMap::<BlockSets>::bytes_bound(l.shared_evidence)
+            + l.shared_peers * (Peer::bytes_bound(l) + size_of::<Peer>())
+    }
+
+    fn bytes_used(&self) -> usize {
+        self.counts.bytes_used()
+            + self.sets.bytes_used()
+            + self.peers.capacity() * size_of::<Peer>()
+            + self
+                .peers
+                .iter()
+                .map(|p| {
+                    p.instance.capacity()
+                        + p.counts.capacity() * size_of::<(u64, BlockCount)>()
+                        + p.sets.capacity() * size_of::<(u64, BlockSets)>()
+                })
+                .sum::<usize>()
+    }
+
+    fn rebuild(&mut self, l: &Limits) -> Result<(), String> {
+        self.counts.rebuild(l.shared_blocks)?;
+        self.sets.rebuild(l.shared_evidence)?;
+        if self.peers.len() > l.shared_peers {
+            return Err("more peers than the limit".into());
+        }
+        for p in &self.peers {
+            check_peer(p, l)?;
+        }
+        if !self.peers.windows(2).all(|w| w[0].instance < w[1].instance) {
+            return Err("peers out of order".into());
+        }
+        Ok(())
+    }
+}
+
+/// Checks a peer's contribution against the limits: sizes, key order, finite counts.
+pub fn check_peer(p: &Peer, l: &Limits) -> Result<(), String> {
+    if p.instance.is_empty() || p.instance.len() > MAX_INSTANCE {
+        return Err(format!("instance name of 1 to {MAX_INSTANCE} bytes expected"));
+    }
+    if p.counts.len() > l.shared_blocks || p.sets.len() > l.shared_evidence {
+        return Err(format!(
+            "{} blocks and {} with evidence, over limits.shared_blocks ({}) or limits.shared_evidence ({})",
+            p.counts.len(),
+            p.sets.len(),
+            l.shared_blocks,
+            l.shared_evidence
+        ));
+    }
+    if !p.counts.windows(2).all(|w| w[0].0 < w[1].0) || !p.sets.windows(2).all(|w| w[0].0 < w[1].0) {
+        return Err("blocks not sorted by key".into());
+    }
+    let sane = |x: f32| x.is_finite() && x >= 0.0;
+    if !p.counts.iter().all(|(_, c)| sane(c.recent) && sane(c.long_run)) {
+        return Err("a count is negative or not finite".into());
+    }
+    Ok(())
+}
+
+/// Longest instance name.
+pub const MAX_INSTANCE: usize = 128;
 
 /// One requester (tenant × IP / user agent / user / session).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -657,6 +866,8 @@ pub struct State {
     pub open: BoundedMap<OpenRef>,
     /// Annotations received in the stream.
     pub annotations: Vec<ActiveAnnotation>,
+    /// The cross-tenant view (`shared_block`), mergeable across instances.
+    pub shared: Shared,
 }
 
 /// Pointer from a tenant × country to its open incident.
@@ -690,6 +901,7 @@ impl State {
             incidents: BoundedMap::new(l.incidents),
             open: BoundedMap::new(l.incidents),
             annotations: Vec::new(),
+            shared: Shared::new(l),
         }
     }
 
@@ -705,6 +917,7 @@ impl State {
             + BoundedMap::<Incident>::bytes_bound(l.incidents)
             + BoundedMap::<OpenRef>::bytes_bound(l.incidents)
             + l.annotations * (size_of::<ActiveAnnotation>() + 128)
+            + Shared::bytes_bound(l)
     }
 
     /// Bytes in use now.
@@ -719,6 +932,7 @@ impl State {
             + self.incidents.bytes_used()
             + self.open.bytes_used()
             + self.annotations.capacity() * (size_of::<ActiveAnnotation>() + 128)
+            + self.shared.bytes_used()
     }
 
     /// Rebuilds indexes after a restore and checks capacities.
@@ -735,7 +949,7 @@ impl State {
         if self.annotations.len() > l.annotations {
             return Err("more annotations than the limit".into());
         }
-        Ok(())
+        self.shared.rebuild(l)
     }
 }
 
@@ -800,6 +1014,7 @@ mod size_report {
             ("sent", BoundedMap::<SentRef>::bytes_bound(l.recent_sends)),
             ("messages", BoundedMap::<Seen>::bytes_bound(l.messages)),
             ("incidents", BoundedMap::<Incident>::bytes_bound(l.incidents)),
+            ("shared", Shared::bytes_bound(&l)),
         ] {
             eprintln!("{name:10} {:>10}", b);
         }

@@ -189,3 +189,64 @@ fn partition_keys_follow_the_tenant_and_conversions_go_with_their_sends() {
     let owned = sns.replacen('{', r#"{"owner":"111122223333","#, 1);
     assert_eq!(key(&owned).as_deref(), Some("aws_sns/111122223333"));
 }
+
+/// With the fleet exchanging its cross-tenant state every `T` seconds of event time
+/// (`export_shared` / `import_shared`), every cross-tenant attack of the simulator is detected
+/// by the partitioned run within `T` of the single run. The control: without the exchange,
+/// the partitioned run detects it later than that on at least one run, so the test can fail.
+#[test]
+fn with_shared_state_exchange_cross_tenant_attacks_are_detected_within_t_of_one_engine() {
+    use pumpguard_sim::evaluate::{evaluate_fleet, Report, Split};
+    const T: i64 = 300;
+    let cfg = roomy(true);
+    let ttd = |lines: &[pumpguard_sim::traffic::Line], n: usize, exchange: Option<i64>| {
+        let mut engines: Vec<Engine> = (0..n)
+            .map(|_| Engine::new(cfg.clone()).expect("config"))
+            .collect();
+        let r: Report = evaluate_fleet(
+            &mut engines,
+            Split::Key,
+            exchange.map(|t| t * 1000),
+            lines.iter().map(|l| (l.text.as_str(), &l.label)),
+        );
+        let attacks: Vec<_> = r
+            .scenarios
+            .iter()
+            .filter(|(s, _)| s.starts_with("cross_tenant"))
+            .map(|(s, d)| (s.clone(), d["pumpguard"].ttd_secs))
+            .collect();
+        assert!(!attacks.is_empty(), "the simulator has a cross-tenant attack");
+        attacks
+    };
+    let mut late_without = 0;
+    for seed in [2, 53] {
+        let lines = simulate(&Settings {
+            seed,
+            days: 7,
+            scale: 1.0,
+            sweep: Sweep::default(),
+        });
+        let one = ttd(&lines, 1, None);
+        for n in [2, 4, 8] {
+            let with = ttd(&lines, n, Some(T));
+            let without = ttd(&lines, n, None);
+            for ((name, a), ((_, b), (_, c))) in one.iter().zip(with.iter().zip(&without)) {
+                let a = a.unwrap_or_else(|| panic!("seed {seed}: one engine misses {name}"));
+                eprintln!(
+                    "seed {seed}, {n} engines, {name}: detected after {a:.0} s by one engine, \
+                     {b:?} s exchanging every {T} s, {c:?} s without"
+                );
+                let b = b.unwrap_or_else(|| panic!("seed {seed}, {n} engines: {name} missed"));
+                assert!(
+                    b <= a + T as f64,
+                    "seed {seed}, {n} engines: {name} detected after {b} s, one engine {a} s"
+                );
+                late_without += usize::from(c.is_none_or(|c| c > a + T as f64));
+            }
+        }
+    }
+    assert!(
+        late_without > 0,
+        "the control: without the exchange some partitioned run detects later than T"
+    );
+}

@@ -28,6 +28,8 @@ mod quality;
 mod rng;
 #[cfg(feature = "sidecar")]
 mod sidecar;
+// Mergeable cross-tenant state: export, import, the join's laws.
+mod shared;
 mod signals;
 mod snapshot;
 mod support;

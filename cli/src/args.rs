@@ -286,6 +286,10 @@ pub struct Evaluate {
     /// instances that share nothing).
     #[arg(long, value_enum, default_value = "key")]
     pub split: FleetSplit,
+    /// The fleet exchanges its cross-tenant state (`pumpguard state export-shared` /
+    /// `import-shared`) every SECS seconds of event time.
+    #[arg(long, value_name = "SECS", requires = "instances", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub exchange_secs: Option<u64>,
 }
 
 /// `evaluate --split`.

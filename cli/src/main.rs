@@ -474,6 +474,7 @@ fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
     let report = evaluate::evaluate_fleet(
         &mut engines,
         split,
+        o.exchange_secs.map(|s| s as i64 * 1000),
         texts.iter().map(String::as_str).zip(labels.iter()),
     );
     if o.json {

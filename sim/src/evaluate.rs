@@ -199,16 +199,39 @@ pub enum Split {
     RoundRobin,
 }
 
-/// Runs pumpguard and both baselines over the lines, in order.
-pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &'a Label)>) -> Report {
-    evaluate_fleet(std::slice::from_mut(engine), Split::Key, lines)
+/// Every engine exports its cross-tenant state and every other imports it.
+pub fn exchange(engines: &mut [Engine]) {
+    let exports: Vec<Vec<u8>> = engines
+        .iter_mut()
+        .enumerate()
+        .map(|(i, e)| {
+            e.export_shared(&format!("scorer-{i}"))
+                .expect("a valid instance name")
+        })
+        .collect();
+    for (i, e) in engines.iter_mut().enumerate() {
+        for (j, bytes) in exports.iter().enumerate() {
+            if i != j {
+                e.import_shared(bytes)
+                    .expect("an export of the same configuration");
+            }
+        }
+    }
 }
 
-/// [`evaluate`] with the stream shared by several independent engines as `split` says; the
-/// baselines see the whole stream.
+/// Runs pumpguard and both baselines over the lines, in order.
+pub fn evaluate<'a>(engine: &mut Engine, lines: impl Iterator<Item = (&'a str, &'a Label)>) -> Report {
+    evaluate_fleet(std::slice::from_mut(engine), Split::Key, None, lines)
+}
+
+/// [`evaluate`] with the stream shared by several engines as `split` says; the baselines see
+/// the whole stream. With `exchange_ms`, the engines exchange their cross-tenant state every
+/// that many milliseconds of event time (each exports, every other imports the bytes), as
+/// instances sharing a directory or a compacted topic at that interval would.
 pub fn evaluate_fleet<'a>(
     engines: &mut [Engine],
     split: Split,
+    exchange_ms: Option<i64>,
     lines: impl Iterator<Item = (&'a str, &'a Label)>,
 ) -> Report {
     assert!(!engines.is_empty(), "at least one engine");
@@ -221,7 +244,15 @@ pub fn evaluate_fleet<'a>(
     // Attack spans per tenant × country, and the legitimate sends pumpguard flagged.
     let mut spans: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
     let mut flagged_legit: Vec<(&str, &str, &str, i64)> = Vec::new();
+    let mut next_exchange: Option<i64> = None;
     for (text, label) in lines {
+        if let Some(every) = exchange_ms.filter(|&e| e > 0 && instances > 1) {
+            let due = *next_exchange.get_or_insert(label.time_ms + every);
+            if label.time_ms >= due {
+                exchange(engines);
+                next_exchange = Some(due + every * ((label.time_ms - due) / every + 1));
+            }
+        }
         let instance = match split {
             _ if instances == 1 => 0,
             Split::RoundRobin => (n % u64::from(instances)) as usize,

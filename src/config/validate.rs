@@ -349,10 +349,15 @@ impl Config {
             ("limits.recent_sends", lim.recent_sends),
             ("limits.messages", lim.messages),
             ("limits.incidents", lim.incidents),
+            ("limits.shared_blocks", lim.shared_blocks),
+            ("limits.shared_evidence", lim.shared_evidence),
         ] {
             if !(16..=1 << 24).contains(&n) {
                 err(f, "must be 16 to 16,777,216".into());
             }
+        }
+        if lim.shared_peers > 1024 {
+            err("limits.shared_peers", "must be 0 to 1,024".into());
         }
         let bound = crate::state::State::bytes_bound(lim);
         if bound > lim.max_state_bytes {

@@ -73,8 +73,6 @@ pub(super) const OPEN_REQUESTER: usize = 1;
 pub(super) const OPEN_BLOCK: usize = 3;
 pub(super) const OPEN_JOIN_ONLY: usize = 4;
 pub(super) const OPEN_TENANT_BLOCKS: usize = 5;
-pub(super) const KEY_SHARED_NUMBERS: u64 = 0x5B1;
-pub(super) const KEY_SHARED_TENANTS: u64 = 0x5B2;
 /// Half-lives of a shared block's recent and long-run send counts.
 pub(super) const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
 pub(super) const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;

@@ -12,6 +12,7 @@
 //! - `evidence`: records that are not sends (conversions, blocks, annotations) updating state;
 //! - `incidents`: verdicts grouped into incidents, opened and escalated;
 //! - `output`: the record written back, enriched or tagged;
+//! - `shared`: the cross-tenant view exported to and imported from peer instances;
 //! - `snapshot`: the state as bytes and back.
 
 use hashbrown::HashSet;
@@ -36,6 +37,7 @@ mod keys;
 mod normalise;
 mod output;
 mod score;
+mod shared;
 mod snapshot;
 mod stages;
 
@@ -44,6 +46,7 @@ use keys::*;
 use normalise::*;
 pub use output::write_unscored;
 use score::*;
+pub use shared::{SharedError, SharedImport};
 use stages::*;
 
 /// Version of the engine.

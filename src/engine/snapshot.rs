@@ -6,7 +6,7 @@ use super::*;
 /// hashing key (the privacy salt), then the postcard-encoded state.
 /// Snapshot format: this magic (its last byte is the format version), the keyer's fingerprint
 /// (u64 LE), a keyed checksum of the body (u64 LE), then the postcard body.
-pub(super) const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x08";
+pub(super) const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x09";
 /// Domain of the body checksum.
 const SNAPSHOT_CHECKSUM: u8 = 0xfe;
 

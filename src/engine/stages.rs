@@ -4,7 +4,7 @@
 //! orchestration and the combination are in `score.rs`.
 
 use super::*;
-use crate::state::Decayed;
+use crate::state::{BlockCount, BlockSets, Decayed, Recent};
 
 /// What the tenant's state says about a send's flow (`Engine::tenant_stage`).
 pub(super) struct FlowView {
@@ -548,38 +548,42 @@ impl Engine {
         if sb.enabled {
             let since = (now - sb.window_secs as Millis * 1000).div_euclid(1000) as u32;
             let stamp = now.div_euclid(1000) as u32;
+            let (fast, slow) = (SHARED_FAST_HALF_LIFE, SHARED_SLOW_HALF_LIFE);
+            let shared = &mut self.state.shared;
             // Every send counts in the block's platform-wide history: a block whose long-run
             // count is mostly recent is new to the whole platform (a block every tenant
-            // reaches daily has a long history).
-            let r = self
-                .state
-                .ranges
-                .entry(Keyer::mix(global_block, KEY_SHARED_NUMBERS), Range::default);
-            let (fast, slow) = (SHARED_FAST_HALF_LIFE, SHARED_SLOW_HALF_LIFE);
+            // reaches daily has a long history). The platform is this instance and the peers
+            // whose exports it imported.
+            let c = shared.counts.entry(global_block, BlockCount::default);
             if send.first {
-                r.recent.add(now, 1.0, fast);
-                r.long_run.add(now, 1.0, slow);
-                r.last = r.last.max(now);
+                c.add(now, fast, slow);
             }
-            let new_to_platform = r.long_run.get(now, slow) < 3.0 * r.recent.get(now, fast);
-            let mut distinct = |key: u64, value: u64| {
-                let r = self
-                    .state
-                    .ranges
-                    .entry(Keyer::mix(global_block, key), Range::default);
-                if send.first {
-                    r.seen.see((value as u32) | 1, stamp);
-                    r.last = r.last.max(now);
+            let (mut recent_all, mut long_all) = c.get(now, fast, slow);
+            for p in &shared.peers {
+                if let Some(c) = p.count(global_block) {
+                    let (r, l) = c.get(now, fast, slow);
+                    recent_all += r;
+                    long_all += l;
                 }
-                r.seen.count_since(since)
-            };
+            }
+            let new_to_platform = long_all < 3.0 * recent_all;
             // A tenant counts when the block is new to its flow and carries a share of its
             // window (an attack concentrates; a tenant's ordinary sends spread over blocks).
             let concentrated = f64::from(recent) >= sb.min_share * tenant_window;
             let (n, t) = if block_fresh && view.established && concentrated {
+                let s = shared.sets.entry(global_block, BlockSets::default);
+                if send.first {
+                    s.numbers.see((number_hash as u32) | 1, stamp);
+                    s.tenants.see((tenant as u32) | 1, stamp);
+                    s.last = s.last.max(now);
+                }
+                let s = *s;
+                let sets: Vec<&BlockSets> = std::iter::once(&s)
+                    .chain(shared.peers.iter().filter_map(|p| p.block_sets(global_block)))
+                    .collect();
                 (
-                    distinct(KEY_SHARED_NUMBERS, number_hash),
-                    distinct(KEY_SHARED_TENANTS, tenant),
+                    union_count(sets.iter().map(|s| &s.numbers), since),
+                    union_count(sets.iter().map(|s| &s.tenants), since),
                 )
             } else {
                 (0, 0)
@@ -720,4 +724,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// Distinct values seen at or after `since` in the union of `sets`, at most a set's capacity
+/// (what one instance that saw every send would count).
+fn union_count<'a, const N: usize>(sets: impl Iterator<Item = &'a Recent<N>>, since: u32) -> u32 {
+    let mut all: Vec<u32> = Vec::new();
+    for s in sets {
+        all.extend(s.values_since(since));
+    }
+    all.sort_unstable();
+    all.dedup();
+    all.len().min(N) as u32
 }
