@@ -20,13 +20,13 @@ fn with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawns");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("writes");
-    child.wait_with_output().expect("finishes")
+    // Written from another thread: a large input would otherwise fill the pipes both ways.
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).expect("writes"));
+    let out = child.wait_with_output().expect("finishes");
+    writer.join().expect("writer");
+    out
 }
 
 #[test]
@@ -300,4 +300,106 @@ fn key_prints_the_partition_key_of_every_line() {
     assert_eq!(&lines[1..3], ["not json", ""]);
     assert!(lines[3].ends_with(r#""owner":"111122223333","k":"aws_sns/111122223333"}"#));
     assert_eq!(lines[4], r#"{"hello":"world"}"#);
+}
+
+/// `pumpguard state export-shared` / `import-shared` on the state files of two `scan --state`
+/// runs, each over one partition of a simulated day: the component's export is the core's,
+/// byte for byte; an import says what it did and is idempotent; a bad export is refused with
+/// exit 1 and the file keeps its state.
+#[test]
+fn state_export_and_import_shared_move_cross_tenant_state_between_state_files() {
+    use pumpguard::partition::kafka_partition;
+    let dir = std::env::temp_dir().join(format!("pumpguard-cli-shared-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let lines = pumpguard_sim::traffic::simulate(&pumpguard_sim::traffic::Settings {
+        seed: 11,
+        days: 1,
+        scale: 0.3,
+        sweep: Default::default(),
+    });
+    let keyer = pumpguard::Engine::new(pumpguard::Config::default()).expect("config");
+    let mut parts = [String::new(), String::new()];
+    for l in &lines {
+        let p = keyer
+            .partition_key(l.text.as_bytes())
+            .map_or(0, |k| kafka_partition(&k, 2));
+        parts[p as usize] += &l.text;
+        parts[p as usize].push('\n');
+    }
+    let path = |n: &str| dir.join(n).to_str().expect("utf-8").to_string();
+    for (i, part) in parts.iter().enumerate() {
+        std::fs::write(path(&format!("{i}.ndjson")), part).expect("write");
+        let status = bin()
+            .args(["scan", "--quiet", "--state", &path(&format!("{i}.state"))])
+            .arg(path(&format!("{i}.ndjson")))
+            .stdout(Stdio::null())
+            .status()
+            .expect("runs");
+        assert!(status.success());
+    }
+    let run = |args: &[&str]| bin().args(args).output().expect("runs");
+    let export = |i: usize, extra: &[&str]| {
+        let out = run(&[
+            &[
+                "state",
+                "export-shared",
+                "--state",
+                &path(&format!("{i}.state")),
+                "--instance",
+                &format!("scorer-{i}"),
+            ],
+            extra,
+        ]
+        .concat());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    // The same state exported by the component and by the native core: the same bytes. (The
+    // first export names the instance in its state; the second only counts one export more.)
+    std::fs::copy(path("0.state"), path("0n.state")).expect("copy");
+    let component = export(0, &[]);
+    let native = run(&[
+        "state",
+        "export-shared",
+        "--state",
+        &path("0n.state"),
+        "--instance",
+        "scorer-0",
+        "--native",
+    ]);
+    assert_eq!(component, native.stdout);
+    export(1, &["--out", &path("1.pgshared")]);
+    std::fs::write(path("0.pgshared"), &component).expect("write");
+    let import = |files: &[&str]| {
+        let out = run(&[&["state", "import-shared", "--state", &path("1.state")], files].concat());
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, said) = import(&[&path("0.pgshared"), &path("1.pgshared")]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("0.pgshared: scorer-0: taken ("), "{said}");
+    assert!(
+        said.contains("1.pgshared: scorer-1: this instance's own export, skipped"),
+        "{said}"
+    );
+    let after = std::fs::read(path("1.state")).expect("state");
+    let (code, said) = import(&[&path("0.pgshared")]);
+    assert_eq!(code, Some(0));
+    assert!(said.contains("scorer-0: already held (same or newer)"), "{said}");
+    assert!(
+        std::fs::read(path("1.state")).expect("state") == after,
+        "idempotent"
+    );
+    let mut bad = component.clone();
+    let n = bad.len();
+    bad[n / 2] ^= 0x55;
+    std::fs::write(path("bad.pgshared"), &bad).expect("write");
+    let (code, said) = import(&[&path("bad.pgshared")]);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("refused: shared state: corrupt"), "{said}");
+    assert!(std::fs::read(path("1.state")).expect("state") == after);
+    let _ = std::fs::remove_dir_all(&dir);
 }

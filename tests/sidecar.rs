@@ -113,6 +113,18 @@ fn sidecar(forward: &str, extra: &[&str]) -> Sidecar {
 
 /// One HTTP/1.1 request like Vector's http sink sends; returns status and body.
 fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let (code, body) = request_bytes(addr, method, path, headers, body);
+    (code, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// [`request`] with the answer's body as bytes.
+fn request_bytes(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
@@ -126,14 +138,17 @@ fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body:
     head += "\r\n";
     s.write_all(head.as_bytes()).expect("write");
     s.write_all(body).expect("write");
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    let code = resp
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let code = String::from_utf8_lossy(&resp[..resp.len().min(16)])
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = resp.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    let body = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(Vec::new(), |i| resp[i + 4..].to_vec());
     (code, body)
 }
 
@@ -628,4 +643,77 @@ fn connections_past_twice_the_concurrency_get_503() {
     drop(held);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(request(&s.addr, "GET", "/healthz", &[], b"").0, 200);
+}
+
+/// A fleet of two sidecars sharing a directory: each writes its export there at start and
+/// every --shared-every-secs, and imports the other's; GET /shared exports, PUT /shared imports.
+#[test]
+fn a_fleet_exchanges_cross_tenant_state_through_a_shared_directory_and_over_http() {
+    let dir = std::env::temp_dir().join(format!("pumpguard-shared-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let d = dir.to_str().expect("utf-8");
+    let r = receiver();
+    let fleet = |name: &str| {
+        sidecar(
+            &r.url,
+            &["--instance", name, "--shared-dir", d, "--shared-every-secs", "1"],
+        )
+    };
+    let mut a = fleet("a");
+    let b = fleet("b");
+    // Each wrote its export before listening.
+    let (fa, fb) = (dir.join("a.pgshared"), dir.join("b.pgshared"));
+    assert!(fa.is_file() && fb.is_file());
+    let empty = std::fs::metadata(&fa).expect("a").len();
+    for body in demo_batches() {
+        let (code, msg) = request(&a.addr, "POST", "/", &[NDJSON], &body);
+        assert_eq!(code, 200, "{msg}");
+    }
+    // a's next export carries the blocks of the demo's sends.
+    let start = Instant::now();
+    while std::fs::metadata(&fa).map_or(0, |m| m.len()) <= empty {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "a never exported its blocks"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let exported = std::fs::read(&fa).expect("a's export");
+    // b imports changed files every second: after its next exchange it holds that export (or
+    // a newer one), so the same bytes change nothing.
+    std::thread::sleep(Duration::from_millis(2_500));
+    let (code, msg) = request(&b.addr, "PUT", "/shared", &[], &exported);
+    assert_eq!((code, msg.trim()), (200, "a: already held (same or newer)"));
+    let (code, msg) = request(&b.addr, "PUT", "/shared", &[], &std::fs::read(&fb).expect("b"));
+    assert_eq!(
+        (code, msg.trim()),
+        (200, "b: this instance's own export, skipped")
+    );
+    let (code, msg) = request(&b.addr, "PUT", "/shared", &[], b"PGSHARE garbage");
+    assert_eq!(code, 422, "{msg}");
+    // GET /shared is a's export, newer than the file: a peer takes it.
+    let (code, live) = request_bytes(&a.addr, "GET", "/shared", &[], b"");
+    assert_eq!(code, 200);
+    assert!(live.starts_with(b"PGSHARE"), "{:?}", &live[..live.len().min(16)]);
+    let (code, msg) = request(&b.addr, "PUT", "/shared", &[], &live);
+    assert_eq!(code, 200, "{msg}");
+    assert!(msg.starts_with("a: taken ("), "{msg}");
+    // The export file reads in the CLI as well.
+    let state = temp_state("shared-import");
+    let out = Command::new(env!("CARGO_BIN_EXE_pumpguard"))
+        .args(["state", "import-shared", "--state", &state])
+        .arg(&fa)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(": a: taken ("));
+    // A sidecar outside a fleet has no export.
+    let lone = sidecar(&r.url, &[]);
+    assert_eq!(request(&lone.addr, "GET", "/shared", &[], b"").0, 404);
+    sigterm(&a);
+    assert!(exit_status(&mut a).success());
+    let _ = std::fs::remove_file(&state);
+    drop(b);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -75,6 +75,9 @@ pub enum Command {
     /// (`consistent_random`: CRC-32 of the key modulo N) puts it in instead; --field NAME
     /// writes each record with the key added as NAME.
     Key(Key),
+    /// Cross-tenant state shared by a fleet of instances: export-shared, import-shared.
+    #[command(subcommand)]
+    State(StateCmd),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell.
@@ -176,6 +179,61 @@ pub struct Serve {
     /// Flush the journal to disk per batch (survives power loss).
     #[arg(long)]
     pub sync: bool,
+    /// This instance's name in a fleet (stable across restarts, unique in the fleet): names its
+    /// shared-state export. Enables GET /shared (this instance's export) and PUT /shared (a
+    /// peer's export to import).
+    #[arg(long, value_name = "NAME")]
+    pub instance: Option<String>,
+    /// Exchange cross-tenant state through DIR, a directory every instance of the fleet
+    /// mounts: every --shared-every-secs the sidecar writes DIR/NAME.pgshared and imports
+    /// every other *.pgshared there. Needs --instance.
+    #[arg(long, value_name = "DIR", requires = "instance", value_hint = ValueHint::DirPath)]
+    pub shared_dir: Option<String>,
+    /// Seconds between exchanges through --shared-dir.
+    #[arg(long, value_name = "S", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub shared_every_secs: u64,
+}
+
+/// `pumpguard state`.
+#[derive(Subcommand, Debug)]
+pub enum StateCmd {
+    /// Write this state's contribution to the cross-tenant view (for peers' import-shared).
+    ///
+    /// Reads --state (a `scan --state` file or a stopped sidecar's), writes the export to --out
+    /// (or stdout), and saves --state (it now knows its instance name and never imports its own
+    /// export back). Not for the file of a running sidecar: use its --shared-dir or GET /shared.
+    ExportShared {
+        /// The state file.
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        state: String,
+        /// This instance's name (stable, unique in the fleet; A-Z a-z 0-9 - _ .).
+        #[arg(long, value_name = "NAME")]
+        instance: String,
+        /// Where the export goes (stdout if not given).
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        out: Option<String>,
+        #[command(flatten)]
+        config: ConfigSource,
+        /// Use the core linked into this binary instead of the WebAssembly component.
+        #[arg(long)]
+        native: bool,
+    },
+    /// Import peers' exports into a state file: each peer's newest export is kept (in any
+    /// order, any number of times: the same state).
+    ImportShared {
+        /// The state file (created if missing).
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        state: String,
+        /// Exports (`pumpguard state export-shared`, `*.pgshared`).
+        #[arg(value_name = "EXPORT", required = true, value_hint = ValueHint::FilePath)]
+        exports: Vec<String>,
+        #[command(flatten)]
+        config: ConfigSource,
+        /// Use the core linked into this binary instead of the WebAssembly component.
+        #[arg(long)]
+        native: bool,
+    },
 }
 
 /// `pumpguard coverage`.

@@ -132,6 +132,22 @@ impl ComponentScorer {
             .map_err(err)
     }
 
+    /// This instance's shared-state export: `Ok(Err(why))` when refused.
+    pub fn export_shared(&mut self, instance: &str) -> Result<Result<Vec<u8>, String>, String> {
+        self.scorer
+            .pumpguard_scorer_scorer()
+            .call_export_shared(&mut self.store, instance)
+            .map_err(err)
+    }
+
+    /// Imports a peer's export: `Ok(Err(why))` when refused.
+    pub fn import_shared(&mut self, bytes: &[u8]) -> Result<Result<String, String>, String> {
+        self.scorer
+            .pumpguard_scorer_scorer()
+            .call_import_shared(&mut self.store, bytes)
+            .map_err(err)
+    }
+
     /// Incidents as JSON.
     pub fn incidents_json(&mut self) -> Result<String, String> {
         self.scorer

@@ -139,6 +139,17 @@ impl Core {
         Ok((d, out))
     }
 
+    /// This instance's shared-state export (`Ok(Err(why))` when refused).
+    pub fn export_shared(&mut self, instance: &str) -> Result<Result<Vec<u8>, String>, String> {
+        self.scorer.export_shared(instance)
+    }
+
+    /// Imports a peer's export (`Ok(Err(why))` when refused). Imports are not journaled: after
+    /// a crash the state has the peers of its last snapshot until the next exchange.
+    pub fn import_shared(&mut self, bytes: &[u8]) -> Result<Result<String, String>, String> {
+        self.scorer.import_shared(bytes)
+    }
+
     /// The batch was delivered: a snapshot may now replace the journal.
     pub fn delivered(&mut self, body_digest: u128) {
         self.pending.remove(&body_digest);

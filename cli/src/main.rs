@@ -279,6 +279,9 @@ fn serve_cmd(o: &args::Serve) -> Result<ExitCode, String> {
                 snapshot_every_secs: o.snapshot_every_secs,
                 sync: o.sync,
             },
+            instance: o.instance.clone(),
+            shared_dir: o.shared_dir.clone(),
+            shared_every: std::time::Duration::from_secs(o.shared_every_secs),
         },
     )?;
     Ok(ExitCode::SUCCESS)
@@ -493,6 +496,77 @@ fn evaluate_cmd(o: &args::Evaluate) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `pumpguard state export-shared | import-shared`: a state file in, the same file out (a
+/// sidecar's keeps its header).
+fn state_cmd(o: &args::StateCmd) -> Result<ExitCode, String> {
+    let (path, config, native) = match o {
+        args::StateCmd::ExportShared {
+            state,
+            config,
+            native,
+            ..
+        }
+        | args::StateCmd::ImportShared {
+            state,
+            config,
+            native,
+            ..
+        } => (state, config, *native),
+    };
+    let mut scorer = Scorer::new(load_config(config, false)?, native)?;
+    let (seq, sidecar) = match std::fs::read(path) {
+        Ok(bytes) => {
+            let (seq, snap) = journal::decode_state(&bytes);
+            scorer.restore(snap)?.map_err(|e| format!("{path}: {e}"))?;
+            (seq, snap.len() != bytes.len())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound && matches!(o, args::StateCmd::ImportShared { .. }) => {
+            (0, false)
+        }
+        Err(e) => return Err(format!("{path}: {e}")),
+    };
+    let mut refused = 0;
+    match o {
+        args::StateCmd::ExportShared { instance, out, .. } => {
+            let bytes = scorer
+                .export_shared(instance)?
+                .map_err(|e| format!("--instance: {e}"))?;
+            match out {
+                Some(f) => journal::write_atomically(std::path::Path::new(f), &bytes)
+                    .map_err(|e| format!("{f}: {e}"))?,
+                None => io::stdout()
+                    .lock()
+                    .write_all(&bytes)
+                    .map_err(|e| format!("stdout: {e}"))?,
+            }
+        }
+        args::StateCmd::ImportShared { exports, .. } => {
+            for f in exports {
+                let bytes = std::fs::read(f).map_err(|e| format!("{f}: {e}"))?;
+                match scorer.import_shared(&bytes)? {
+                    Ok(what) => eprintln!("pumpguard: {f}: {what}"),
+                    Err(why) => {
+                        refused += 1;
+                        eprintln!("pumpguard: {f}: refused: {why}");
+                    }
+                }
+            }
+        }
+    }
+    let snap = scorer.snapshot()?;
+    let bytes = if sidecar {
+        journal::encode_state(seq, &snap)
+    } else {
+        snap
+    };
+    journal::write_atomically(std::path::Path::new(path), &bytes).map_err(|e| format!("{path}: {e}"))?;
+    Ok(if refused > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn key_cmd(o: &args::Key) -> Result<ExitCode, String> {
     let engine = Engine::new(load_config(&o.config, false)?).map_err(|e| e.to_string())?;
     let (input, _) = open_input(o.input.as_deref())?;
@@ -548,6 +622,7 @@ fn main() -> ExitCode {
         Some(Command::Simulate(o)) => simulate_cmd(o),
         Some(Command::Evaluate(o)) => evaluate_cmd(o),
         Some(Command::Key(o)) => key_cmd(o),
+        Some(Command::State(o)) => state_cmd(o),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "pumpguard", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -92,6 +92,29 @@ impl Scorer {
         }
     }
 
+    /// This instance's shared-state export (`Engine::export_shared`): `Ok(Err(why))` when
+    /// refused.
+    pub fn export_shared(&mut self, instance: &str) -> Result<Result<Vec<u8>, String>, String> {
+        match self {
+            Scorer::Native(e) => Ok(e.export_shared(instance).map_err(|e| e.to_string())),
+            #[cfg(feature = "component-host")]
+            Scorer::Component(c) => c.export_shared(instance),
+        }
+    }
+
+    /// Imports a peer's export (`Engine::import_shared`): what it did, or `Ok(Err(why))` when
+    /// refused (the state is unchanged).
+    pub fn import_shared(&mut self, bytes: &[u8]) -> Result<Result<String, String>, String> {
+        match self {
+            Scorer::Native(e) => Ok(e
+                .import_shared(bytes)
+                .map(|i| i.to_string())
+                .map_err(|e| e.to_string())),
+            #[cfg(feature = "component-host")]
+            Scorer::Component(c) => c.import_shared(bytes),
+        }
+    }
+
     /// All incidents.
     pub fn incidents(&mut self) -> Result<Vec<IncidentSummary>, String> {
         match self {

@@ -51,6 +51,12 @@ pub struct ServeOpts {
     pub concurrency: usize,
     /// The state file and its snapshots.
     pub durability: Durability,
+    /// This instance's name in a fleet: names its shared-state export (GET /shared).
+    pub instance: Option<String>,
+    /// A directory the fleet shares: exports are exchanged through it.
+    pub shared_dir: Option<String>,
+    /// How often they are.
+    pub shared_every: Duration,
 }
 
 /// Longest request head (request line and headers): 431 beyond.
@@ -76,7 +82,12 @@ struct Sidecar {
     max_body: usize,
     /// One permit per batch in flight.
     batches: Semaphore,
+    /// This instance's name in a fleet.
+    instance: Option<String>,
 }
+
+/// Largest shared-state export read from --shared-dir.
+const MAX_EXPORT: u64 = 256 << 20;
 
 /// Runs the sidecar until SIGTERM or SIGINT; then finishes the batches in flight and writes the
 /// state snapshot. `scorer` is fresh: the state file and its journal are read here.
@@ -122,22 +133,50 @@ async fn run(core: Arc<Mutex<Core>>, forward: Uri, opts: &ServeOpts) -> Result<(
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
-    eprintln!(
-        "pumpguard serve: listening on {local}, forwarding to {}",
-        opts.forward
-    );
     let client = Client::builder(TokioExecutor::new())
         .pool_timer(TokioTimer::new())
         .pool_idle_timeout(POOL_IDLE)
         .pool_max_idle_per_host(opts.concurrency.max(1))
         .build_http();
     let concurrency = opts.concurrency.max(1);
+    let exchange = match (&opts.shared_dir, &opts.instance) {
+        (Some(dir), Some(name)) => {
+            let mut x = Exchange::new(dir, name)?;
+            // The first exchange before any batch: a bad name or directory fails the start.
+            let c = Arc::clone(&core);
+            x = tokio::task::spawn_blocking(move || x.run(&c).map(|()| x))
+                .await
+                .map_err(|e| e.to_string())??;
+            let (c, every) = (Arc::clone(&core), opts.shared_every);
+            Some(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                tick.tick().await;
+                let mut x = Some(x);
+                loop {
+                    tick.tick().await;
+                    let Some(mut ex) = x.take() else { break };
+                    let c = Arc::clone(&c);
+                    x = tokio::task::spawn_blocking(move || {
+                        if let Err(e) = ex.run(&c) {
+                            eprintln!("pumpguard serve: shared state: {e}");
+                        }
+                        ex
+                    })
+                    .await
+                    .ok();
+                }
+            }))
+        }
+        _ => None,
+    };
     let sidecar = Arc::new(Sidecar {
-        core,
+        core: Arc::clone(&core),
         client,
         forward,
         max_body: opts.max_body,
         batches: Semaphore::new(concurrency),
+        instance: opts.instance.clone(),
     });
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -148,6 +187,11 @@ async fn run(core: Arc<Mutex<Core>>, forward: Uri, opts: &ServeOpts) -> Result<(
     busy.keep_alive(false);
     let open = Arc::new(AtomicUsize::new(0));
     let graceful = GracefulShutdown::new();
+    eprintln!(
+        "pumpguard serve: listening on {local}, forwarding to {}",
+        opts.forward
+    );
+
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -198,7 +242,95 @@ async fn run(core: Arc<Mutex<Core>>, forward: Uri, opts: &ServeOpts) -> Result<(
             DRAIN.as_secs()
         );
     }
+    if let Some(task) = exchange {
+        task.abort();
+        // The last export, so peers see this instance's blocks up to its stop.
+        if let (Some(dir), Some(name)) = (&opts.shared_dir, &opts.instance) {
+            let mut x = Exchange::new(dir, name)?;
+            let c = Arc::clone(&core);
+            let _ = tokio::task::spawn_blocking(move || x.export(&c)).await;
+        }
+    }
     Ok(())
+}
+
+/// Exchanges through a shared directory: this instance's export is `DIR/NAME.pgshared`
+/// (written beside and renamed over, so a reader never sees half of it); every other
+/// `*.pgshared` there is imported when it changed since the last look.
+struct Exchange {
+    dir: std::path::PathBuf,
+    name: String,
+    seen: std::collections::HashMap<std::path::PathBuf, (std::time::SystemTime, u64)>,
+}
+
+impl Exchange {
+    fn new(dir: &str, name: &str) -> Result<Exchange, String> {
+        let dir = std::path::PathBuf::from(dir);
+        if !dir.is_dir() {
+            return Err(format!("--shared-dir {}: not a directory", dir.display()));
+        }
+        Ok(Exchange {
+            dir,
+            name: name.to_string(),
+            seen: Default::default(),
+        })
+    }
+
+    fn export(&mut self, core: &Mutex<Core>) -> Result<(), String> {
+        let bytes = core
+            .lock()
+            .map_err(|_| "scorer poisoned".to_string())?
+            .export_shared(&self.name)?
+            .map_err(|e| format!("--instance: {e}"))?;
+        let path = self.dir.join(format!("{}.pgshared", self.name));
+        crate::journal::write_atomically(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn run(&mut self, core: &Mutex<Core>) -> Result<(), String> {
+        self.export(core)?;
+        let own = format!("{}.pgshared", self.name);
+        let mut files: Vec<_> = std::fs::read_dir(&self.dir)
+            .map_err(|e| format!("{}: {e}", self.dir.display()))?
+            .filter_map(Result::ok)
+            .map(|d| d.path())
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "pgshared") && p.file_name().is_some_and(|n| *n != *own)
+            })
+            .collect();
+        files.sort();
+        for path in files {
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            let stamp = (meta.modified().unwrap_or(std::time::UNIX_EPOCH), meta.len());
+            if self.seen.get(&path) == Some(&stamp) {
+                continue;
+            }
+            self.seen.insert(path.clone(), stamp);
+            if meta.len() > MAX_EXPORT {
+                eprintln!(
+                    "pumpguard serve: {}: over {MAX_EXPORT} bytes, skipped",
+                    path.display()
+                );
+                continue;
+            }
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("pumpguard serve: {}: {e}", path.display());
+                    continue;
+                }
+            };
+            let result = core
+                .lock()
+                .map_err(|_| "scorer poisoned".to_string())?
+                .import_shared(&bytes)?;
+            if let Err(why) = result {
+                eprintln!("pumpguard serve: {}: refused: {why}", path.display());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Counts open connections while it lives.
@@ -237,17 +369,64 @@ async fn handle(sidecar: &Sidecar, req: Request<Incoming>) -> Response<Full<Byte
     let (code, body) = match (req.method(), req.uri().path()) {
         (&Method::GET | &Method::HEAD, "/healthz") => (200, "ok\n".to_string()),
         (&Method::POST, "/healthz") => (405, "healthz is GET or HEAD\n".to_string()),
+        (&Method::GET, "/shared") => return shared_export(sidecar).await,
+        (&Method::PUT, "/shared") => match shared_import(sidecar, req).await {
+            Ok(what) => (200, what + "\n"),
+            Err(Fail(c, m)) => (c, m + "\n"),
+        },
         (&Method::POST, _) => match handle_batch(sidecar, req).await {
             Ok(n) => (200, format!("{n} records\n")),
             Err(Fail(c, m)) => (c, m + "\n"),
         },
         (&Method::GET | &Method::HEAD, _) => (
             404,
-            "not found (POST batches to any path; GET /healthz)\n".to_string(),
+            "not found (POST batches to any path; GET /healthz; GET and PUT /shared)\n".to_string(),
         ),
         _ => (405, "method not allowed\n".to_string()),
     };
     answer(code, body)
+}
+
+/// GET /shared: this instance's shared-state export.
+async fn shared_export(sidecar: &Sidecar) -> Response<Full<Bytes>> {
+    let Some(name) = sidecar.instance.clone() else {
+        return answer(404, "no --instance: this sidecar is not in a fleet\n".into());
+    };
+    let core = Arc::clone(&sidecar.core);
+    let result = tokio::task::spawn_blocking(move || -> Result<Result<Vec<u8>, String>, String> {
+        core.lock()
+            .map_err(|_| "scorer poisoned".to_string())?
+            .export_shared(&name)
+    })
+    .await;
+    match result {
+        Ok(Ok(Ok(bytes))) => {
+            let mut r = Response::new(Full::new(Bytes::from(bytes)));
+            r.headers_mut().insert(
+                CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static("application/octet-stream"),
+            );
+            r
+        }
+        Ok(Ok(Err(why))) => answer(422, format!("{why}\n")),
+        Ok(Err(e)) => answer(503, format!("{e}\n")),
+        Err(e) => answer(503, format!("{e}\n")),
+    }
+}
+
+/// PUT /shared: a peer's export to import.
+async fn shared_import(sidecar: &Sidecar, req: Request<Incoming>) -> Result<String, Fail> {
+    let body = read_body(req.into_body(), sidecar.max_body).await?;
+    let core = Arc::clone(&sidecar.core);
+    tokio::task::spawn_blocking(move || {
+        core.lock()
+            .map_err(|_| Fail(503, "scorer unavailable".into()))?
+            .import_shared(&body)
+            .map_err(|e| Fail(503, e))?
+            .map_err(|why| Fail(422, format!("refused: {why}")))
+    })
+    .await
+    .map_err(|e| Fail(503, format!("import stopped: {e}")))?
 }
 
 /// One batch: read, decoded, scored (or taken from its first scoring), forwarded; the number of

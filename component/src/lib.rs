@@ -96,6 +96,20 @@ impl Guest for Component {
             .unwrap_or_else(|| Err("no engine".into()))
     }
 
+    fn export_shared(instance: String) -> Result<Vec<u8>, String> {
+        with_engine(|e| e.export_shared(&instance).map_err(|err| err.to_string()))
+            .unwrap_or_else(|| Err("no engine".into()))
+    }
+
+    fn import_shared(bytes: Vec<u8>) -> Result<String, String> {
+        with_engine(|e| {
+            e.import_shared(&bytes)
+                .map(|i| i.to_string())
+                .map_err(|err| err.to_string())
+        })
+        .unwrap_or_else(|| Err("no engine".into()))
+    }
+
     fn incidents() -> String {
         with_engine(|e| serde_json::to_string(&e.incidents()).unwrap_or_else(|_| "[]".into()))
             .unwrap_or_else(|| "[]".into())
