@@ -94,7 +94,7 @@ fn importing_exports_in_any_order_any_number_of_times_gives_one_state() {
         let held = e.shared_peers();
         assert_eq!(held.len(), peers.min(4), "{held:?}");
         if peers == 2 {
-            let names: Vec<&str> = held.iter().map(|(n, _, _)| n.as_str()).collect();
+            let names: Vec<&str> = held.iter().map(|(n, _, _, _)| n.as_str()).collect();
             assert_eq!(names.len(), 2);
         }
     }
@@ -188,7 +188,7 @@ fn peers_survive_a_snapshot_and_stay_within_the_bound() {
     }
     let peers = e.shared_peers();
     assert_eq!(peers.len(), 4);
-    assert!(peers.iter().all(|(_, _, blocks)| *blocks > 100), "{peers:?}");
+    assert!(peers.iter().all(|(_, _, blocks, _)| *blocks > 100), "{peers:?}");
     assert!(e.state_bytes() <= e.state_bytes_bound());
     let mut back = engine(&cfg);
     back.restore(&e.snapshot()).expect("restore");

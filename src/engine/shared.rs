@@ -165,13 +165,13 @@ impl Engine {
         Ok(taken)
     }
 
-    /// The peers whose exports are held: name, clock at export, blocks.
-    pub fn shared_peers(&self) -> Vec<(String, Millis, usize)> {
+    /// The peers whose exports are held: name, clock at export, blocks, blocks with evidence.
+    pub fn shared_peers(&self) -> Vec<(String, Millis, usize, usize)> {
         self.state
             .shared
             .peers
             .iter()
-            .map(|p| (p.instance.clone(), p.clock, p.counts.len()))
+            .map(|p| (p.instance.clone(), p.clock, p.counts.len(), p.sets.len()))
             .collect()
     }
 
