@@ -657,6 +657,10 @@ pub fn check_peer(p: &Peer, l: &Limits) -> Result<(), String> {
     if !p.counts.iter().all(|(_, c)| sane(c.recent) && sane(c.long_run)) {
         return Err("a count is negative or not finite".into());
     }
+    let when = |t: Millis| (0..=crate::time::MAX_TIME).contains(&t);
+    if !p.counts.iter().all(|(_, c)| when(c.t)) || !p.sets.iter().all(|(_, s)| when(s.last)) {
+        return Err("a time outside 1970 to 2100".into());
+    }
     Ok(())
 }
 
