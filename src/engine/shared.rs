@@ -110,11 +110,7 @@ impl Engine {
             sets,
         };
         let body = postcard::to_allocvec(&body).map_err(|e| SharedError(e.to_string()))?;
-        let mut out = SHARED_MAGIC.to_vec();
-        out.extend_from_slice(&self.keyer.fingerprint().to_le_bytes());
-        out.extend_from_slice(&self.keyer.hash(SHARED_CHECKSUM, &body).to_le_bytes());
-        out.extend_from_slice(&body);
-        Ok(out)
+        Ok(snapshot::frame(&self.keyer, SHARED_MAGIC, SHARED_CHECKSUM, &body))
     }
 
     /// Takes a peer's [`Engine::export_shared`] into its slot when it is newer than the one
@@ -176,32 +172,14 @@ impl Engine {
     }
 
     fn decode_shared(&self, bytes: &[u8]) -> Result<Peer, SharedError> {
-        let (family, version) = SHARED_MAGIC.split_at(7);
-        let rest = match bytes.strip_prefix(family) {
-            None => return Err(SharedError("not a pumpguard shared-state export".into())),
-            Some([v, ..]) if v != &version[0] => {
-                return Err(SharedError(format!(
-                    "export format {v}, this engine reads format {}",
-                    version[0]
-                )))
-            }
-            Some(rest) => rest.get(1..).unwrap_or_default(),
-        };
-        let (fp, rest) = rest
-            .split_first_chunk::<8>()
-            .ok_or_else(|| SharedError("truncated header".into()))?;
-        if u64::from_le_bytes(*fp) != self.keyer.fingerprint() {
-            return Err(SharedError(
-                "made with another privacy salt: its keys cannot match this engine's".into(),
-            ));
-        }
-        let (sum, body) = rest
-            .split_first_chunk::<8>()
-            .ok_or_else(|| SharedError("truncated header".into()))?;
-        let digest = self.keyer.hash(SHARED_CHECKSUM, body);
-        if u64::from_le_bytes(*sum) != digest && !cfg!(fuzzing) {
-            return Err(SharedError("corrupt or truncated: checksum mismatch".into()));
-        }
+        let (body, digest) = snapshot::unframe(
+            &self.keyer,
+            SHARED_MAGIC,
+            SHARED_CHECKSUM,
+            bytes,
+            ("shared-state export", ""),
+        )
+        .map_err(SharedError)?;
         let b: Body =
             postcard::from_bytes(body).map_err(|e| SharedError(format!("corrupt or truncated: {e}")))?;
         if usize::from(b.block_digits) != self.cfg.block_digits {
