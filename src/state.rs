@@ -452,11 +452,6 @@ pub struct Range {
     pub last: Millis,
     /// Suffixes (or their salted hashes in privacy mode) and when they were seen.
     pub seen: Recent<16>,
-    /// Sends, decayed over hours and over days (used for a block across tenants: a block whose
-    /// long-run count is mostly recent is new to the platform).
-    pub recent: Decayed,
-    /// See `recent`.
-    pub long_run: Decayed,
 }
 
 impl Aged for Range {

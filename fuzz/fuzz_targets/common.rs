@@ -1,8 +1,18 @@
 //! Checks shared by the fuzz targets: the output contract every host relies on.
 #![allow(dead_code)]
 
+use std::sync::OnceLock;
+
+use pumpguard::{Config, Engine};
 use serde::de::IgnoredAny;
 use serde_json::Value;
+
+/// An engine with the default configuration, built once (building parses the data tables);
+/// targets clone it per input.
+pub fn template() -> &'static Engine {
+    static T: OnceLock<Engine> = OnceLock::new();
+    T.get_or_init(|| Engine::new(Config::default()).expect("default configuration"))
+}
 
 /// Trailing whitespace removed (hosts strip the line ending; so does the core).
 pub fn trim_end(b: &[u8]) -> &[u8] {

@@ -7,10 +7,7 @@
 #[path = "common.rs"]
 mod common;
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use pumpguard::{Config, Engine};
 
 /// Records scored after the import: a block the peer may have counted, across two tenants.
 const AFTER: [&str; 3] = [
@@ -19,14 +16,8 @@ const AFTER: [&str; 3] = [
     r#"{"event":"otp_verified","time":"2026-01-05T00:10:20Z","tenant":"acme","to":"+996555100017"}"#,
 ];
 
-/// Built once, cloned per input (building parses the data tables).
-fn template() -> &'static Engine {
-    static T: OnceLock<Engine> = OnceLock::new();
-    T.get_or_init(|| Engine::new(Config::default()).expect("default configuration"))
-}
-
 fuzz_target!(|data: &[u8]| {
-    let mut e = template().clone();
+    let mut e = common::template().clone();
     let key = e.config().output_key.clone();
     let before = e.snapshot();
     match e.import_shared(data) {
@@ -41,9 +32,12 @@ fuzz_target!(|data: &[u8]| {
     }
     assert!(e.state_bytes() <= e.config().limits.max_state_bytes);
     let again = e.snapshot();
-    let mut fresh = template().clone();
-    fresh.restore(&again).expect("a state with imports snapshots and restores again");
+    let mut fresh = common::template().clone();
+    fresh
+        .restore(&again)
+        .expect("a state with imports snapshots and restores again");
     let export = e.export_shared("fuzz").expect("export");
-    let mut peer = template().clone();
-    peer.import_shared(&export).expect("an export of this configuration imports");
+    let mut peer = common::template().clone();
+    peer.import_shared(&export)
+        .expect("an export of this configuration imports");
 });

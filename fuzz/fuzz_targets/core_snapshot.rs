@@ -5,10 +5,7 @@
 #[path = "common.rs"]
 mod common;
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use pumpguard::{Config, Engine};
 
 /// Records scored after the restore: they walk every map the snapshot filled.
 const AFTER: [&str; 4] = [
@@ -18,14 +15,8 @@ const AFTER: [&str; 4] = [
     r#"{"event":"sms_sent","time":"2026-01-06T00:10:01Z","tenant":"beta","to":"+996555100018","ip":"203.0.113.10"}"#,
 ];
 
-/// Built once, cloned per input (building parses the data tables).
-fn template() -> &'static Engine {
-    static T: OnceLock<Engine> = OnceLock::new();
-    T.get_or_init(|| Engine::new(Config::default()).expect("default configuration"))
-}
-
 fuzz_target!(|data: &[u8]| {
-    let mut e = template().clone();
+    let mut e = common::template().clone();
     let key = e.config().output_key.clone();
     let restored = e.restore(data).is_ok();
     let mut out = Vec::new();
@@ -40,7 +31,9 @@ fuzz_target!(|data: &[u8]| {
     }
     if restored {
         let again = e.snapshot();
-        let mut fresh = template().clone();
-        fresh.restore(&again).expect("a restored state snapshots and restores again");
+        let mut fresh = common::template().clone();
+        fresh
+            .restore(&again)
+            .expect("a restored state snapshots and restores again");
     }
 });
