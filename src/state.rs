@@ -729,7 +729,15 @@ pub struct Tenant {
     pub conv_num: f32,
     /// Long-run conversion of the tenant: sends (decayed).
     pub conv_den: f32,
+    /// How long the tenant's verified codes took, send to conversion: a decayed histogram over
+    /// [`DELAY_EDGES_SECS`] (the last bin is everything later). The learned grace period.
+    pub delays: [f32; DELAY_BINS],
 }
+
+/// Upper edges (seconds) of the verification-delay bins of [`Tenant::delays`].
+pub const DELAY_EDGES_SECS: [u32; DELAY_BINS - 1] = [15, 30, 60, 90, 120, 180, 240, 300, 420, 600];
+/// Bins of [`Tenant::delays`]: one per edge, and one for later conversions.
+pub const DELAY_BINS: usize = 11;
 
 impl Aged for Tenant {
     fn last_seen(&self) -> Millis {

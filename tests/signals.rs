@@ -6,6 +6,11 @@ use crate::support::*;
 
 const DAY: i64 = 86_400;
 
+/// The configured grace period (10 minutes) rather than the learned one: for tests of other
+/// signals whose bursts are never verified, which a learned grace (2 minutes for `warm`'s codes,
+/// verified after 30 s) would judge by their conversion within minutes.
+const CONFIGURED_GRACE: &str = r#"{"signals":{"low_conversion":{"learn_grace":false}}}"#;
+
 /// 150 login sends in 15 minutes on day 4 at 11:00 (after `warm` of 3 days): a volume burst.
 fn login_burst(e: &mut pumpguard::Engine, r: &mut Rng) -> Vec<pumpguard::Verdict> {
     (0..150)
@@ -175,6 +180,48 @@ fn low_conversion_with_late_conversions() {
     let w = weight(&v, "low_conversion").expect("fires once sends mature");
     assert!(w >= 30, "{v:?}");
     assert!(v.reasons.iter().any(|r| r.detail.contains("0 of")));
+}
+
+/// A tenant whose codes verify within a minute has a learned grace period of 2 minutes: a
+/// burst of unverified sends is judged once they are 2 minutes old, not 10. With
+/// `learn_grace` off, or while too few codes have been verified to learn from, the configured
+/// 10 minutes hold.
+#[test]
+fn the_grace_period_is_learned_from_the_tenants_own_verification_delays() {
+    let burst = |e: &mut pumpguard::Engine, r: &mut Rng, t1: i64| {
+        for i in 0..30 {
+            let to = format!("+4917{:09}", r.below(1_000_000_000));
+            e.score(sms(t1 + i * 20, "acme", &to, "").as_bytes(), None);
+        }
+        // 10 minutes after the first send: only the learned grace has matured any of them.
+        verdict(e, &sms(t1 + 600, "acme", "+4917012345678", ""))
+    };
+    let t1 = 2 * DAY + 15 * 3600;
+    for (config, learned) in [
+        ("{}", true),
+        (r#"{"signals":{"low_conversion":{"learn_grace":false}}}"#, false),
+    ] {
+        let mut e = engine_with(config);
+        let mut r = Rng(5);
+        // Two days of login codes, each verified 30 s after its send.
+        warm(&mut e, "acme", 2, 10, &mut r);
+        let v = burst(&mut e, &mut r, t1);
+        assert_eq!(
+            weight(&v, "low_conversion").is_some(),
+            learned,
+            "learn_grace {learned}: {v:?}"
+        );
+    }
+    // Too few verified codes to learn from: the configured grace.
+    let mut e = engine();
+    let mut r = Rng(5);
+    for i in 0..40 {
+        let to = us_number(&mut r);
+        e.score(sms(i * 600, "acme", &to, "").as_bytes(), None);
+        e.score(verified(i * 600 + 30, "acme", &to).as_bytes(), None);
+    }
+    let v = burst(&mut e, &mut r, 40 * 600 + 3600);
+    assert!(weight(&v, "low_conversion").is_none(), "{v:?}");
 }
 
 #[test]
@@ -561,9 +608,9 @@ fn budget_marks_and_one_budget_alert_per_day() {
 fn expected_change_explains_an_annotated_spike() {
     let run = |annotated: bool| {
         let cfg = if annotated {
-            r#"{"annotations": [{"label": "black-friday", "tenant": "acme", "start": "2026-01-08T10:00:00Z", "end": "2026-01-08T14:00:00Z"}]}"#
+            r#"{"signals":{"low_conversion":{"learn_grace":false}}, "annotations": [{"label": "black-friday", "tenant": "acme", "start": "2026-01-08T10:00:00Z", "end": "2026-01-08T14:00:00Z"}]}"#
         } else {
-            "{}"
+            CONFIGURED_GRACE
         };
         let mut e = engine_with(cfg);
         let mut r = Rng(10);
@@ -673,7 +720,7 @@ fn out_of_order_records_within_tolerance() {
 
 #[test]
 fn volume_baseline_is_seasonal_by_hour_of_day() {
-    let mut e = engine();
+    let mut e = engine_with(CONFIGURED_GRACE);
     let mut r = Rng(14);
     // Four days: 2 sends an hour at night (00-06 UTC), 40 an hour by day (08-20 UTC), 10 between.
     let per_hour = |h: i64| match h % 24 {
@@ -1104,7 +1151,11 @@ fn blocks_an_attacker_rotates_are_placed_by_the_rest_of_their_country() {
     let blocks = ["4156", "3109", "4043", "2126"];
     let run = |blocks: &[&str]| {
         let mut r = Rng(21);
-        let mut e = engine();
+        // Each hour's sends are scored at its end (they are older than the out-of-order
+        // tolerance), so the first hour's attack sits in one bucket at the edge of the second
+        // hour's window; a learned 2-minute grace would move the window past it. This test is
+        // about placing the blocks, so it keeps the configured grace.
+        let mut e = engine_with(CONFIGURED_GRACE);
         warm(&mut e, "t", 2, 60, &mut r);
         let t0 = 2 * DAY + 12 * 3600;
         // Two hours: the second sees the first one's sends matured.

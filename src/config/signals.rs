@@ -150,6 +150,10 @@ pub struct LowConversion {
     pub enabled: bool,
     /// Seconds a send has to convert before it counts as unconverted.
     pub grace_secs: u64,
+    /// Learn the grace period per tenant: once 50 of its codes have been verified, a send
+    /// counts as unconverted after the time in which 99 % of them were (rounded up to the
+    /// next of 15 s … 10 min, at least 2 minutes), when that is shorter than `grace_secs`.
+    pub learn_grace: bool,
     /// Seconds of matured sends compared (the delayed window).
     pub window_secs: u64,
     /// Fewest matured sends that can show low conversion.
@@ -452,6 +456,7 @@ impl Default for LowConversion {
         LowConversion {
             enabled: true,
             grace_secs: 600,
+            learn_grace: true,
             window_secs: 3600,
             min_sends: 8,
             default_rate: 0.6,

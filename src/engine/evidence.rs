@@ -40,6 +40,7 @@ impl Engine {
             if sent.workflow != 0 {
                 signals::flow_verified(t, sent.workflow, now);
             }
+            signals::delay_seen(t, now - sent.at);
             signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
         }
         for key in [

@@ -25,7 +25,7 @@ use crate::numbering::{Country, Number, NumberingPlan};
 use crate::profiles::{self, Event, Kind};
 use crate::signals::{self, Send};
 use crate::state::{
-    ActiveAnnotation, Conv, Incident, OpenRef, Range, SentRef, Source, State, Tenant, Volume,
+    ActiveAnnotation, Conv, Incident, OpenRef, Range, SentRef, Source, State, Tenant, Volume, DELAY_BINS,
 };
 use crate::tables::{RiskTable, Tariffs, EMBEDDED_RISK, EMBEDDED_TARIFFS};
 use crate::time::{self, Millis, MIN_TIME};
@@ -37,6 +37,12 @@ mod keys;
 mod normalise;
 mod output;
 mod score;
+
+/// An empty tenant, for the signals' unit tests.
+#[cfg(test)]
+pub(crate) fn empty_tenant_for_tests() -> Tenant {
+    score::empty_tenant(0)
+}
 mod shared;
 mod snapshot;
 mod stages;

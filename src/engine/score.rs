@@ -14,7 +14,7 @@ pub(super) enum ConvGroup {
     Rare,
 }
 
-pub(super) fn empty_tenant(now: Millis) -> Tenant {
+pub(crate) fn empty_tenant(now: Millis) -> Tenant {
     Tenant {
         last: now,
         first: now,
@@ -33,6 +33,7 @@ pub(super) fn empty_tenant(now: Millis) -> Tenant {
         conv_num: 0.0,
         conv_den: 0.0,
         conv: Conv::new(),
+        delays: [0.0; DELAY_BINS],
     }
 }
 

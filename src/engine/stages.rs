@@ -20,6 +20,8 @@ pub(super) struct FlowView {
     pub(super) budget: Option<(Reason, u32)>,
     pub(super) tenant_snapshot: (u64, Decayed),
     pub(super) tenant_window: f64,
+    /// The tenant's grace period (`signals::grace_ms`).
+    pub(super) grace: Millis,
 }
 
 /// What the conversion keys found (`Engine::conversion_stage`).
@@ -86,6 +88,7 @@ impl Engine {
         let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
         let tenant_snapshot = (t.sends, t.long_run);
         let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
+        let grace = signals::grace_ms(cfg, t);
         FlowView {
             view,
             dow,
@@ -96,6 +99,7 @@ impl Engine {
             budget,
             tenant_snapshot,
             tenant_window,
+            grace,
         }
     }
 
@@ -183,6 +187,7 @@ impl Engine {
             ref view,
             tenant_rate,
             judge_conversion,
+            grace,
             ..
         } = *fv;
         // Conversion integrity: conversions collapsing over all of a tenant's traffic at its
@@ -201,7 +206,7 @@ impl Engine {
             && tenant_rate > 0.0
             && tenant_volume_ordinary
             && usual_country)
-            .then(|| signals::conversion_gap(cfg, tc, tenant_rate, now))
+            .then(|| signals::conversion_gap(cfg, tc, tenant_rate, now, grace))
             .flatten();
         let judge_conversion = judge_conversion && gap.is_none();
         if let Some((v, n, p)) = gap {
@@ -246,6 +251,7 @@ impl Engine {
             ref view,
             own_baseline,
             prior,
+            grace,
             ..
         } = *fv;
         // Conversion.
@@ -271,7 +277,7 @@ impl Engine {
         let flow_rate = signals::conv_rate(cfg, fc, prior);
         let rest = signals::REST_SPAN;
         let flow_window = (
-            signals::matured_span(cfg, fc, now, rest),
+            signals::matured_span(cfg, fc, now, rest, grace),
             signals::usual_in(cfg, fc, season, rest),
         );
         // An open incident of the tenant on another block of this country: it explains the
@@ -296,14 +302,17 @@ impl Engine {
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
-            signals::conv_cusum(cfg, c, now, prior, season);
+            signals::conv_cusum(cfg, c, now, grace, prior, season);
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
             }
             if judge_conversion && group == ConvGroup::Country {
-                usual = signals::conversion_normal(cfg, c, prior, now);
-                country_window = (signals::matured(cfg, c, now), signals::conv_rate(cfg, c, prior));
+                usual = signals::conversion_normal(cfg, c, prior, now, grace);
+                country_window = (
+                    signals::matured(cfg, c, now, grace),
+                    signals::conv_rate(cfg, c, prior),
+                );
             }
             if cfg.signals.low_conversion.enabled && judge_conversion {
                 let what = || match group {
@@ -312,7 +321,7 @@ impl Engine {
                     ConvGroup::Rare => format!("countries new to the tenant ({country} …)"),
                 };
                 let block = (group == ConvGroup::Block).then(|| {
-                    let (((vc, nc), p), (vb, nb)) = (country_window, signals::matured(cfg, c, now));
+                    let (((vc, nc), p), (vb, nb)) = (country_window, signals::matured(cfg, c, now, grace));
                     signals::binomial_surprise(
                         f64::from(vc.saturating_sub(vb)),
                         f64::from(nc.saturating_sub(nb)),
@@ -320,7 +329,7 @@ impl Engine {
                     )
                 });
                 let key_window = (
-                    signals::matured_span(cfg, c, now, rest),
+                    signals::matured_span(cfg, c, now, rest, grace),
                     signals::usual_in(cfg, c, season, rest),
                 );
                 if let Some((r, from_volume)) = signals::low_conversion(
@@ -335,6 +344,7 @@ impl Engine {
                         may_accumulate: signals::rest_converts(flow_window, key_window, flow_rate)
                             && !(group == ConvGroup::Country
                                 && (block_explains || !cfg.signals.low_conversion.accumulate_countries)),
+                        grace,
                     },
                     what,
                 ) {
@@ -626,6 +636,7 @@ impl Engine {
             own_baseline,
             prior,
             tenant_snapshot,
+            grace,
             ..
         } = *fv;
         // Sources.
@@ -649,6 +660,7 @@ impl Engine {
                         own_baseline,
                         season,
                         may_accumulate: false,
+                        grace,
                     },
                     String::new,
                 )

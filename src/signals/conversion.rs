@@ -109,13 +109,12 @@ pub(super) fn cusum_to(c: &mut Conv, upto: i64, p: f64, usual: f64) {
 
 /// Brings the key's CUSUM up to its newest matured bucket (older than the grace period, so its
 /// conversions have arrived), with the usual volume at this hour (`season`).
-pub fn conv_cusum(cfg: &Config, c: &mut Conv, now: Millis, prior: f64, season: f64) {
+pub fn conv_cusum(cfg: &Config, c: &mut Conv, now: Millis, grace: Millis, prior: f64, season: f64) {
     let bms = bucket_ms(cfg);
     conv_advance(cfg, c, now.div_euclid(bms), prior);
     if c.head == 0 {
         return;
     }
-    let grace = cfg.signals.low_conversion.grace_secs as Millis * 1000;
     let matured = (now - grace).div_euclid(bms) - 1;
     let p = conv_rate(cfg, c, prior);
     let usual = usual_per_bucket(c) * season.max(0.0);
@@ -204,12 +203,12 @@ pub fn low_conversion(
         own_baseline,
         season,
         may_accumulate,
+        grace,
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
-    let grace = lc.grace_secs as Millis * 1000;
     let window = lc.window_secs as Millis * 1000;
-    let (v, n) = matured(cfg, c, now);
+    let (v, n) = matured(cfg, c, now, grace);
     let (v_hour, n_hour) = (v, n);
     let p = conv_rate(cfg, c, tenant_rate);
     // The key's usual sends an hour, for `excess_llr`: a carrier outage or a logging gap loses
@@ -353,6 +352,8 @@ pub struct ConvContext {
     /// and for a country, no open incident on one of its blocks explains it (pumping into one
     /// block raises its country's evidence too; the block holds the attack).
     pub may_accumulate: bool,
+    /// The tenant's grace period ([`grace_ms`]).
+    pub grace: Millis,
 }
 
 /// Whether the rest of a flow outside one of its keys still verifies codes: `flow` and `key`
@@ -510,22 +511,34 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
 
 /// `conversion_normal`: the key's matured sends convert at their usual rate (at least
 /// `min_ratio` of it, over at least `low_conversion.min_sends`). Returns `(verified, sends)`.
-pub fn conversion_normal(cfg: &Config, c: &Conv, prior: f64, now: Millis) -> Option<(u32, u32, f64)> {
+pub fn conversion_normal(
+    cfg: &Config,
+    c: &Conv,
+    prior: f64,
+    now: Millis,
+    grace: Millis,
+) -> Option<(u32, u32, f64)> {
     let cn = &cfg.signals.conversion_normal;
     let lc = &cfg.signals.low_conversion;
     if !cn.enabled || prior <= 0.0 {
         return None;
     }
-    let (v, n) = matured(cfg, c, now);
+    let (v, n) = matured(cfg, c, now, grace);
     let p = conv_rate(cfg, c, prior);
     (n >= lc.min_sends && f64::from(v) >= cn.min_ratio * p * f64::from(n)).then_some((v, n, p))
 }
 
 /// `conversion_gap`: the tenant-wide key's matured sends verify below `max_ratio` of its rate.
 /// Returns `(verified, sends, rate)`.
-pub fn conversion_gap(cfg: &Config, c: &Conv, prior: f64, now: Millis) -> Option<(u32, u32, f64)> {
+pub fn conversion_gap(
+    cfg: &Config,
+    c: &Conv,
+    prior: f64,
+    now: Millis,
+    grace: Millis,
+) -> Option<(u32, u32, f64)> {
     let g = &cfg.signals.conversion_gap;
-    let (v, n) = matured(cfg, c, now);
+    let (v, n) = matured(cfg, c, now, grace);
     let p = conv_rate(cfg, c, prior);
     (n >= g.min_sends && f64::from(v) < g.max_ratio * p * f64::from(n)).then_some((v, n, p))
 }
@@ -541,20 +554,19 @@ pub fn sends_since(cfg: &Config, c: &Conv, since: Millis) -> u32 {
 }
 
 /// Verified and sent counts of the matured window (sends older than the grace period).
-pub fn matured(cfg: &Config, c: &Conv, now: Millis) -> (u32, u32) {
+pub fn matured(cfg: &Config, c: &Conv, now: Millis, grace: Millis) -> (u32, u32) {
     matured_span(
         cfg,
         c,
         now,
         cfg.signals.low_conversion.window_secs as Millis * 1000,
+        grace,
     )
 }
 
-/// Verified and sent counts of the newest `window` of matured sends.
-pub fn matured_span(cfg: &Config, c: &Conv, now: Millis, window: Millis) -> (u32, u32) {
-    let lc = &cfg.signals.low_conversion;
+/// Verified and sent counts of the newest `window` of matured sends (older than `grace`).
+pub fn matured_span(cfg: &Config, c: &Conv, now: Millis, window: Millis, grace: Millis) -> (u32, u32) {
     let bms = bucket_ms(cfg);
-    let grace = lc.grace_secs as Millis * 1000;
     let (mut n, mut v) = (0u32, 0u32);
     for k in 0..CONV_BUCKETS as i64 {
         let b = c.head - k;
@@ -566,6 +578,50 @@ pub fn matured_span(cfg: &Config, c: &Conv, now: Millis, window: Millis) -> (u32
         }
     }
     (v, n)
+}
+
+/// Verified codes a tenant needs before its grace period is learned.
+pub const GRACE_MIN_VERIFIED: f32 = 50.0;
+/// Share of a tenant's verified codes that must have arrived within its learned grace period.
+pub const GRACE_QUANTILE: f32 = 0.99;
+/// The shortest learned grace period.
+pub const GRACE_FLOOR_SECS: u32 = 120;
+/// Weight a tenant's delay histogram keeps per verified code (about the last 500 count).
+const DELAY_DECAY: f32 = 0.998;
+
+/// Counts one verified code's delay (send to conversion) in the tenant's histogram.
+pub fn delay_seen(t: &mut Tenant, delay: Millis) {
+    let secs = delay.max(0) / 1000;
+    let bin = DELAY_EDGES_SECS
+        .iter()
+        .position(|&e| secs <= Millis::from(e))
+        .unwrap_or(DELAY_BINS - 1);
+    for d in &mut t.delays {
+        *d *= DELAY_DECAY;
+    }
+    t.delays[bin] += 1.0;
+}
+
+/// The tenant's grace period: how long a send has to convert before it counts as unconverted.
+/// `low_conversion.grace_secs`, or with `learn_grace`, once enough codes were verified, the
+/// delay within which 99 % of them were (the bin's upper edge, at least 2 minutes) when that
+/// is shorter. Conversions that arrive later are then late, but they are still credited to
+/// their send's bucket, so a window that had counted them unverified recovers.
+pub fn grace_ms(cfg: &Config, t: &Tenant) -> Millis {
+    let lc = &cfg.signals.low_conversion;
+    let configured = lc.grace_secs as Millis * 1000;
+    let total: f32 = t.delays.iter().sum();
+    if !lc.learn_grace || total < GRACE_MIN_VERIFIED * DELAY_DECAY.powi(50) {
+        return configured;
+    }
+    let mut cum = 0.0;
+    for (i, &edge) in DELAY_EDGES_SECS.iter().enumerate() {
+        cum += t.delays[i];
+        if cum >= GRACE_QUANTILE * total {
+            return (Millis::from(edge.max(GRACE_FLOOR_SECS)) * 1000).min(configured);
+        }
+    }
+    configured
 }
 
 /// Tenant-wide conversion rate, or 0 when unknown.

@@ -6,7 +6,8 @@ use std::f64::consts::LN_2;
 use crate::config::Config;
 use crate::numbering::Country;
 use crate::state::{
-    Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, LONG_RUN, TENANT_COUNTRIES, TENANT_WORKFLOWS,
+    Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, DELAY_BINS, DELAY_EDGES_SECS, LONG_RUN,
+    TENANT_COUNTRIES, TENANT_WORKFLOWS,
 };
 use crate::time::{self, Millis};
 use crate::verdict::{code, Reason};
@@ -103,7 +104,45 @@ mod tests {
     use crate::config::Config;
     use crate::state::Conv;
 
-    /// ln P(v of n) for a binomial with rate p.
+    /// The grace period: the configured one until enough codes were verified, then the delay
+    /// within which 99 % were (a bin's upper edge, at least 2 minutes, at most the configured),
+    /// back to the configured one once more than 1 % arrive later than it.
+    #[test]
+    fn the_learned_grace_period_follows_the_tenants_delays() {
+        use super::{delay_seen, grace_ms};
+        let cfg = Config::default();
+        let mut t = crate::engine::empty_tenant_for_tests();
+        assert_eq!(grace_ms(&cfg, &t), 600_000, "nothing learned yet");
+        for _ in 0..40 {
+            delay_seen(&mut t, 20_000);
+        }
+        assert_eq!(grace_ms(&cfg, &t), 600_000, "40 codes are too few");
+        for _ in 0..20 {
+            delay_seen(&mut t, 20_000);
+        }
+        assert_eq!(grace_ms(&cfg, &t), 120_000, "fast codes: the 2-minute floor");
+        for _ in 0..200 {
+            delay_seen(&mut t, 200_000);
+        }
+        assert_eq!(grace_ms(&cfg, &t), 240_000, "most within 4 minutes");
+        for _ in 0..4 {
+            delay_seen(&mut t, 900_000);
+        }
+        assert_eq!(grace_ms(&cfg, &t), 600_000, "over 1 % later than 10 minutes");
+        let mut off = Config::default();
+        off.signals.low_conversion.learn_grace = false;
+        let mut fast = crate::engine::empty_tenant_for_tests();
+        for _ in 0..100 {
+            delay_seen(&mut fast, 5_000);
+        }
+        assert_eq!(grace_ms(&cfg, &fast), 120_000);
+        assert_eq!(grace_ms(&off, &fast), 600_000);
+        // Clock skew: a conversion stamped before its send counts as immediate.
+        delay_seen(&mut fast, -5_000);
+        assert_eq!(grace_ms(&cfg, &fast), 120_000);
+    }
+
+    /// ln P(v of n) for a binomial with rate p.    /// ln P(v of n) for a binomial with rate p.
     fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
         let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
         ln_choose + f64::from(v) * p.ln() + f64::from(n - v) * (1.0 - p).ln()
@@ -152,7 +191,7 @@ mod tests {
             for j in 0..extra {
                 conv_send(&cfg, c, t + 1_000 * i64::from(j + 1), p);
             }
-            conv_cusum(&cfg, c, t + 120_000, p, 1.0);
+            conv_cusum(&cfg, c, t + 120_000, 600_000, p, 1.0);
         };
         let mut highest = 0.0f32;
         for _ in 0..(2 * 24 * 12) {
