@@ -1193,6 +1193,43 @@ fn blocks_an_attacker_rotates_are_placed_by_the_rest_of_their_country() {
     assert!(usual.iter().filter(|v| v.level >= Level::High).count() <= 1);
 }
 
+/// A large window verifying a little below its country's baseline is another cohort (an
+/// enrolment day's hundreds of codes at 81 % against 90 %), not a country being pumped: a block
+/// of it with a few unverified sends keeps the full decisive threshold. (The rest of the
+/// country's surprise is over the beta-binomial inflation, as every shortfall is: as a plain
+/// binomial surprise, 400 sends at 81 % were over 15 nats, enough to halve the block's threshold.)
+#[test]
+fn a_large_window_a_little_short_does_not_lower_a_blocks_threshold() {
+    let mut e = engine();
+    let mut r = Rng(31);
+    // Two days of 20 GB sends an hour, 90 % verified after 30 s.
+    for h in 0..48 {
+        for i in 0..20 {
+            let t = h * 3600 + i * 180 + r.below(60) as i64;
+            let to = format!("+447{:09}", r.below(1_000_000_000));
+            e.score(sms(t, "acme", &to, "").as_bytes(), None);
+            if r.below(10) < 9 {
+                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+            }
+        }
+    }
+    // An enrolment hour: 400 GB sends, 81 % verified; and four unverified sends into one block.
+    let t0 = 2 * DAY + 10 * 3600;
+    for i in 0..400 {
+        let to = format!("+447{:09}", r.below(1_000_000_000));
+        e.score(sms(t0 + i * 9, "acme", &to, "").as_bytes(), None);
+        if r.below(100) < 81 {
+            e.score(verified(t0 + i * 9 + 30, "acme", &to).as_bytes(), None);
+        }
+        if i % 100 == 66 {
+            let to = format!("+447956{:06}", r.below(1_000_000));
+            e.score(sms(t0 + i * 9, "acme", &to, "").as_bytes(), None);
+        }
+    }
+    let v = verdict(&mut e, &sms(t0 + 3700, "acme", "+447956123456", ""));
+    assert!(v.level < Level::High, "{v:?}");
+}
+
 /// Conversion integrity at the block level: a block that usually carries ten sends an hour
 /// stops converting (a carrier that stopped delivering to it) at the same volume. No extra
 /// sends explain the missing conversions, so the shortfall is never decisive and no send of the

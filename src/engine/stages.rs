@@ -322,11 +322,7 @@ impl Engine {
                 };
                 let block = (group == ConvGroup::Block).then(|| {
                     let (((vc, nc), p), (vb, nb)) = (country_window, signals::matured(cfg, c, now, grace));
-                    signals::binomial_surprise(
-                        f64::from(vc.saturating_sub(vb)),
-                        f64::from(nc.saturating_sub(nb)),
-                        p,
-                    )
+                    signals::surprise(vc.saturating_sub(vb), nc.saturating_sub(nb), p)
                 });
                 let key_window = (
                     signals::matured_span(cfg, c, now, rest, grace),

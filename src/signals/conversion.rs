@@ -339,7 +339,7 @@ pub fn low_conversion(
 /// What `low_conversion` knows about a key beyond its counts.
 #[derive(Debug, Clone, Copy)]
 pub struct ConvContext {
-    /// For a block: the binomial surprise of the rest of its country's matured sends.
+    /// For a block: the surprise ([`surprise`]) of the rest of its country's matured sends.
     pub block: Option<f64>,
     /// The baseline is the flow's own (not the tenant's, borrowed by a young flow): only then
     /// can a shortfall be decisive.
@@ -442,7 +442,7 @@ pub(super) fn shortfall(cfg: &Config, v: u32, n: u32, p: f64) -> Option<i32> {
     // allows (a campaign's sign-ups convert a little worse than the usual ones): the surprise
     // is divided by the beta-binomial variance inflation for `OVERDISPERSION` (the prior
     // strength of the key's rate), so a window of many sends counts for less than its size.
-    let s = binomial_surprise(f64::from(v), f64::from(n), p) / (1.0 + f64::from(n) / OVERDISPERSION);
+    let s = surprise(v, n, p);
     if s < lc.min_surprise {
         return None;
     }
@@ -452,6 +452,15 @@ pub(super) fn shortfall(cfg: &Config, v: u32, n: u32, p: f64) -> Option<i32> {
 
 /// Prior strength (in sends) of a key's conversion rate: the spread of rates between cohorts.
 pub(super) const OVERDISPERSION: f64 = 100.0;
+
+/// The shortfall of `v` verified out of `n` against `p` as evidence (nats): the binomial
+/// surprise over the beta-binomial inflation, as in [`shortfall`]. For the rest of a block's
+/// country ([`ConvContext::block`]): a large window falling a little short of its baseline (an
+/// enrolment day's hundreds of sends verifying at 85 % against 91 %) is a different cohort, not
+/// a country being pumped.
+pub fn surprise(v: u32, n: u32, p: f64) -> f64 {
+    binomial_surprise(f64::from(v), f64::from(n), p) / (1.0 + f64::from(n) / OVERDISPERSION)
+}
 
 /// Credits a verified send to its flow's long-run conversion.
 pub fn flow_verified(t: &mut Tenant, wh: u64, now: Millis) {
