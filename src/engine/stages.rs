@@ -206,7 +206,7 @@ impl Engine {
             && tenant_rate > 0.0
             && tenant_volume_ordinary
             && usual_country)
-            .then(|| signals::conversion_gap(cfg, tc, tenant_rate, now, grace))
+            .then(|| signals::conversion_gap(cfg, signals::matured_rate(cfg, tc, tenant_rate, now, grace)))
             .flatten();
         let judge_conversion = judge_conversion && gap.is_none();
         if let Some((v, n, p)) = gap {
@@ -308,11 +308,9 @@ impl Engine {
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
             }
             if judge_conversion && group == ConvGroup::Country {
-                usual = signals::conversion_normal(cfg, c, prior, now, grace);
-                country_window = (
-                    signals::matured(cfg, c, now, grace),
-                    signals::conv_rate(cfg, c, prior),
-                );
+                let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                usual = signals::conversion_normal(cfg, (v, n, p), prior);
+                country_window = ((v, n), p);
             }
             if cfg.signals.low_conversion.enabled && judge_conversion {
                 let what = || match group {

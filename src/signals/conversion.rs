@@ -518,37 +518,28 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
     }
 }
 
-/// `conversion_normal`: the key's matured sends convert at their usual rate (at least
-/// `min_ratio` of it, over at least `low_conversion.min_sends`). Returns `(verified, sends)`.
-pub fn conversion_normal(
-    cfg: &Config,
-    c: &Conv,
-    prior: f64,
-    now: Millis,
-    grace: Millis,
-) -> Option<(u32, u32, f64)> {
+/// A key's matured window and its rate: `(verified, sends, rate)`.
+pub fn matured_rate(cfg: &Config, c: &Conv, prior: f64, now: Millis, grace: Millis) -> (u32, u32, f64) {
+    let (v, n) = matured(cfg, c, now, grace);
+    (v, n, conv_rate(cfg, c, prior))
+}
+
+/// `conversion_normal`: the key's matured sends ([`matured_rate`]) convert at their usual
+/// rate (at least `min_ratio` of it, over at least `low_conversion.min_sends`), for a flow
+/// whose rate is known (`prior` > 0).
+pub fn conversion_normal(cfg: &Config, (v, n, p): (u32, u32, f64), prior: f64) -> Option<(u32, u32, f64)> {
     let cn = &cfg.signals.conversion_normal;
     let lc = &cfg.signals.low_conversion;
     if !cn.enabled || prior <= 0.0 {
         return None;
     }
-    let (v, n) = matured(cfg, c, now, grace);
-    let p = conv_rate(cfg, c, prior);
     (n >= lc.min_sends && f64::from(v) >= cn.min_ratio * p * f64::from(n)).then_some((v, n, p))
 }
 
-/// `conversion_gap`: the tenant-wide key's matured sends verify below `max_ratio` of its rate.
-/// Returns `(verified, sends, rate)`.
-pub fn conversion_gap(
-    cfg: &Config,
-    c: &Conv,
-    prior: f64,
-    now: Millis,
-    grace: Millis,
-) -> Option<(u32, u32, f64)> {
+/// `conversion_gap`: the tenant-wide key's matured sends ([`matured_rate`]) verify below
+/// `max_ratio` of its rate.
+pub fn conversion_gap(cfg: &Config, (v, n, p): (u32, u32, f64)) -> Option<(u32, u32, f64)> {
     let g = &cfg.signals.conversion_gap;
-    let (v, n) = matured(cfg, c, now, grace);
-    let p = conv_rate(cfg, c, prior);
     (n >= g.min_sends && f64::from(v) < g.max_ratio * p * f64::from(n)).then_some((v, n, p))
 }
 
