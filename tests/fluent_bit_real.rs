@@ -356,7 +356,7 @@ fn the_shipped_pipeline_scores_every_record_from_tail_and_forward_in_the_real_fl
             let out = run.wait_for(lines.len());
             check(&what("tail"), &run, &out, &expected);
             assert_eq!(out["alerts"].len(), 4, "{}", what("tail"));
-            assert_eq!(out["review"].len(), 475, "{}", what("tail"));
+            assert_eq!(out["review"].len(), 476, "{}", what("tail"));
             let tail_out = out.values().map(Vec::len).sum::<usize>();
             drop(run);
 

@@ -307,7 +307,7 @@ fn the_rewrite_tag_rules_route_the_demo_once_each() {
                 .count();
         }
         assert_eq!(per_file.get("alerts.ndjson"), Some(&4), "{file}: {per_file:?}");
-        assert_eq!(per_file.get("review.ndjson"), Some(&475), "{file}: {per_file:?}");
+        assert_eq!(per_file.get("review.ndjson"), Some(&476), "{file}: {per_file:?}");
         assert_eq!(per_file.get("rejected.ndjson"), None, "{file}: {per_file:?}");
         assert_eq!(per_file.values().sum::<usize>(), scored.len(), "{file}");
         assert_eq!(to_stdout, 4, "{file}: alerts are printed");
