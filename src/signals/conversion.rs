@@ -580,8 +580,9 @@ pub fn matured_span(cfg: &Config, c: &Conv, now: Millis, window: Millis, grace: 
     (v, n)
 }
 
-/// Verified codes a tenant needs before its grace period is learned.
-pub const GRACE_MIN_VERIFIED: f32 = 50.0;
+/// Decayed weight of the delay histogram from which the grace period is learned: that of 50
+/// verified codes (the sum of `DELAY_DECAY^k` for k < 50 is 47.6; 49 codes weigh 46.7).
+pub const GRACE_MIN_WEIGHT: f32 = 47.5;
 /// Share of a tenant's verified codes that must have arrived within its learned grace period.
 pub const GRACE_QUANTILE: f32 = 0.99;
 /// The shortest learned grace period.
@@ -611,7 +612,7 @@ pub fn grace_ms(cfg: &Config, t: &Tenant) -> Millis {
     let lc = &cfg.signals.low_conversion;
     let configured = lc.grace_secs as Millis * 1000;
     let total: f32 = t.delays.iter().sum();
-    if !lc.learn_grace || total < GRACE_MIN_VERIFIED * DELAY_DECAY.powi(50) {
+    if !lc.learn_grace || total < GRACE_MIN_WEIGHT {
         return configured;
     }
     let mut cum = 0.0;

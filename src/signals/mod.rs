@@ -113,14 +113,12 @@ mod tests {
         let cfg = Config::default();
         let mut t = crate::engine::empty_tenant_for_tests();
         assert_eq!(grace_ms(&cfg, &t), 600_000, "nothing learned yet");
-        for _ in 0..40 {
+        for _ in 0..49 {
             delay_seen(&mut t, 20_000);
         }
-        assert_eq!(grace_ms(&cfg, &t), 600_000, "40 codes are too few");
-        for _ in 0..20 {
-            delay_seen(&mut t, 20_000);
-        }
-        assert_eq!(grace_ms(&cfg, &t), 120_000, "fast codes: the 2-minute floor");
+        assert_eq!(grace_ms(&cfg, &t), 600_000, "49 codes are too few");
+        delay_seen(&mut t, 20_000);
+        assert_eq!(grace_ms(&cfg, &t), 120_000, "50 fast codes: the 2-minute floor");
         for _ in 0..200 {
             delay_seen(&mut t, 200_000);
         }
