@@ -1348,3 +1348,68 @@ fn a_quiet_keys_conversion_baseline_is_not_biased_upwards() {
         .expect("a baseline");
     assert!((38.0..=62.0).contains(&baseline), "{detail}");
 }
+
+const COST_OFF: &str = r#"{"signals":{"low_conversion":{"cost_severity":false}}}"#;
+
+/// Unverified sends, one every `every` seconds, into Sierra Leone, new to a tenant of North American login
+/// codes of which a third are verified (so an unverified send is little evidence): the level, the
+/// `low_conversion` weight and its detail of each of `n` sends.
+fn slow_drip_into_sierra_leone(config: &str, n: i64, every: i64) -> Vec<(Level, i32, String)> {
+    let mut e = engine_with(config);
+    let mut r = Rng(21);
+    for k in 0..3 * 24 * 20 {
+        let (t, to) = (k * 180 + r.below(60) as i64, us_number(&mut r));
+        e.score(sms(t, "t", &to, r#","workflow":"login""#).as_bytes(), None);
+        if r.below(3) == 0 {
+            e.score(verified(t + 30, "t", &to).as_bytes(), None);
+        }
+    }
+    (0..n)
+        .map(|k| {
+            let to = format!("+23276{:06}", 100_000 + r.below(900_000));
+            let v = verdict(
+                &mut e,
+                &sms(3 * DAY + k * every, "t", &to, r#","workflow":"login""#),
+            );
+            let lc = v.reasons.iter().find(|x| x.code == "low_conversion");
+            (
+                v.level,
+                lc.map_or(0, |x| x.weight),
+                lc.map_or(String::new(), |x| x.detail.clone()),
+            )
+        })
+        .collect()
+}
+
+/// The expected cost as severity: a send 19 times dearer than the tenant's usual one (Sierra
+/// Leone at 0.20 USD against North American codes, mostly US at 0.0083) makes a shortfall
+/// decisive on ln 19 = 2.9 nats less evidence: `high` at the 16th send instead of the 24th. Priced like the tenant's usual send, or with `cost_severity` off, the same
+/// sends get exactly the same verdicts as each other, and never a heavier shortfall.
+#[test]
+fn a_dearer_send_makes_a_shortfall_decisive_on_less_evidence() {
+    let dear = slow_drip_into_sierra_leone("{}", 80, 900);
+    let off = slow_drip_into_sierra_leone(COST_OFF, 80, 900);
+    let tariffs = std::fs::read_to_string(root().join("data/tariffs.tsv"))
+        .expect("tariffs")
+        .replace("SL\t0.2000", "SL\t0.0083");
+    assert!(
+        tariffs.contains("SL\t0.0083"),
+        "the table prices Sierra Leone at 0.20 USD"
+    );
+    let cheap = slow_drip_into_sierra_leone(
+        &serde_json::json!({ "data": { "tariffs": tariffs } }).to_string(),
+        80,
+        900,
+    );
+    assert_eq!(
+        cheap, off,
+        "a send priced like the tenant's usual one needs the full evidence"
+    );
+    let first_high = |v: &[(Level, i32, String)]| v.iter().position(|x| x.0 >= Level::High);
+    let (d, o) = (first_high(&dear), first_high(&off));
+    assert!(d.is_some(), "{dear:?}");
+    assert!(o.is_none_or(|o| o > d.unwrap_or(0)), "dear {d:?}, off {o:?}");
+    assert!(dear.iter().zip(&off).all(|(a, b)| a.1 >= b.1));
+    let decisive = &dear[d.unwrap_or(0)].2;
+    assert!(decisive.contains("x the tenant's usual"), "{decisive}");
+}

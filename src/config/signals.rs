@@ -196,6 +196,12 @@ pub struct LowConversion {
     /// of that country are held at `high` with it (collateral). Off: fewer legitimate sends held
     /// during such an attack, and the attack is caught only when one hour shows it.
     pub accumulate_countries: bool,
+    /// Expected cost as a severity dimension: a shortfall is decisive on less evidence when the
+    /// send costs more than the tenant's usual send (both list prices from `data.tariffs`, the
+    /// usual one weighted by the tenant's long-run country mix), by the log of that ratio, down
+    /// to half of `decisive_surprise` (the Bayes decision: holding is worth it once the odds of
+    /// pumping exceed the cost of a held legitimate send over the cost of a pumped one).
+    pub cost_severity: bool,
 }
 
 /// `workflow_concentration` settings.
@@ -470,6 +476,7 @@ impl Default for LowConversion {
             decisive_surprise: 10.0,
             decisive_weight: 65,
             accumulate_countries: true,
+            cost_severity: true,
         }
     }
 }

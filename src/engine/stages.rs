@@ -22,6 +22,8 @@ pub(super) struct FlowView {
     pub(super) tenant_window: f64,
     /// The tenant's grace period (`signals::grace_ms`).
     pub(super) grace: Millis,
+    /// The send's expected cost as severity (`signals::cost_nats`).
+    pub(super) cost: (f64, f64),
 }
 
 /// What the conversion keys found (`Engine::conversion_stage`).
@@ -89,6 +91,10 @@ impl Engine {
         let tenant_snapshot = (t.sends, t.long_run);
         let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
         let grace = signals::grace_ms(cfg, t);
+        let tariffs = &self.tariffs;
+        let cost = signals::cost_nats(cfg, t, now, view.established, tariffs.price(f.country), |c| {
+            tariffs.price(c)
+        });
         FlowView {
             view,
             dow,
@@ -100,6 +106,7 @@ impl Engine {
             tenant_snapshot,
             tenant_window,
             grace,
+            cost,
         }
     }
 
@@ -275,6 +282,7 @@ impl Engine {
             signals::conv_send(cfg, fc, now, prior);
         }
         let flow_rate = signals::conv_rate(cfg, fc, prior);
+        let flow_span = fc.span;
         let rest = signals::REST_SPAN;
         let flow_window = (
             signals::matured_span(cfg, fc, now, rest, grace),
@@ -299,10 +307,14 @@ impl Engine {
         ] {
             let Some(key) = key else { continue };
             let c = self.state.convs.entry(key, Conv::new);
+            let new_key = c.head == 0;
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
             signals::conv_cusum(cfg, c, now, grace, prior, season);
+            if new_key {
+                signals::conv_inherit(c, flow_span);
+            }
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
@@ -339,6 +351,7 @@ impl Engine {
                             && !(group == ConvGroup::Country
                                 && (block_explains || !cfg.signals.low_conversion.accumulate_countries)),
                         grace,
+                        cost: fv.cost,
                     },
                     what,
                 ) {
@@ -655,6 +668,7 @@ impl Engine {
                         season,
                         may_accumulate: false,
                         grace,
+                        cost: (0.0, 1.0),
                     },
                     String::new,
                 )

@@ -121,6 +121,15 @@ pub fn conv_cusum(cfg: &Config, c: &mut Conv, now: Millis, grace: Millis, prior:
     cusum_to(c, matured, p, usual);
 }
 
+/// A key new to its flow inherits the flow's life for its usual volume (`flow_span`, the
+/// flow's [`Conv::span`]): a block, a country or the countries new to a tenant that the flow
+/// has not sent to in its history usually get no sends at all, so its first sends are extra
+/// ones, not its usual volume. Without it, a key whose whole life is an attack learns the attack
+/// as its usual volume, and [`excess_llr`] finds nothing extra in it.
+pub fn conv_inherit(c: &mut Conv, flow_span: f32) {
+    c.span = c.span.max(flow_span);
+}
+
 /// A key's usual sends per bucket: its decayed sends over the decayed buckets since its first
 /// send (0 before a bucket has been folded).
 pub fn usual_per_bucket(c: &Conv) -> f64 {
@@ -204,6 +213,7 @@ pub fn low_conversion(
         season,
         may_accumulate,
         grace,
+        cost: (cost_nats, cost_ratio),
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
@@ -222,6 +232,16 @@ pub fn low_conversion(
         Some(rest) if rest >= half => half,
         _ => lc.decisive_surprise,
     };
+    // The dearer the send than the tenant's usual one, the less evidence makes holding it worth
+    // the risk of holding a legitimate one; never under half.
+    let (base_needed, needed) = (needed, (needed - cost_nats).max(half));
+    let cost_note = || {
+        if needed < base_needed {
+            format!(" (decisive at {needed:.1} nats: a send here costs {cost_ratio:.1}x the tenant's usual)")
+        } else {
+            String::new()
+        }
+    };
     // The shortfall's weight grows with the evidence that the sends on top of the key's usual
     // ones are pumping, `decisive_weight` per `needed` nats, up to `decisive_weight` (decisive:
     // `high` on its own). Below that, other evidence (a new country, a risky prefix, the
@@ -239,8 +259,9 @@ pub fn low_conversion(
         (
             we,
             format!(
-                ", with {:.1}x its usual volume: {e:.1} nats that the extra sends are not verified",
-                f64::from(n) / usual.max(1e-3)
+                ", with {:.1}x its usual volume: {e:.1} nats that the extra sends are not verified{}",
+                f64::from(n) / usual.max(1e-3),
+                cost_note()
             ),
         )
     };
@@ -311,8 +332,9 @@ pub fn low_conversion(
         .flatten();
     let acc_note = || {
         format!(
-            ", with {:.1}x its usual volume in the last hour: {acc:.1} nats accumulated over its recent hours that the extra sends are not verified",
-            f64::from(n_hour) / usual.max(1e-3)
+            ", with {:.1}x its usual volume in the last hour: {acc:.1} nats accumulated over its recent hours that the extra sends are not verified{}",
+            f64::from(n_hour) / usual.max(1e-3),
+            cost_note()
         )
     };
     let (w, base, v, n, span, note) = match (short.or_else(day), accumulated) {
@@ -354,6 +376,9 @@ pub struct ConvContext {
     pub may_accumulate: bool,
     /// The tenant's grace period ([`grace_ms`]).
     pub grace: Millis,
+    /// The send's expected cost as severity ([`cost_nats`]): nats less evidence needed, and the
+    /// ratio of its price to the tenant's usual one.
+    pub cost: (f64, f64),
 }
 
 /// Whether the rest of a flow outside one of its keys still verifies codes: `flow` and `key`

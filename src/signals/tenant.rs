@@ -191,3 +191,42 @@ pub fn workflow_concentration(
         ));
     }
 }
+
+/// The expected cost of a send as severity: how many nats less evidence a shortfall needs to be
+/// decisive (`low_conversion.cost_severity`), with the price ratio behind it. `price` is the
+/// list price of the send's country, `price_of` the list price of any country: the ratio is of
+/// that price to the tenant's usual one (its long-run country mix weighted by list price), so
+/// both sides come from the same table whatever the logs say a send cost. The usual price leaves
+/// out the countries new to the tenant (first sent to in the last `new_for_hours`), so an attack
+/// on a new country does not make itself usual. 0 for a send no dearer than usual, or before the
+/// tenant has a history.
+pub fn cost_nats(
+    cfg: &Config,
+    t: &Tenant,
+    now: Millis,
+    established: bool,
+    price: f64,
+    price_of: impl Fn(Country) -> f64,
+) -> (f64, f64) {
+    let lc = &cfg.signals.low_conversion;
+    if !lc.cost_severity || !established || !(price > 0.0) {
+        return (0.0, 1.0);
+    }
+    let new_for = i64::from(cfg.signals.destination_country.new_for_hours) * HOUR;
+    let (mut weighted, mut total) = (0.0, 0.0);
+    for (cid, d, first) in &t.countries {
+        if now - Millis::from(*first) * 1000 < new_for {
+            continue;
+        }
+        let n = f64::from(d.get(now, LONG_RUN));
+        let c = Country([(cid >> 8) as u8, *cid as u8]);
+        weighted += n * price_of(c);
+        total += n;
+    }
+    if !(total > 0.0 && weighted > 0.0) {
+        return (0.0, 1.0);
+    }
+    let ratio = price / (weighted / total);
+    // Never more than half the evidence: below that, one window's noise decides.
+    (ratio.ln().clamp(0.0, lc.decisive_surprise / 2.0), ratio)
+}
