@@ -209,7 +209,7 @@ pub fn cost_nats(
     price_of: impl Fn(Country) -> f64,
 ) -> (f64, f64) {
     let lc = &cfg.signals.low_conversion;
-    if !lc.cost_severity || !established || !(price > 0.0) {
+    if !lc.cost_severity || !established || price.is_nan() || price <= 0.0 {
         return (0.0, 1.0);
     }
     let new_for = i64::from(cfg.signals.destination_country.new_for_hours) * HOUR;
@@ -223,7 +223,7 @@ pub fn cost_nats(
         weighted += n * price_of(c);
         total += n;
     }
-    if !(total > 0.0 && weighted > 0.0) {
+    if total <= 0.0 || weighted.is_nan() || weighted <= 0.0 {
         return (0.0, 1.0);
     }
     let ratio = price / (weighted / total);
