@@ -22,8 +22,6 @@ pub(super) struct FlowView {
     pub(super) tenant_window: f64,
     /// The tenant's grace period (`signals::grace_ms`).
     pub(super) grace: Millis,
-    /// The send's expected cost as severity (`signals::cost_nats`).
-    pub(super) cost: (f64, f64),
 }
 
 /// What the conversion keys found (`Engine::conversion_stage`).
@@ -91,10 +89,6 @@ impl Engine {
         let tenant_snapshot = (t.sends, t.long_run);
         let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
         let grace = signals::grace_ms(cfg, t);
-        let tariffs = &self.tariffs;
-        let cost = signals::cost_nats(cfg, t, now, view.established, tariffs.price(f.country), |c| {
-            tariffs.price(c)
-        });
         FlowView {
             view,
             dow,
@@ -106,7 +100,6 @@ impl Engine {
             tenant_snapshot,
             tenant_window,
             grace,
-            cost,
         }
     }
 
@@ -294,6 +287,16 @@ impl Engine {
         let block_explains = self
             .open_incident(&[Some(tenant_blocks_open)], now)
             .is_some_and(|(_, inc)| inc.country == country.as_str() && inc.block != *block);
+        // The send's expected cost as severity, asked only when a shortfall may be decisive.
+        let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
+        let cost_cell = std::cell::OnceCell::new();
+        let cost = || {
+            *cost_cell.get_or_init(|| {
+                tenants.get(tenant).map_or((0.0, 1.0), |t| {
+                    signals::cost_nats(cfg, t, now, established, tariffs.price(country), |c| tariffs.price(c))
+                })
+            })
+        };
         let mut usual: Option<(u32, u32, f64)> = None;
         // The country's matured window and baseline, for its blocks' `rest` of the country.
         let mut country_window = ((0, 0), 0.0);
@@ -351,7 +354,7 @@ impl Engine {
                             && !(group == ConvGroup::Country
                                 && (block_explains || !cfg.signals.low_conversion.accumulate_countries)),
                         grace,
-                        cost: fv.cost,
+                        cost: &cost,
                     },
                     what,
                 ) {
@@ -668,7 +671,7 @@ impl Engine {
                         season,
                         may_accumulate: false,
                         grace,
-                        cost: (0.0, 1.0),
+                        cost: &|| (0.0, 1.0),
                     },
                     String::new,
                 )

@@ -204,7 +204,7 @@ pub fn low_conversion(
     c: &Conv,
     tenant_rate: f64,
     now: Millis,
-    key: ConvContext,
+    key: ConvContext<'_>,
     what: impl Fn() -> String,
 ) -> Option<(Reason, Option<i32>)> {
     let ConvContext {
@@ -213,7 +213,7 @@ pub fn low_conversion(
         season,
         may_accumulate,
         grace,
-        cost: (cost_nats, cost_ratio),
+        cost,
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
@@ -234,10 +234,18 @@ pub fn low_conversion(
     };
     // The dearer the send than the tenant's usual one, the less evidence makes holding it worth
     // the risk of holding a legitimate one; never under half.
-    let (base_needed, needed) = (needed, (needed - cost_nats).max(half));
+    let base_needed = needed;
+    let lowered = std::cell::OnceCell::new();
+    let needed = || {
+        *lowered.get_or_init(|| {
+            let (nats, ratio) = cost();
+            ((base_needed - nats).max(half), ratio)
+        })
+    };
     let cost_note = || {
+        let (needed, ratio) = needed();
         if needed < base_needed {
-            format!(" (decisive at {needed:.1} nats: a send here costs {cost_ratio:.1}x the tenant's usual)")
+            format!(" (decisive at {needed:.1} nats: a send here costs {ratio:.1}x the tenant's usual)")
         } else {
             String::new()
         }
@@ -251,7 +259,7 @@ pub fn low_conversion(
             return (w, String::new());
         }
         let e = excess_llr(f64::from(v), f64::from(n), p, usual);
-        let x = (e / needed).min(1.0);
+        let x = (e / needed().0).min(1.0);
         let we = (f64::from(lc.decisive_weight) * x).round() as i32;
         if we <= w {
             return (w, String::new());
@@ -327,7 +335,7 @@ pub fn low_conversion(
             let extra = last_hour > usual_hour + 2.0 * usual_hour.sqrt() + 1.0;
             let short_hour = n_hour > 0 && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour);
             // Decisive or nothing: below `needed` it is the windows' evidence that speaks.
-            (extra && short_hour && acc >= needed).then_some(lc.decisive_weight as i32)
+            (extra && short_hour && acc >= needed().0).then_some(lc.decisive_weight as i32)
         })
         .flatten();
     let acc_note = || {
@@ -359,8 +367,8 @@ pub fn low_conversion(
 }
 
 /// What `low_conversion` knows about a key beyond its counts.
-#[derive(Debug, Clone, Copy)]
-pub struct ConvContext {
+#[derive(Clone, Copy)]
+pub struct ConvContext<'a> {
     /// For a block: the surprise ([`surprise`]) of the rest of its country's matured sends.
     pub block: Option<f64>,
     /// The baseline is the flow's own (not the tenant's, borrowed by a young flow): only then
@@ -377,8 +385,9 @@ pub struct ConvContext {
     /// The tenant's grace period ([`grace_ms`]).
     pub grace: Millis,
     /// The send's expected cost as severity ([`cost_nats`]): nats less evidence needed, and the
-    /// ratio of its price to the tenant's usual one.
-    pub cost: (f64, f64),
+    /// ratio of its price to the tenant's usual one. Asked only when a shortfall may be
+    /// decisive (it reads the tenant's country mix).
+    pub cost: &'a dyn Fn() -> (f64, f64),
 }
 
 /// Whether the rest of a flow outside one of its keys still verifies codes: `flow` and `key`
