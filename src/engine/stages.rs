@@ -275,7 +275,6 @@ impl Engine {
             signals::conv_send(cfg, fc, now, prior);
         }
         let flow_rate = signals::conv_rate(cfg, fc, prior);
-        let flow_span = fc.span;
         let rest = signals::REST_SPAN;
         let flow_window = (
             signals::matured_span(cfg, fc, now, rest, grace),
@@ -293,7 +292,9 @@ impl Engine {
         let cost = || {
             *cost_cell.get_or_init(|| {
                 tenants.get(tenant).map_or((0.0, 1.0), |t| {
-                    signals::cost_nats(cfg, t, now, established, tariffs.price(country), |c| tariffs.price(c))
+                    signals::cost_nats(cfg, t, now, established, tariffs.price(country), |c| {
+                        tariffs.price(c)
+                    })
                 })
             })
         };
@@ -310,14 +311,10 @@ impl Engine {
         ] {
             let Some(key) = key else { continue };
             let c = self.state.convs.entry(key, Conv::new);
-            let new_key = c.head == 0;
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
             signals::conv_cusum(cfg, c, now, grace, prior, season);
-            if new_key {
-                signals::conv_inherit(c, flow_span);
-            }
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);

@@ -121,15 +121,6 @@ pub fn conv_cusum(cfg: &Config, c: &mut Conv, now: Millis, grace: Millis, prior:
     cusum_to(c, matured, p, usual);
 }
 
-/// A key new to its flow inherits the flow's life for its usual volume (`flow_span`, the
-/// flow's [`Conv::span`]): a block, a country or the countries new to a tenant that the flow
-/// has not sent to in its history usually get no sends at all, so its first sends are extra
-/// ones, not its usual volume. Without it, a key whose whole life is an attack learns the attack
-/// as its usual volume, and [`excess_llr`] finds nothing extra in it.
-pub fn conv_inherit(c: &mut Conv, flow_span: f32) {
-    c.span = c.span.max(flow_span);
-}
-
 /// A key's usual sends per bucket: its decayed sends over the decayed buckets since its first
 /// send (0 before a bucket has been folded).
 pub fn usual_per_bucket(c: &Conv) -> f64 {

@@ -140,41 +140,6 @@ mod tests {
         assert_eq!(grace_ms(&cfg, &fast), 120_000);
     }
 
-    /// A key first seen after two days of its flow, then sent 3 codes an hour for 12 hours,
-    /// none verified, at a baseline of 10 % (too little evidence for its day to look like an
-    /// attack, which would count its buckets at 5 %): on its own life its usual volume is the
-    /// attack's (3 an hour, nothing extra); with the flow's life it is under one an hour, so
-    /// most of the sends are extra.
-    #[test]
-    fn a_key_new_to_its_flow_does_not_learn_its_first_sends_as_usual() {
-        use super::{conv_inherit, usual_per_bucket};
-        let cfg = Config::default();
-        let t0 = 1_767_571_200_000;
-        let mut flow = Conv::new();
-        for k in 0..2 * 288 {
-            conv_send(&cfg, &mut flow, t0 + k * 300_000, 0.6);
-        }
-        let start = t0 + 2 * 86_400_000;
-        let per_hour = |inherit: bool| {
-            let mut c = Conv::new();
-            for k in 0..36 {
-                conv_send(&cfg, &mut c, start + k * 1_200_000, 0.1);
-                if inherit && k == 0 {
-                    conv_inherit(&mut c, flow.span);
-                }
-            }
-            usual_per_bucket(&c) * 12.0
-        };
-        let (own, inherited) = (per_hour(false), per_hour(true));
-        assert!(own > 2.0, "its own life: {own} an hour");
-        assert!(inherited < 1.2, "the flow's life: {inherited} an hour");
-        // A key the flow has sent to before keeps its own life: the flow is never shorter.
-        let mut old = flow.clone();
-        let before = usual_per_bucket(&old);
-        conv_inherit(&mut old, flow.span);
-        assert_eq!(usual_per_bucket(&old), before);
-    }
-
     /// ln P(v of n) for a binomial with rate p.
     fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
         let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
