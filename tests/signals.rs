@@ -1351,9 +1351,9 @@ fn a_quiet_keys_conversion_baseline_is_not_biased_upwards() {
 
 const COST_OFF: &str = r#"{"signals":{"low_conversion":{"cost_severity":false}}}"#;
 
-/// Unverified sends, one every `every` seconds, into Sierra Leone, new to a tenant of North American login
-/// codes of which a third are verified (so an unverified send is little evidence): the level, the
-/// `low_conversion` weight and its detail of each of `n` sends.
+/// Unverified sends, one every `every` seconds, into Sierra Leone, new to a tenant of North
+/// American login codes of which a third are verified (so an unverified send is little
+/// evidence): the level, the `low_conversion` weight and its detail of each of `n` sends.
 fn slow_drip_into_sierra_leone(config: &str, n: i64, every: i64) -> Vec<(Level, i32, String)> {
     let mut e = engine_with(config);
     let mut r = Rng(21);
@@ -1383,8 +1383,9 @@ fn slow_drip_into_sierra_leone(config: &str, n: i64, every: i64) -> Vec<(Level, 
 
 /// The expected cost as severity: a send 19 times dearer than the tenant's usual one (Sierra
 /// Leone at 0.20 USD against North American codes, mostly US at 0.0083) makes a shortfall
-/// decisive on ln 19 = 2.9 nats less evidence: `high` at the 16th send instead of the 24th. Priced like the tenant's usual send, or with `cost_severity` off, the same
-/// sends get exactly the same verdicts as each other, and never a heavier shortfall.
+/// decisive on ln 19 = 2.9 nats less evidence: `high` at the 17th send instead of the 25th.
+/// Priced like the tenant's usual send, or with `cost_severity` off, the same sends get exactly
+/// the same verdicts as each other, and never a heavier shortfall.
 #[test]
 fn a_dearer_send_makes_a_shortfall_decisive_on_less_evidence() {
     let dear = slow_drip_into_sierra_leone("{}", 80, 900);
