@@ -226,12 +226,9 @@ pub fn low_conversion(
     // The dearer the send than the tenant's usual one, the less evidence makes holding it worth
     // the risk of holding a legitimate one; never under half.
     let base_needed = needed;
-    let lowered = std::cell::OnceCell::new();
     let needed = || {
-        *lowered.get_or_init(|| {
-            let (nats, ratio) = cost();
-            ((base_needed - nats).max(half), ratio)
-        })
+        let (nats, ratio) = cost();
+        ((base_needed - nats).max(half), ratio)
     };
     let cost_note = || {
         let (needed, ratio) = needed();

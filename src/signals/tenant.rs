@@ -193,7 +193,8 @@ pub fn workflow_concentration(
 }
 
 /// The expected cost of a send as severity: how many nats less evidence a shortfall needs to be
-/// decisive (`low_conversion.cost_severity`), with the price ratio behind it. `price` is the
+/// decisive (`low_conversion.cost_severity`), with the price ratio behind it. The caller asks
+/// once per send, only when a shortfall may be decisive. `price` is the
 /// list price of the send's country, `price_of` the list price of any country: the ratio is of
 /// that price to the tenant's usual one (its long-run country mix weighted by list price), so
 /// both sides come from the same table whatever the logs say a send cost. The usual price leaves
@@ -209,7 +210,7 @@ pub fn cost_nats(
     price_of: impl Fn(Country) -> f64,
 ) -> (f64, f64) {
     let lc = &cfg.signals.low_conversion;
-    if !lc.cost_severity || !established || price.is_nan() || price <= 0.0 {
+    if !lc.cost_severity || !established || price <= 0.0 {
         return (0.0, 1.0);
     }
     let new_for = i64::from(cfg.signals.destination_country.new_for_hours) * HOUR;
@@ -223,7 +224,8 @@ pub fn cost_nats(
         weighted += n * price_of(c);
         total += n;
     }
-    if total <= 0.0 || weighted.is_nan() || weighted <= 0.0 {
+    // (Table prices are finite and not negative: `Tariffs::parse`.)
+    if total <= 0.0 || weighted <= 0.0 {
         return (0.0, 1.0);
     }
     let ratio = price / (weighted / total);
