@@ -34,6 +34,8 @@ pub struct Limits {
     pub recent_sends: usize,
     /// Message ids kept to count each message once across its status events.
     pub messages: usize,
+    /// Requesters' networks and users that verified a code (`known_requester`).
+    pub known_requesters: usize,
     /// Open incidents.
     pub incidents: usize,
     /// Annotations (configured plus received as records).
@@ -60,6 +62,7 @@ impl Default for Limits {
             sources: 32_768,
             recent_sends: 65_536,
             messages: 131_072,
+            known_requesters: 32_768,
             incidents: 4_096,
             annotations: 1_024,
             shared_blocks: 16_384,
@@ -770,6 +773,12 @@ pub struct SentRef {
     pub verified: bool,
     /// The number had verified a code before this send (a known-good recipient).
     pub known_good: bool,
+    /// The send's requester was known (`known_requester`): its verification counts in the
+    /// flow × country's key of sends from known requesters too.
+    pub known_requester: bool,
+    /// Keys in `State::known` of the requester's network and user (0: none), marked when the
+    /// send is verified.
+    pub requester_marks: [u64; 2],
 }
 
 impl Aged for SentRef {
@@ -867,6 +876,8 @@ pub struct State {
     pub sent: BoundedMap<SentRef>,
     /// Message ids.
     pub messages: BoundedMap<Seen>,
+    /// Requesters' networks and users that verified a code of their tenant: when last.
+    pub known: BoundedMap<Seen>,
     /// Incidents by id key.
     pub incidents: BoundedMap<Incident>,
     /// Open incident per tenant × country: incident id key.
@@ -905,6 +916,7 @@ impl State {
             sources: BoundedMap::new(l.sources),
             sent: BoundedMap::new(l.recent_sends),
             messages: BoundedMap::new(l.messages),
+            known: BoundedMap::new(l.known_requesters),
             incidents: BoundedMap::new(l.incidents),
             open: BoundedMap::new(l.incidents),
             annotations: Vec::new(),
@@ -921,6 +933,7 @@ impl State {
             + BoundedMap::<Source>::bytes_bound(l.sources)
             + BoundedMap::<SentRef>::bytes_bound(l.recent_sends)
             + BoundedMap::<Seen>::bytes_bound(l.messages)
+            + BoundedMap::<Seen>::bytes_bound(l.known_requesters)
             + BoundedMap::<Incident>::bytes_bound(l.incidents)
             + BoundedMap::<OpenRef>::bytes_bound(l.incidents)
             + l.annotations * (size_of::<ActiveAnnotation>() + 128)
@@ -936,6 +949,7 @@ impl State {
             + self.sources.bytes_used()
             + self.sent.bytes_used()
             + self.messages.bytes_used()
+            + self.known.bytes_used()
             + self.incidents.bytes_used()
             + self.open.bytes_used()
             + self.annotations.capacity() * (size_of::<ActiveAnnotation>() + 128)
@@ -951,6 +965,7 @@ impl State {
         self.sources.rebuild(l.sources)?;
         self.sent.rebuild(l.recent_sends)?;
         self.messages.rebuild(l.messages)?;
+        self.known.rebuild(l.known_requesters)?;
         self.incidents.rebuild(l.incidents)?;
         self.open.rebuild(l.incidents)?;
         if self.annotations.len() > l.annotations {
@@ -1020,6 +1035,7 @@ mod size_report {
             ("sources", BoundedMap::<Source>::bytes_bound(l.sources)),
             ("sent", BoundedMap::<SentRef>::bytes_bound(l.recent_sends)),
             ("messages", BoundedMap::<Seen>::bytes_bound(l.messages)),
+            ("known", BoundedMap::<Seen>::bytes_bound(l.known_requesters)),
             ("incidents", BoundedMap::<Incident>::bytes_bound(l.incidents)),
             ("shared", Shared::bytes_bound(&l)),
         ] {

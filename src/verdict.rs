@@ -40,6 +40,9 @@ pub mod code {
     pub const FRESH_BLOCK: &str = "fresh_block";
     /// Exculpatory: the number verified a code before (negative weight).
     pub const KNOWN_RECIPIENT: &str = "known_recipient";
+    /// Exculpatory: the requester's network or user verified codes of this tenant before, and
+    /// the country's sends from such requesters verify like usual (negative weight).
+    pub const KNOWN_REQUESTER: &str = "known_requester";
     /// The SMS provider itself blocked sends as fraud.
     pub const PROVIDER_BLOCK: &str = "provider_block";
     /// One number block reached through several tenants at once, densely.

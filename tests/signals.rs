@@ -1414,3 +1414,90 @@ fn a_dearer_send_makes_a_shortfall_decisive_on_less_evidence() {
     let decisive = &dear[d.unwrap_or(0)].2;
     assert!(decisive.contains("x the tenant's usual"), "{decisive}");
 }
+
+/// Spread pumping into the tenant's own country (fresh numbers over the whole range, 240 an hour
+/// on top of its 20 ordinary sends, none verified) for two hours, from fresh addresses, or
+/// `proxied` through addresses on the tenant's users' networks. Ordinary sends go on from
+/// those networks, 80 % verified, and an office's address (one address, 13 codes an hour, all
+/// but one in ten verified). Then a fresh number from a user's network, one from a fresh
+/// network and one from the office: their verdicts.
+fn spread_pumping_then_three_fresh_numbers(config: &str, proxied: bool) -> [pumpguard::Verdict; 3] {
+    let mut e = engine_with(config);
+    let mut r = Rng(31);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    for k in 0..520 {
+        let t = base + k * 3600 / 260;
+        let to = us_number(&mut r);
+        let (user, office) = (k % 13 == 0, k % 20 == 7);
+        let ip = if office {
+            "81.2.69.10".to_string()
+        } else if user || proxied {
+            format!("198.51.{}.{}", r.below(255), 1 + r.below(250))
+        } else {
+            format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250))
+        };
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        e.score(sms(t, "acme", &to, &extra).as_bytes(), None);
+        if (user && r.below(10) < 8) || (office && k % 200 != 7) {
+            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+        }
+    }
+    let probe = |e: &mut pumpguard::Engine, t: i64, ip: &str| {
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        verdict(
+            e,
+            &sms(t, "acme", &format!("+1{}", 4_155_550_000 + t % 1000), &extra),
+        )
+    };
+    let known = probe(&mut e, base + 7200, "198.51.7.9");
+    let fresh = probe(&mut e, base + 7210, "100.99.7.9");
+    let office = probe(&mut e, base + 7220, "81.2.69.10");
+    [known, fresh, office]
+}
+
+/// `known_requester`: during spread pumping from fresh addresses, a fresh number requested
+/// from a network whose users verified codes before is not held by the country's shortfall,
+/// since the country's sends from such networks still verify like usual; a fresh number from
+/// a fresh network is. When the attack comes through the users' own networks (residential
+/// proxies), their sends stop verifying like usual, and only a requester whose own sends verify
+/// like usual (the office) is cleared.
+#[test]
+fn a_known_requesters_send_is_cleared_only_while_such_sends_verify() {
+    let [known, fresh, _] = spread_pumping_then_three_fresh_numbers("{}", false);
+    assert!(fresh.level >= Level::High, "{fresh:?}");
+    assert!(weight(&fresh, "known_requester").is_none());
+    let w = weight(&known, "known_requester").expect("cleared");
+    assert_eq!(
+        w,
+        -weight(&known, "low_conversion").expect("the shortfall"),
+        "{known:?}"
+    );
+    assert!(known.level < Level::High, "{known:?}");
+    assert!(known
+        .reasons
+        .iter()
+        .any(|r| r.detail.contains("verify like usual")));
+    let [known, fresh, office] = spread_pumping_then_three_fresh_numbers("{}", true);
+    assert!(fresh.level >= Level::High, "{fresh:?}");
+    assert!(known.level >= Level::High, "{known:?}");
+    assert!(weight(&known, "known_requester").is_none(), "{known:?}");
+    assert!(office.level < Level::High, "{office:?}");
+    assert!(
+        weight(&office, "known_requester").is_some_and(|w| w < 0),
+        "{office:?}"
+    );
+    assert!(office
+        .reasons
+        .iter()
+        .any(|r| r.detail.contains("own sends verify like usual")));
+    // Off: the known requester's and the office's sends are held like any other.
+    let off = r#"{"signals":{"known_requester":{"enabled":false}}}"#;
+    for v in spread_pumping_then_three_fresh_numbers(off, false)
+        .iter()
+        .chain(&spread_pumping_then_three_fresh_numbers(off, true))
+    {
+        assert!(v.level >= Level::High, "{v:?}");
+        assert!(weight(v, "known_requester").is_none(), "{v:?}");
+    }
+}

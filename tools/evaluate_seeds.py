@@ -3,7 +3,7 @@
 EVALUATION.md's seed section: per run, and the worst case and median over the runs.
 
     tools/evaluate_seeds.py [--bin target/release/pumpguard] [--seeds 5-16] [--scales 1,0.5,2]
-                            [--sweeps rate=0.5/rate=2/volume=0.5/...]
+                            [--sweeps rate=0.5/rate=2/volume=0.5/...] [--config FILE]
 
 Seeds 1-4 are the ones looked at while changing the model; 5-16 are held out.
 """
@@ -23,10 +23,11 @@ def seeds(spec):
     return out
 
 
-def run(binary, seed, scale, sweep):
+def run(binary, seed, scale, sweep, config=None):
     out = subprocess.run(
         [binary, "evaluate", "--seed", str(seed), "--scale", str(scale), "--json"]
-        + (["--sweep", sweep] if sweep else []),
+        + (["--sweep", sweep] if sweep else [])
+        + (["--config", config] if config else []),
         check=True,
         capture_output=True,
         text=True,
@@ -51,12 +52,13 @@ def main():
     ap.add_argument("--seeds", default="5-16")
     ap.add_argument("--scales", default="1")
     ap.add_argument("--sweeps", default="", help="'/'-separated --sweep values, e.g. rate=0.5/rate=2")
+    ap.add_argument("--config", default=None, help="a configuration file for every run")
     a = ap.parse_args()
     runs = []
     for sweep in a.sweeps.split("/"):
         for scale in [float(s) for s in a.scales.split(",")]:
             for seed in seeds(a.seeds):
-                r = run(a.bin, seed, scale, sweep)
+                r = run(a.bin, seed, scale, sweep, a.config)
                 runs.append((seed, f"{scale:g}" + (f", {sweep}" if sweep else ""), r))
                 print(f"ran seed {seed} scale {scale} {sweep}", file=sys.stderr)
 

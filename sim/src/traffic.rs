@@ -506,6 +506,10 @@ pub struct Sweep {
     pub conversion: f64,
     /// Durations: of the attacks (at the same rate, so more sends) and of the legitimate surges.
     pub duration: f64,
+    /// Not a factor: the share (0 to 1, default 0) of the attacks' requests made through
+    /// residential proxies on the tenant's own users' networks (an address of a random user
+    /// of the tenant in the destination country), so an attack's addresses look like its users'.
+    pub proxies: f64,
 }
 
 impl Default for Sweep {
@@ -515,12 +519,14 @@ impl Default for Sweep {
             volume: 1.0,
             conversion: 1.0,
             duration: 1.0,
+            proxies: 0.0,
         }
     }
 }
 
 impl Sweep {
-    /// Parses `name=factor[,name=factor…]` (names: rate, volume, conversion, duration).
+    /// Parses `name=factor[,name=factor…]` (names: rate, volume, conversion, duration; and
+    /// proxies, a share of at most 1).
     pub fn parse(spec: &str) -> Result<Sweep, String> {
         let mut s = Sweep::default();
         for part in spec.split(',').filter(|p| !p.is_empty()) {
@@ -537,7 +543,13 @@ impl Sweep {
                 "volume" => s.volume = f,
                 "conversion" => s.conversion = f,
                 "duration" => s.duration = f,
-                _ => return Err(format!("{name}: not rate, volume, conversion or duration")),
+                "proxies" if f <= 1.0 => s.proxies = f,
+                "proxies" => return Err(format!("{part}: proxies is a share of at most 1")),
+                _ => {
+                    return Err(format!(
+                        "{name}: not rate, volume, conversion, duration or proxies"
+                    ))
+                }
             }
         }
         Ok(s)
@@ -1110,6 +1122,14 @@ impl Gen {
         for (k, t) in times.into_iter().enumerate() {
             let (country, to) = dest(&mut self.r, k as u32);
             let (ip, ua) = source(&mut self.r, k as u32);
+            // Through a residential proxy on one of the tenant's users' networks.
+            let ip = match ip {
+                Some(_) if sw.proxies > 0.0 && self.r.f() < sw.proxies => {
+                    let user = self.r.below(u64::from(TENANTS[ti].users));
+                    Some(user_ip(ti, country.iso, user))
+                }
+                ip => ip,
+            };
             // Some attackers verify a few codes to look like users.
             let converts = converts > 0.0 && self.r.f() < converts;
             self.send(Send {

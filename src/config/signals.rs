@@ -37,6 +37,11 @@ pub struct Signals {
     /// `known_recipient` (exculpatory): a number that verified a code before is not judged by
     /// the evidence about its block and key.
     pub known_recipient: Toggle,
+    /// `known_requester` (exculpatory): a send whose requester's network (IPv4 /24, IPv6 /48)
+    /// or user verified a code of this tenant before is not judged by the evidence about its
+    /// key while the flow × country's sends from such requesters verify like usual
+    /// (`conversion_normal`'s test on them): the shortfall is then in the other sends.
+    pub known_requester: Toggle,
 }
 
 /// A signal that only needs switching.
@@ -404,6 +409,7 @@ impl Default for Signals {
             conversion_normal: ConversionNormal::default(),
             conversion_gap: ConversionGap::default(),
             known_recipient: Toggle { enabled: true },
+            known_requester: Toggle { enabled: true },
         }
     }
 }

@@ -53,10 +53,19 @@ impl Engine {
             sent.rare_key,
             sent.source_keys[0],
             sent.source_keys[1],
+            if sent.known_requester {
+                Keyer::mix(sent.country_key, KEY_KNOWN_CONV)
+            } else {
+                0
+            },
         ] {
             if let Some(c) = self.state.convs.get_mut(key).filter(|_| key != 0) {
                 signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);
             }
+        }
+        // The requester's network and user are known from now on (`known_requester`).
+        for mark in sent.requester_marks.into_iter().filter(|&m| m != 0) {
+            self.state.known.entry(mark, || crate::state::Seen(now)).0 = now;
         }
     }
 

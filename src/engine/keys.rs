@@ -83,6 +83,11 @@ pub(super) const KEY_FLOW_CONV: u64 = 0xF1C;
 pub(super) const KEY_BLOCK_NUMBERS: u64 = 0xB2;
 pub(super) const KEY_NETWORK: u64 = 0x4E7;
 pub(super) const KEY_TENANT_BLOCKS: u64 = 0x7B1;
+/// A requester's network / user that verified a code of the tenant (`State::known`).
+pub(super) const KEY_KNOWN_NETWORK: u64 = 0x6E7;
+pub(super) const KEY_KNOWN_USER: u64 = 0x6E5;
+/// A flow × country's sends from known requesters (a conversion key).
+pub(super) const KEY_KNOWN_CONV: u64 = 0x6C1;
 
 /// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
 /// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is

@@ -82,6 +82,10 @@ pub(super) struct SendFacts {
     pub(super) number_hash: u64,
     /// The number verified a code of this tenant before.
     pub(super) known_good: bool,
+    /// Keys in `State::known` of the requester's network and user (0: none).
+    pub(super) requester_marks: [u64; 2],
+    /// The requester's network or user verified a code of this tenant before.
+    pub(super) known_requester: bool,
     /// The first record of its message (counts update once).
     pub(super) first: bool,
     /// A new verification trial: the first record, and not a resend within the grace period.
@@ -116,7 +120,7 @@ impl Engine {
         self.source_stage(&f, &fv, judge_conversion, season, &mut reasons);
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
-        self.combine(&f, conv.usual, &mut reasons, damped);
+        self.combine(&f, &conv, &mut reasons, damped);
         let (mut open_keys, sustains) = self.carry(ev, &f, &conv, global_block, &mut reasons);
         let SendFacts {
             now,
@@ -228,6 +232,23 @@ impl Engine {
                         !s.verified && now >= s.at && now - s.at < grace,
                     )
                 });
+        // A known requester: the requester's network (IPv4 /24, IPv6 /48) or user verified a
+        // code of this tenant before (kept in the bounded, keyed `known` map).
+        let network_mark = ev
+            .ip
+            .as_deref()
+            .and_then(ip_network)
+            .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_KNOWN_NETWORK), k.hash(dom::IP, &n)));
+        let user_mark = ev.user.as_deref().map(|u| {
+            Keyer::mix(
+                Keyer::mix(tenant, KEY_KNOWN_USER),
+                k.hash(dom::USER, cut(u, 512).as_bytes()),
+            )
+        });
+        let requester_marks = [network_mark.unwrap_or(0), user_mark.unwrap_or(0)];
+        let known_requester = requester_marks
+            .iter()
+            .any(|&m| m != 0 && self.state.known.get(m).is_some());
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
         let suffix = if privacy {
@@ -300,6 +321,8 @@ impl Engine {
             block_key,
             number_hash,
             known_good,
+            requester_marks,
+            known_requester,
             first,
             trial,
             blocked,
@@ -312,13 +335,8 @@ impl Engine {
 
     /// The evidence combined: what explains the volume (an annotation, conversion like usual
     /// traffic), what clears a known recipient, and the cap on volume-type evidence alone.
-    fn combine(
-        &self,
-        f: &SendFacts,
-        usual: Option<(u32, u32, f64)>,
-        reasons: &mut Vec<Reason>,
-        damped: Vec<Reason>,
-    ) {
+    fn combine(&self, f: &SendFacts, conv: &ConvFindings, reasons: &mut Vec<Reason>, damped: Vec<Reason>) {
+        let (usual, requester_clears) = (conv.usual, conv.requester_clears);
         let SendFacts {
             now,
             tenant,
@@ -390,6 +408,31 @@ impl Engine {
                         .into(),
                 });
             }
+        } else if let Some((why, v, n, p)) = requester_clears {
+            // A known requester while the country's sends from known requesters verify like
+            // usual, or a requester whose own sends verify like usual: the shortfall is in the
+            // other sends.
+            let shortfall: i32 = reasons
+                .iter()
+                .filter(|r| r.code == code::LOW_CONVERSION)
+                .map(|r| r.weight)
+                .sum();
+            if shortfall > 0 {
+                reasons.push(Reason {
+                    code: code::KNOWN_REQUESTER,
+                    weight: -shortfall,
+                    detail: match why {
+                        Clearance::KnownRequesters => format!(
+                            "its requester's network or user verified a code before, and {country}'s sends from such requesters verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                            p * 100.0
+                        ),
+                        Clearance::OwnSends => format!(
+                            "its requester's own sends verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                            p * 100.0
+                        ),
+                    },
+                });
+            }
         }
         // A surge alone is never pumping: volume-type evidence (spike, novelty, concentration)
         // that remains after any explanation is capped below `high`, so only evidence specific
@@ -417,6 +460,7 @@ impl Engine {
                 || r.code == code::EXPECTED_CHANGE
                 || r.code == code::CONVERSION_NORMAL
                 || r.code == code::KNOWN_RECIPIENT
+                || r.code == code::KNOWN_REQUESTER
         });
     }
 
@@ -498,7 +542,7 @@ impl Engine {
             let carried = self
                 .open_incident(&open_keys[..OPEN_JOIN_ONLY], now)
                 .filter(|(i, inc)| match *i {
-                    OPEN_COUNTRY => short && inc.country_wide,
+                    OPEN_COUNTRY => short && inc.country_wide && conv.requester_clears.is_none(),
                     // Another tenant's send into the block is carried only with evidence of its
                     // own that the block is shared by an attack.
                     OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || inc.tenant == this_tenant),

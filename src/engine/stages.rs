@@ -34,6 +34,19 @@ pub(super) struct ConvFindings {
     pub(super) rare_key: Option<u64>,
     /// The open-incident key of the tenant's block incidents.
     pub(super) tenant_blocks_open: u64,
+    /// The send's requester is known and the country's sends from known requesters convert
+    /// like usual: (verified, sends, baseline).
+    pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
+}
+
+/// Why a requester's send is cleared of its key's shortfall (`known_requester`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Clearance {
+    /// Its network or user verified before, and the country's sends from known requesters
+    /// verify like usual.
+    KnownRequesters,
+    /// Its own recent sends verify like usual.
+    OwnSends,
 }
 
 /// A source's own conversion key (for the second condition of `source_velocity`).
@@ -243,6 +256,8 @@ impl Engine {
             block_key,
             trial,
             blocked,
+            known_requester,
+            requester,
             ref block,
             ..
         } = *f;
@@ -370,6 +385,48 @@ impl Engine {
         if conv_best.is_some() {
             usual = None;
         }
+        // The flow × country's sends from known requesters, counted apart: while they verify
+        // like usual (at least the country's rate or their own, whichever is higher), a
+        // country's shortfall is in the other sends, and a known requester's send is not judged
+        // by it. (Not a block's: a few of an attack's sends through the users' networks are
+        // diluted in a whole country's, not in a block's.)
+        let requester_clears = if cfg.signals.known_requester.enabled && known_requester {
+            let key = Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_KNOWN_CONV);
+            let c = self.state.convs.entry(key, Conv::new);
+            if trial {
+                signals::conv_send(cfg, c, now, prior);
+            }
+            let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+            let p = p.max(country_window.1);
+            // Too few matured sends in the window (a flow whose known requesters send a few
+            // codes an hour): their day, unless the window already falls short.
+            let lc = &cfg.signals.low_conversion;
+            let (v, n) = if n >= lc.min_sends {
+                (v, n)
+            } else if signals::surprise(v, n, p) < lc.min_surprise {
+                (u32::from(c.day_verified), u32::from(c.day_sends))
+            } else {
+                (0, 0)
+            };
+            (judge_conversion && matches!(conv_group, Some(ConvGroup::Country | ConvGroup::Rare)))
+                .then(|| signals::conversion_normal(cfg, (v, n, p), prior))
+                .flatten()
+                .map(|(v, n, p)| (Clearance::KnownRequesters, v, n, p))
+        } else {
+            None
+        };
+        // The requester's own matured sends (its IP, else user, else session) verify like usual
+        // (against the higher of their own rate and the country's): whatever its key's
+        // shortfall, this requester's codes reach people. An attacker's address never verifies
+        // like that; a fresh one has too few sends to tell.
+        let requester_clears = requester_clears.or_else(|| {
+            let c = requester
+                .filter(|_| cfg.signals.known_requester.enabled && judge_conversion && conv_group.is_some())
+                .and_then(|r| self.state.convs.get(source_conv_key(Some(r))))?;
+            let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+            signals::conversion_normal(cfg, (v, n, p.max(country_window.1)), prior)
+                .map(|(v, n, p)| (Clearance::OwnSends, v, n, p))
+        });
         // Evidence is counted once: a shortfall weighed by how far the extra sends explain it
         // has used the volume, so a volume spike is not added to it again. The shortfall keeps
         // the larger of that weight and its plain weight plus the spike's.
@@ -383,6 +440,7 @@ impl Engine {
         reasons.extend(conv_best);
         ConvFindings {
             usual,
+            requester_clears,
             group: conv_group,
             rare_key,
             tenant_blocks_open,
@@ -441,13 +499,14 @@ impl Engine {
             block_key,
             number_hash,
             known_good,
+            known_requester,
+            requester_marks,
             trial,
             requester,
             agent,
             ..
         } = *f;
         let cfg = &self.cfg;
-        let _ = cfg;
         let k = &self.keyer;
         if trial {
             let sent = SentRef {
@@ -460,6 +519,8 @@ impl Engine {
                 source_keys: [source_conv_key(requester), source_conv_key(agent)],
                 verified: false,
                 known_good,
+                known_requester: known_requester && cfg.signals.known_requester.enabled,
+                requester_marks,
             };
             if let Some(r) = ev.conversion_ref.as_deref() {
                 *self.state.sent.entry(
