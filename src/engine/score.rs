@@ -385,54 +385,44 @@ impl Engine {
         }
         // Pumping targets fresh numbers: for a recipient that verified a code before, the
         // evidence about its key's set of numbers (their conversion, their block, their range,
-        // the block across tenants) is not evidence about this send.
-        if known_good && cfg.signals.known_recipient.enabled {
-            let about_the_set: i32 = reasons
+        // the block across tenants) is not evidence about this send. For a known requester while
+        // the country's sends from known requesters verify like usual, or a requester whose own
+        // sends verify like usual, the key's shortfall is in the other sends.
+        let weight_of = |codes: &[&str]| -> i32 {
+            reasons
                 .iter()
-                .filter(|r| {
-                    matches!(
-                        r.code,
-                        code::LOW_CONVERSION
-                            | code::FRESH_BLOCK
-                            | code::ADJACENT_NUMBERS
-                            | code::SHARED_BLOCK
-                    )
-                })
+                .filter(|r| codes.contains(&r.code))
                 .map(|r| r.weight)
-                .sum();
-            if about_the_set > 0 {
-                reasons.push(Reason {
-                    code: code::KNOWN_RECIPIENT,
-                    weight: -about_the_set,
-                    detail: "this number verified a code before: the evidence about its block and key is not about it"
-                        .into(),
-                });
-            }
-        } else if let Some((why, v, n, p)) = requester_clears {
-            // A known requester while the country's sends from known requesters verify like
-            // usual, or a requester whose own sends verify like usual: the shortfall is in the
-            // other sends.
-            let shortfall: i32 = reasons
-                .iter()
-                .filter(|r| r.code == code::LOW_CONVERSION)
-                .map(|r| r.weight)
-                .sum();
-            if shortfall > 0 {
-                reasons.push(Reason {
-                    code: code::KNOWN_REQUESTER,
-                    weight: -shortfall,
-                    detail: match why {
-                        Clearance::KnownRequesters => format!(
-                            "its requester's network or user verified a code before, and {country}'s sends from such requesters verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
-                            p * 100.0
-                        ),
-                        Clearance::OwnSends => format!(
-                            "its requester's own sends verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
-                            p * 100.0
-                        ),
-                    },
-                });
-            }
+                .sum()
+        };
+        let cleared = if known_good && cfg.signals.known_recipient.enabled {
+            let about_the_set = [
+                code::LOW_CONVERSION,
+                code::FRESH_BLOCK,
+                code::ADJACENT_NUMBERS,
+                code::SHARED_BLOCK,
+            ];
+            Some((code::KNOWN_RECIPIENT, weight_of(&about_the_set), None))
+        } else {
+            requester_clears.map(|c| (code::KNOWN_REQUESTER, weight_of(&[code::LOW_CONVERSION]), Some(c)))
+        };
+        if let Some((code, weight, clearance)) = cleared.filter(|c| c.1 > 0) {
+            let detail = match clearance {
+                None => "this number verified a code before: the evidence about its block and key is not about it".into(),
+                Some((Clearance::KnownRequesters, v, n, p)) => format!(
+                    "its requester's network or user verified a code before, and {country}'s sends from such requesters verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                    p * 100.0
+                ),
+                Some((Clearance::OwnSends, v, n, p)) => format!(
+                    "its requester's own sends verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                    p * 100.0
+                ),
+            };
+            reasons.push(Reason {
+                code,
+                weight: -weight,
+                detail,
+            });
         }
         // A surge alone is never pumping: volume-type evidence (spike, novelty, concentration)
         // that remains after any explanation is capped below `high`, so only evidence specific
