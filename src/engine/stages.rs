@@ -34,8 +34,8 @@ pub(super) struct ConvFindings {
     pub(super) rare_key: Option<u64>,
     /// The open-incident key of the tenant's block incidents.
     pub(super) tenant_blocks_open: u64,
-    /// The send's requester is known and the country's sends from known requesters convert
-    /// like usual: (verified, sends, baseline).
+    /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
+    /// and sent counts and baseline that cleared it.
     pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
 }
 
