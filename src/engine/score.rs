@@ -82,9 +82,12 @@ pub(super) struct SendFacts {
     pub(super) number_hash: u64,
     /// The number verified a code of this tenant before.
     pub(super) known_good: bool,
+    /// The keyed hash of the requester's network (IPv4 /24, IPv6 /48), when it sent one.
+    pub(super) network: Option<u64>,
     /// Keys in `State::known` of the requester's network and user (0: none).
     pub(super) requester_marks: [u64; 2],
-    /// The requester's network or user verified a code of this tenant before.
+    /// The requester's network or user verified a code of this tenant before (with
+    /// `known_requester` on).
     pub(super) known_requester: bool,
     /// The first record of its message (counts update once).
     pub(super) first: bool,
@@ -234,11 +237,8 @@ impl Engine {
                 });
         // A known requester: the requester's network (IPv4 /24, IPv6 /48) or user verified a
         // code of this tenant before (kept in the bounded, keyed `known` map).
-        let network_mark = ev
-            .ip
-            .as_deref()
-            .and_then(ip_network)
-            .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_KNOWN_NETWORK), k.hash(dom::IP, &n)));
+        let network = ev.ip.as_deref().and_then(ip_network).map(|n| k.hash(dom::IP, &n));
+        let network_mark = network.map(|n| Keyer::mix(Keyer::mix(tenant, KEY_KNOWN_NETWORK), n));
         let user_mark = ev.user.as_deref().map(|u| {
             Keyer::mix(
                 Keyer::mix(tenant, KEY_KNOWN_USER),
@@ -246,9 +246,10 @@ impl Engine {
             )
         });
         let requester_marks = [network_mark.unwrap_or(0), user_mark.unwrap_or(0)];
-        let known_requester = requester_marks
-            .iter()
-            .any(|&m| m != 0 && self.state.known.get(m).is_some());
+        let known_requester = cfg.signals.known_requester.enabled
+            && requester_marks
+                .iter()
+                .any(|&m| m != 0 && self.state.known.get(m).is_some());
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
         let suffix = if privacy {
@@ -321,6 +322,7 @@ impl Engine {
             block_key,
             number_hash,
             known_good,
+            network,
             requester_marks,
             known_requester,
             first,
@@ -334,7 +336,8 @@ impl Engine {
     }
 
     /// The evidence combined: what explains the volume (an annotation, conversion like usual
-    /// traffic), what clears a known recipient, and the cap on volume-type evidence alone.
+    /// traffic), what clears a known recipient or requester, and the cap on volume-type evidence
+    /// alone.
     fn combine(&self, f: &SendFacts, conv: &ConvFindings, reasons: &mut Vec<Reason>, damped: Vec<Reason>) {
         let (usual, requester_clears) = (conv.usual, conv.requester_clears);
         let SendFacts {
@@ -487,11 +490,7 @@ impl Engine {
         // on evidence about a block (an attacker rotating blocks and countries), belongs to that
         // incident rather than opening one of its own. Neither holds a send at `high`: a network
         // or a tenant is too wide to say a send is the attack's.
-        let network = ev
-            .ip
-            .as_deref()
-            .and_then(ip_network)
-            .map(|n| Keyer::mix(Keyer::mix(tenant, KEY_NETWORK), self.keyer.hash(dom::IP, &n)));
+        let network = f.network.map(|n| Keyer::mix(Keyer::mix(tenant, KEY_NETWORK), n));
         // The block links incidents across tenants as part of the cross-tenant evidence: with
         // `signals.shared_block` off it is the tenant's block, so nothing one tenant's verdicts
         // take from another's remains, and instances that own disjoint sets of tenants

@@ -390,7 +390,7 @@ impl Engine {
         // country's shortfall is in the other sends, and a known requester's send is not judged
         // by it. (Not a block's: a few of an attack's sends through the users' networks are
         // diluted in a whole country's, not in a block's.)
-        let requester_clears = if cfg.signals.known_requester.enabled && known_requester {
+        let requester_clears = if known_requester {
             let key = Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_KNOWN_CONV);
             let c = self.state.convs.entry(key, Conv::new);
             if trial {
@@ -506,7 +506,6 @@ impl Engine {
             agent,
             ..
         } = *f;
-        let cfg = &self.cfg;
         let k = &self.keyer;
         if trial {
             let sent = SentRef {
@@ -519,7 +518,7 @@ impl Engine {
                 source_keys: [source_conv_key(requester), source_conv_key(agent)],
                 verified: false,
                 known_good,
-                known_requester: known_requester && cfg.signals.known_requester.enabled,
+                known_requester,
                 requester_marks,
             };
             if let Some(r) = ev.conversion_ref.as_deref() {
