@@ -1501,3 +1501,73 @@ fn a_known_requesters_send_is_cleared_only_while_such_sends_verify() {
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
     }
 }
+
+/// Home-country pumping into one block (+1 212 6…, 80 fresh numbers an hour, none verified) for
+/// three hours, from fresh addresses or `proxied` through addresses on the tenant's users'
+/// networks, while ordinary sends go on from those networks (40 an hour, half of them into the
+/// same block, 80 % verified). Then a fresh number in the block from a user's network and one
+/// from a fresh network: their verdicts.
+fn block_pumping_then_two_fresh_numbers(proxied: bool) -> [pumpguard::Verdict; 2] {
+    let mut e = engine();
+    let mut r = Rng(37);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let in_block = |r: &mut Rng| format!("+12126{:06}", r.below(1_000_000));
+    let user_ip = |r: &mut Rng| format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+    for k in 0..360 {
+        let t = base + k * 30;
+        let ordinary = k % 3 == 0;
+        let to = if !ordinary || k % 6 == 0 {
+            in_block(&mut r)
+        } else {
+            us_number(&mut r)
+        };
+        let ip = if ordinary || proxied {
+            user_ip(&mut r)
+        } else {
+            format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250))
+        };
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        e.score(sms(t, "acme", &to, &extra).as_bytes(), None);
+        if ordinary && r.below(10) < 8 {
+            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+        }
+    }
+    let mut probe = |t: i64, ip: &str| {
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        verdict(
+            &mut e,
+            &sms(t, "acme", &format!("+12126{:06}", t % 1_000_000), &extra),
+        )
+    };
+    [
+        probe(base + 10_800, "198.51.7.9"),
+        probe(base + 10_810, "100.99.7.9"),
+    ]
+}
+
+/// `known_requester` on a block: during home-country pumping into one block, a fresh number in
+/// it requested from a user's network is not held by the block's shortfall while the block's
+/// sends from such networks verify like usual; one from a fresh network is. When the attack
+/// comes through the users' networks, its sends land in the block's count of them, and nothing
+/// is cleared.
+#[test]
+fn a_known_requesters_send_into_a_pumped_block_is_cleared_only_while_the_blocks_such_sends_verify() {
+    let [known, fresh] = block_pumping_then_two_fresh_numbers(false);
+    assert!(fresh.level >= Level::High, "{fresh:?}");
+    assert!(weight(&fresh, "known_requester").is_none(), "{fresh:?}");
+    assert!(known.level < Level::High, "{known:?}");
+    assert!(
+        known
+            .reasons
+            .iter()
+            .any(|r| r.code == "known_requester"
+                && r.detail.contains("US +12126's sends from such requesters")),
+        "{known:?}"
+    );
+    let [known, fresh] = block_pumping_then_two_fresh_numbers(true);
+    for v in [&known, &fresh] {
+        assert!(v.level >= Level::High, "{v:?}");
+        assert!(weight(v, "known_requester").is_none(), "{v:?}");
+    }
+}

@@ -58,6 +58,11 @@ impl Engine {
             } else {
                 0
             },
+            if sent.known_requester {
+                Keyer::mix(sent.block_key, KEY_KNOWN_CONV)
+            } else {
+                0
+            },
         ] {
             if let Some(c) = self.state.convs.get_mut(key).filter(|_| key != 0) {
                 signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);

@@ -412,8 +412,9 @@ impl Engine {
         if let Some((code, weight, clearance)) = cleared.filter(|c| c.1 > 0) {
             let detail = match clearance {
                 None => "this number verified a code before: the evidence about its block and key is not about it".into(),
-                Some((Clearance::KnownRequesters, v, n, p)) => format!(
-                    "its requester's network or user verified a code before, and {country}'s sends from such requesters verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                Some((Clearance::KnownRequesters(group), v, n, p)) => format!(
+                    "its requester's network or user verified a code before, and {}'s sends from such requesters verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                    if group == ConvGroup::Block { format!("{country} {}", f.block) } else { country.to_string() },
                     p * 100.0
                 ),
                 Some((Clearance::OwnSends, v, n, p)) => format!(
@@ -533,8 +534,13 @@ impl Engine {
                 .filter(|(i, inc)| match *i {
                     OPEN_COUNTRY => short && inc.country_wide && conv.requester_clears.is_none(),
                     // Another tenant's send into the block is carried only with evidence of its
-                    // own that the block is shared by an attack.
-                    OPEN_BLOCK => pre >= cfg.levels.low as i32 && (shared || inc.tenant == this_tenant),
+                    // own that the block is shared by an attack. A send cleared of the block's
+                    // shortfall (`known_requester`) is not carried by the block's incident.
+                    OPEN_BLOCK => {
+                        pre >= cfg.levels.low as i32
+                            && (shared || inc.tenant == this_tenant)
+                            && !(conv.group == Some(ConvGroup::Block) && conv.requester_clears.is_some())
+                    }
                     _ => pre >= cfg.levels.low as i32,
                 });
             if let Some((i, inc)) = carried {

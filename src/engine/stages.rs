@@ -42,9 +42,10 @@ pub(super) struct ConvFindings {
 /// Why a requester's send is cleared of its key's shortfall (`known_requester`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Clearance {
-    /// Its network or user verified before, and the country's sends from known requesters
-    /// verify like usual.
-    KnownRequesters,
+    /// Its network or user verified before, and the sends from known requesters of the key
+    /// whose shortfall it is (the flow × country's for a country's or the new countries'
+    /// shortfall, the flow × block's for a block's) verify like usual.
+    KnownRequesters(ConvGroup),
     /// Its own recent sends verify like usual.
     OwnSends,
 }
@@ -385,33 +386,55 @@ impl Engine {
         if conv_best.is_some() {
             usual = None;
         }
-        // The flow × country's sends from known requesters, counted apart: while they verify
-        // like usual (at least the country's rate or their own, whichever is higher), a
-        // country's shortfall is in the other sends, and a known requester's send is not judged
-        // by it. (Not a block's: a few of an attack's sends through the users' networks are
-        // diluted in a whole country's, not in a block's.)
+        // The flow × country's and the flow × block's sends from known requesters, each counted
+        // apart: while they verify like usual (at least the country's rate or their own,
+        // whichever is higher), the key's shortfall is in the other sends, and a known
+        // requester's send is not judged by it. A country's (or the new countries') shortfall
+        // is cleared by the country's count, a block's by the block's: an attack's sends through
+        // the users' networks land in the count of the key they pump, not diluted in a wider
+        // one, and stop it verifying like usual.
         let requester_clears = if known_requester {
-            let key = Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_KNOWN_CONV);
-            let c = self.state.convs.entry(key, Conv::new);
-            if trial {
-                signals::conv_send(cfg, c, now, prior);
-            }
-            let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
-            let p = p.max(country_window.1);
-            // Too few matured sends in the window (a flow whose known requesters send a few
-            // codes an hour): their day, unless the window already falls short.
             let lc = &cfg.signals.low_conversion;
-            let (v, n) = if n >= lc.min_sends {
-                (v, n)
-            } else if signals::surprise(v, n, p) < lc.min_surprise {
-                (u32::from(c.day_verified), u32::from(c.day_sends))
-            } else {
-                (0, 0)
-            };
-            (judge_conversion && matches!(conv_group, Some(ConvGroup::Country | ConvGroup::Rare)))
-                .then(|| signals::conversion_normal(cfg, (v, n, p), prior))
-                .flatten()
-                .map(|(v, n, p)| (Clearance::KnownRequesters, v, n, p))
+            let judged = conv_group.filter(|_| judge_conversion).map(|g| {
+                if g == ConvGroup::Block {
+                    g
+                } else {
+                    ConvGroup::Country
+                }
+            });
+            let mut clears = None;
+            for (key, group) in [
+                (
+                    Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_KNOWN_CONV),
+                    ConvGroup::Country,
+                ),
+                (
+                    Keyer::mix(Keyer::mix(block_key, KEY_BLOCK_CONV), KEY_KNOWN_CONV),
+                    ConvGroup::Block,
+                ),
+            ] {
+                let c = self.state.convs.entry(key, Conv::new);
+                if trial {
+                    signals::conv_send(cfg, c, now, prior);
+                }
+                if judged != Some(group) {
+                    continue;
+                }
+                let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                let p = p.max(country_window.1);
+                // Too few matured sends in the window (a flow whose known requesters send a
+                // few codes an hour): their day, unless the window already falls short.
+                let (v, n) = if n >= lc.min_sends {
+                    (v, n)
+                } else if signals::surprise(v, n, p) < lc.min_surprise {
+                    (u32::from(c.day_verified), u32::from(c.day_sends))
+                } else {
+                    (0, 0)
+                };
+                clears = signals::requesters_verify(cfg, (v, n, p), prior)
+                    .map(|(v, n, p)| (Clearance::KnownRequesters(group), v, n, p));
+            }
+            clears
         } else {
             None
         };
@@ -424,7 +447,7 @@ impl Engine {
                 .filter(|_| cfg.signals.known_requester.enabled && judge_conversion && conv_group.is_some())
                 .and_then(|r| self.state.convs.get(source_conv_key(Some(r))))?;
             let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
-            signals::conversion_normal(cfg, (v, n, p.max(country_window.1)), prior)
+            signals::requesters_verify(cfg, (v, n, p.max(country_window.1)), prior)
                 .map(|(v, n, p)| (Clearance::OwnSends, v, n, p))
         });
         // Evidence is counted once: a shortfall weighed by how far the extra sends explain it

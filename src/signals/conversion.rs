@@ -558,6 +558,22 @@ pub fn conversion_normal(cfg: &Config, (v, n, p): (u32, u32, f64), prior: f64) -
     (n >= lc.min_sends && f64::from(v) >= cn.min_ratio * p * f64::from(n)).then_some((v, n, p))
 }
 
+/// `known_requester`'s test: the requesters' matured sends (`v` verified of `n`, `n` at least
+/// `min_sends`) verify like usual, at least `conversion_normal.min_ratio` of the baseline `p`,
+/// with their rate shrunk toward `p` by `min_sends` pseudo-sends: a handful of sends, which
+/// verify at any rate by chance, neither clears on its own nor is held to the bar of hundreds.
+/// (A key where an attack's sends come through known requesters' networks has many unverified
+/// sends among them, and the shrinkage no longer matters.)
+pub fn requesters_verify(cfg: &Config, (v, n, p): (u32, u32, f64), prior: f64) -> Option<(u32, u32, f64)> {
+    let cn = &cfg.signals.conversion_normal;
+    let m = cfg.signals.low_conversion.min_sends;
+    if !cn.enabled || prior <= 0.0 || n < m {
+        return None;
+    }
+    let shrunk = (f64::from(v) + f64::from(m) * p) / f64::from(n + m);
+    (shrunk >= cn.min_ratio * p).then_some((v, n, p))
+}
+
 /// `conversion_gap`: the tenant-wide key's matured sends ([`matured_rate`]) verify below
 /// `max_ratio` of its rate.
 pub fn conversion_gap(cfg: &Config, (v, n, p): (u32, u32, f64)) -> Option<(u32, u32, f64)> {
