@@ -940,6 +940,55 @@ fn a_conversion_logging_gap_is_reported_and_never_makes_high() {
     );
 }
 
+/// After a gap in the conversion log, the log comes back while a smaller country of the tenant
+/// is busier than usual: its hours in the gap went unverified for want of logs, and the
+/// evidence they accumulated decides nothing, although its last matured hour is still mostly
+/// the gap's. (The tenant's larger country ends the tenant-wide gap first.)
+#[test]
+fn what_a_key_accumulated_during_a_conversion_gap_decides_nothing_after_it() {
+    let mut r = Rng(26);
+    let mut e = engine();
+    let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
+    // Per hour: US and GB sends, each verified with probability 8/10 while the log works.
+    let mut hour = |e: &mut pumpguard::Engine, r: &mut Rng, h: i64, us: i64, uk: i64, logged: bool| {
+        let mut out = Vec::new();
+        for i in 0..us + uk {
+            let t = h * 3600 + i * 3600 / (us + uk);
+            let to = if i % ((us + uk) / uk) == 0 {
+                gb(r)
+            } else {
+                us_number(r)
+            };
+            let ip = format!(
+                r#","workflow":"login","ip":"198.51.{}.{}""#,
+                r.below(255),
+                1 + r.below(250)
+            );
+            let v = verdict(e, &sms(t, "acme", &to, &ip));
+            if to.starts_with("+44") {
+                out.push(v);
+            }
+            if logged && r.below(10) < 8 {
+                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+            }
+        }
+        out
+    };
+    for h in 0..48 {
+        hour(&mut e, &mut r, h, 30, 6, true);
+    }
+    for h in 48..51 {
+        hour(&mut e, &mut r, h, 30, 18, false);
+    }
+    let mut after = Vec::new();
+    for h in 51..53 {
+        after.extend(hour(&mut e, &mut r, h, 30, 18, true));
+    }
+    for v in &after {
+        assert!(v.level < Level::High, "{v:?}");
+    }
+}
+
 /// A number block with no history in the flow that suddenly receives many distinct numbers is
 /// pumping-specific evidence, even in delivery logs without requester or conversion data; the
 /// same count spread over many blocks is not.

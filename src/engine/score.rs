@@ -115,8 +115,16 @@ impl Engine {
         let mut damped: Vec<Reason> = Vec::new(); // volume-type evidence an annotation may explain
         let fv = self.tenant_stage(ev, &f, &mut damped);
         let (season, tenant_volume_ordinary) = self.volume_stage(ev, &f, fv.dow, &mut damped);
-        let judge_conversion = self.conversion_gap_stage(&f, &fv, tenant_volume_ordinary, &mut reasons);
-        let conv = self.conversion_stage(&f, &fv, judge_conversion, season, &mut reasons, &mut damped);
+        let (judge_conversion, gap) =
+            self.conversion_gap_stage(&f, &fv, tenant_volume_ordinary, &mut reasons);
+        let conv = self.conversion_stage(
+            &f,
+            &fv,
+            (judge_conversion, gap),
+            season,
+            &mut reasons,
+            &mut damped,
+        );
         self.provider_block_stage(ev, &f, &mut reasons);
         self.attribute(ev, &f, conv.rare_key);
         let global_block = self.block_stage(&f, &fv, &mut reasons);

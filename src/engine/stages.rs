@@ -185,14 +185,15 @@ impl Engine {
     }
 
     /// Conversion integrity: a gap in the conversion log is its own reason, and sets conversion
-    /// evidence aside. Returns whether the send's conversion is judged.
+    /// evidence aside. Returns whether the send's conversion is judged, and whether the
+    /// tenant's conversion log has a gap.
     pub(super) fn conversion_gap_stage(
         &mut self,
         f: &SendFacts,
         fv: &FlowView,
         tenant_volume_ordinary: bool,
         reasons: &mut Vec<Reason>,
-    ) -> bool {
+    ) -> (bool, bool) {
         let SendFacts {
             now, tenant, trial, ..
         } = *f;
@@ -234,7 +235,7 @@ impl Engine {
                 ),
             });
         }
-        judge_conversion
+        (judge_conversion, gap.is_some())
     }
 
     /// Conversion: the send's country, block and (for a country new to the tenant) the rare key,
@@ -243,7 +244,7 @@ impl Engine {
         &mut self,
         f: &SendFacts,
         fv: &FlowView,
-        judge_conversion: bool,
+        (judge_conversion, gap): (bool, bool),
         season: f64,
         reasons: &mut Vec<Reason>,
         damped: &mut Vec<Reason>,
@@ -331,6 +332,12 @@ impl Engine {
                 signals::conv_send(cfg, c, now, prior);
             }
             signals::conv_cusum(cfg, c, now, grace, prior, season);
+            // A gap in the tenant's conversion log: the key's matured sends went unverified for
+            // want of logs, so the evidence accumulated over them is set aside, not kept to
+            // decide a send after the log comes back.
+            if gap {
+                c.cusum = 0.0;
+            }
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
