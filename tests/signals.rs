@@ -950,7 +950,7 @@ fn what_a_key_accumulated_during_a_conversion_gap_decides_nothing_after_it() {
     let mut e = engine();
     let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
     // Per hour: US and GB sends, each verified with probability 8/10 while the log works.
-    let mut hour = |e: &mut pumpguard::Engine, r: &mut Rng, h: i64, us: i64, uk: i64, logged: bool| {
+    let hour = |e: &mut pumpguard::Engine, r: &mut Rng, h: i64, us: i64, uk: i64, logged: bool| {
         let mut out = Vec::new();
         for i in 0..us + uk {
             let t = h * 3600 + i * 3600 / (us + uk);
