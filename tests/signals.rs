@@ -1620,3 +1620,65 @@ fn a_known_requesters_send_into_a_pumped_block_is_cleared_only_while_the_blocks_
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
     }
 }
+
+/// Carry by the requester: during pumping into a block of a country the tenant does not serve,
+/// from addresses the attacker keeps to two sends each, the second send of an address whose
+/// first one is in the incident, to a fresh number in the tenant's own country with little
+/// evidence of its own, is held at `high` by the incident ("its requester"); the same from that
+/// address by a user who verified a code before is not.
+#[test]
+fn the_incidents_requester_is_held_for_a_fresh_number_elsewhere_unless_it_verified_before() {
+    let mut e = engine();
+    let mut r = Rng(41);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let ua = r#","workflow":"login","user_agent":"Mozilla/5.0 (ua 1)""#;
+    // A user who verifies, before the attack.
+    e.score(
+        sms(
+            base,
+            "acme",
+            "+14155550123",
+            &format!(r#"{ua},"ip":"198.51.1.1","user":"alice""#),
+        )
+        .as_bytes(),
+        None,
+    );
+    e.score(verified(base + 30, "acme", "+14155550123").as_bytes(), None);
+    let mut last = String::new();
+    for k in 0..160 {
+        let t = base + 600 + k * 45;
+        let ip = format!("100.{}.{}.{}", 64 + k / 200, (k / 2) % 250, 1 + k / 2 % 200);
+        let to = format!("+996555{:06}", r.below(1_000_000));
+        let v = verdict(&mut e, &sms(t, "acme", &to, &format!(r#"{ua},"ip":"{ip}""#)));
+        if v.level >= Level::High {
+            last = ip;
+        }
+    }
+    assert!(!last.is_empty(), "the attack is detected");
+    let t = base + 600 + 160 * 45;
+    let elsewhere = |n: i64| format!("+1415555{n:04}");
+    let attacker = verdict(
+        &mut e,
+        &sms(t, "acme", &elsewhere(1), &format!(r#"{ua},"ip":"{last}""#)),
+    );
+    assert!(attacker.level >= Level::High, "{attacker:?}");
+    assert!(
+        attacker
+            .reasons
+            .iter()
+            .any(|r| r.code == "open_incident" && r.detail.contains("its requester")),
+        "{attacker:?}"
+    );
+    let alice = verdict(
+        &mut e,
+        &sms(
+            t + 5,
+            "acme",
+            &elsewhere(2),
+            &format!(r#"{ua},"ip":"{last}","user":"alice""#),
+        ),
+    );
+    assert!(alice.level < Level::High, "{alice:?}");
+    assert!(weight(&alice, "open_incident").is_none(), "{alice:?}");
+}

@@ -519,9 +519,10 @@ impl Engine {
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets
-        // (its block, requester or new countries, with some evidence of its own; or its country
-        // while that country's conversion still falls short) is held at `high`. A number that
-        // verified before, or a key converting like usual, is not carried.
+        // (its block or new countries, with some evidence of its own; its requester, with some
+        // evidence or unknown to the tenant; or its country while that country's conversion
+        // still falls short) is held at `high`. A number that verified before, or a key
+        // converting like usual, is not carried.
         let pre = reasons.iter().map(|r| r.weight).sum::<i32>();
         let mut sustains = true;
         let high = cfg.levels.high as i32;
@@ -548,6 +549,15 @@ impl Engine {
                         pre >= cfg.levels.low as i32
                             && (shared || inc.tenant == this_tenant)
                             && !(conv.group == Some(ConvGroup::Block) && conv.requester_clears.is_some())
+                    }
+                    // The incident's requester asking a code for yet another fresh number is the
+                    // attack going on, with evidence of its own or not, unless its network or
+                    // user verified a code of the tenant before (`known_requester`): an attacker
+                    // that keeps each address to a send or two moves on to a country or block
+                    // with no evidence yet.
+                    OPEN_REQUESTER => {
+                        pre >= cfg.levels.low as i32
+                            || (cfg.signals.known_requester.enabled && !f.known_requester)
                     }
                     _ => pre >= cfg.levels.low as i32,
                 });
