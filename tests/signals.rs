@@ -1,6 +1,6 @@
 //! One test (or more) per DET0156 signal, driven by event time only.
 
-use pumpguard::Level;
+use pumpguard::{Engine, Level};
 
 use crate::support::*;
 
@@ -1681,4 +1681,67 @@ fn the_incidents_requester_is_held_for_a_fresh_number_elsewhere_unless_it_verifi
     );
     assert!(alice.level < Level::High, "{alice:?}");
     assert!(weight(&alice, "open_incident").is_none(), "{alice:?}");
+}
+
+/// A flow whose logs carry no conversions has nothing that accumulates over hours but its
+/// blocks: a drip into one block new to it, too slow to fill the time window (one send every
+/// three minutes), still adds up over `fresh_block.slow_window_secs` (its distinct numbers, and
+/// those of each of its ranges) and goes `high`; off, it never does. The same drip spread over a
+/// country's blocks adds nothing, and a flow whose conversion is judged is left to that.
+#[test]
+fn a_drip_into_one_fresh_block_adds_up_over_hours_where_nothing_converts() {
+    fn no_conversions(e: &mut Engine, r: &mut Rng) {
+        for h in 0..2 * 24 {
+            for i in 0..20 {
+                let to = us_number(r);
+                e.score(sms(h * 3600 + i * 180, "notify", &to, "").as_bytes(), None);
+            }
+        }
+    }
+    let drip = |e: &mut Engine, r: &mut Rng, to: &dyn Fn(&mut Rng) -> String| {
+        let base = 2 * DAY;
+        let mut first_high = None;
+        let mut evidence = 0;
+        for i in 0..60 {
+            let v = verdict(e, &sms(base + i * 180, "notify", &to(r), ""));
+            if v.level >= Level::High {
+                first_high.get_or_insert(i);
+            }
+            evidence +=
+                usize::from(weight(&v, "fresh_block").is_some() || weight(&v, "adjacent_numbers").is_some());
+        }
+        (first_high, evidence)
+    };
+    let one_block = |r: &mut Rng| format!("+2526134{:05}", r.below(100_000));
+    let mut r = Rng(61);
+    let mut e = engine();
+    no_conversions(&mut e, &mut r);
+    let (high, evidence) = drip(&mut e, &mut r, &one_block);
+    let high = high.expect("the drip goes high");
+    assert!(high < 40, "first high at send {high}");
+    assert!(evidence > 20, "{evidence}");
+
+    let mut r = Rng(61);
+    let mut e = engine_with(r#"{"signals":{"fresh_block":{"slow_window_secs":0}}}"#);
+    no_conversions(&mut e, &mut r);
+    let (high, evidence) = drip(&mut e, &mut r, &one_block);
+    assert_eq!(high, None);
+    // Only a chance run of four numbers of one range inside a quarter hour.
+    assert!(evidence <= 3, "{evidence}");
+
+    // Spread over the country's blocks: no block and no range concentrates it.
+    let mut r = Rng(61);
+    let mut e = engine();
+    no_conversions(&mut e, &mut r);
+    let spread = |r: &mut Rng| format!("+44{}{:06}", 7400 + r.below(500), r.below(1_000_000));
+    let (high, evidence) = drip(&mut e, &mut r, &spread);
+    assert_eq!((high, evidence), (None, 0));
+
+    // A flow whose conversion is judged: the slow window is not its evidence (its conversion
+    // is), so a drip too slow for the time window finds no block evidence.
+    let mut r = Rng(61);
+    let mut e = engine();
+    warm(&mut e, "notify", 2, 20, &mut r);
+    let (_, evidence) = drip(&mut e, &mut r, &one_block);
+    assert_eq!(evidence, 0);
 }

@@ -133,6 +133,13 @@ pub struct FreshBlock {
     pub min_weight: u32,
     /// Weight at 16 distinct numbers.
     pub max_weight: u32,
+    /// A flow whose conversion cannot be judged (its logs carry no conversions, or it never
+    /// converts) has nothing that accumulates over hours but this: in a block with next to no
+    /// history in the flow, the distinct numbers of the block (`fresh_block`, while the block
+    /// carries at least `min_share` of the flow's sends of the last hour) and of each of its
+    /// ranges (`adjacent_numbers`) are also counted over this longer window, so an attack too
+    /// slow to fill the time window in a block or range still adds up. Seconds; 0 turns it off.
+    pub slow_window_secs: u64,
 }
 
 impl Default for FreshBlock {
@@ -143,6 +150,7 @@ impl Default for FreshBlock {
             min_share: 0.2,
             min_weight: 20,
             max_weight: 35,
+            slow_window_secs: 10_800,
         }
     }
 }

@@ -205,6 +205,14 @@ impl Config {
                 err(f, "min_weight is above max_weight".into());
             }
         }
+        let fb = &s.fresh_block;
+        if fb.slow_window_secs != 0 && !(self.an0443.time_window_secs..=86_400).contains(&fb.slow_window_secs)
+        {
+            err(
+                "signals.fresh_block.slow_window_secs",
+                "must be 0 (off) or from an0443.time_window_secs to 86400".into(),
+            );
+        }
         if !(2..=16).contains(&s.fresh_block.min_distinct) {
             err(
                 "signals.fresh_block.min_distinct",

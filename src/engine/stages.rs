@@ -6,6 +6,8 @@
 use super::*;
 use crate::state::{BlockCount, BlockSets, Decayed, Recent};
 
+const HOUR_MS: Millis = 3_600_000;
+
 /// What the tenant's state says about a send's flow (`Engine::tenant_stage`).
 pub(super) struct FlowView {
     pub(super) view: signals::TenantView,
@@ -568,6 +570,7 @@ impl Engine {
             now,
             tenant,
             number_hash,
+            flow_key,
             block_key,
             ref number,
             ref block,
@@ -582,6 +585,42 @@ impl Engine {
         } = *fv;
         let k = &self.keyer;
         let privacy = cfg.privacy.enabled;
+        let fb = &cfg.signals.fresh_block;
+
+        // The block's history in this flow before its current buckets (decayed, attack-like
+        // buckets at 5 %), to compare with what it receives now, and its sends in the window
+        // and in the last hour.
+        let wms = cfg.an0443.time_window_secs as Millis * 1000;
+        let (history, recent, hour) = self
+            .state
+            .convs
+            .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
+            .map_or((0.0, 0, 0), |c| {
+                (
+                    f64::from(c.rate_den),
+                    signals::sends_since(cfg, c, now - wms),
+                    signals::sends_since(cfg, c, now - HOUR_MS),
+                )
+            });
+        // A block this flow has next to no history in.
+        let block_fresh = history < 16.0;
+        // A flow whose conversion cannot be judged has nothing else that accumulates over
+        // hours: in a block new to it, distinct numbers are also counted over the slow window
+        // (`fresh_block.slow_window_secs`), while the block carries at least `min_share` of the
+        // flow's sends of the last hour (pumping concentrates; a flow's ordinary sends, a
+        // launch's or a burst's, spread over a country's blocks).
+        let slow = (fb.slow_window_secs > 0 && !fv.judge_conversion && view.established && block_fresh)
+            .then(|| {
+                let flow_hour = self
+                    .state
+                    .convs
+                    .get(Keyer::mix(flow_key, KEY_FLOW_CONV))
+                    .map_or(0, |c| signals::sends_since(cfg, c, now - HOUR_MS));
+                (f64::from(hour) >= fb.min_share * f64::from(flow_hour))
+                    .then_some(fb.slow_window_secs as Millis * 1000)
+            })
+            .flatten();
+
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         // Adjacent numbers.
         if let (Some(rk), Some(digits)) = (send.range, range_digits) {
@@ -593,30 +632,15 @@ impl Engine {
                 }
             };
             let r = self.state.ranges.entry(rk, Range::default);
-            reasons.extend(signals::adjacent(cfg, r, send, shown, privacy));
+            reasons.extend(signals::adjacent(cfg, r, send, slow, shown, privacy));
         }
 
-        // The block's history in this flow before its current buckets (decayed, attack-like
-        // buckets at 5 %), to compare with what it receives now.
-        let wms = cfg.an0443.time_window_secs as Millis * 1000;
-        let (history, recent) = self
-            .state
-            .convs
-            .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
-            .map_or((0.0, 0), |c| {
-                (f64::from(c.rate_den), signals::sends_since(cfg, c, now - wms))
-            });
-        // A block this flow has next to no history in.
-        let block_fresh = history < 16.0;
-
         // A block new to the flow, suddenly receiving many distinct numbers.
-        let fb = &cfg.signals.fresh_block;
         if fb.enabled {
             // Distinct numbers are tracked only for a block without much history that had an
-            // earlier send in the window: most blocks never need the entry (its first number
-            // is then not counted, one send of delay).
-            if block_fresh && recent >= 2 {
-                let since = (now - wms).div_euclid(1000) as u32;
+            // earlier send in the window (in the last hour, for the slow window): most blocks
+            // never need the entry (its first number is then not counted, one send of delay).
+            if block_fresh && (recent >= 2 || (slow.is_some() && hour >= 2)) {
                 let r = self
                     .state
                     .ranges
@@ -625,11 +649,18 @@ impl Engine {
                     r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
                     r.last = r.last.max(now);
                 }
-                let n = r.seen.count_since(since);
+                let count = |w: Millis| r.seen.count_since((now - w).div_euclid(1000) as u32);
+                let n = count(wms);
                 // Concentrated: the block carries at least `min_share` of the tenant's window (a
                 // tenant's legitimate growth, even a brand-new tenant's, spreads over many blocks).
                 let concentrated = f64::from(n) >= fb.min_share * tenant_window;
-                if n >= fb.min_distinct && history < f64::from(n) && concentrated {
+                let found = if n >= fb.min_distinct && history < f64::from(n) && concentrated {
+                    Some((n, wms))
+                } else {
+                    slow.map(|w| (count(w), w))
+                        .filter(|&(n, _)| n >= fb.min_distinct && history < f64::from(n))
+                };
+                if let Some((n, w)) = found {
                     let x = f64::from(n - fb.min_distinct)
                         / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
                     reasons.push(Reason {
@@ -639,7 +670,7 @@ impl Engine {
                         .round() as i32,
                         detail: format!(
                             "{block}, next to no history in this flow: {n} distinct numbers in {} min",
-                            cfg.an0443.time_window_secs / 60
+                            w / 60_000
                         ),
                     });
                 }

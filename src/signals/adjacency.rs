@@ -2,11 +2,14 @@
 
 use super::*;
 
-/// Updates a range with a send and reports `adjacent_numbers`.
+/// Updates a range with a send and reports `adjacent_numbers`: distinct numbers of the range
+/// within the time window, or within `slow` (a longer window, for a range of a block new to a
+/// flow whose conversion cannot be judged: `fresh_block.slow_window_secs`).
 pub fn adjacent(
     cfg: &Config,
     r: &mut Range,
     s: &Send,
+    slow: Option<Millis>,
     shown: impl FnOnce() -> String,
     privacy: bool,
 ) -> Option<Reason> {
@@ -19,7 +22,7 @@ pub fn adjacent(
     if !a.enabled {
         return None;
     }
-    let wms = window_ms(cfg);
+    let wms = slow.unwrap_or(0).max(window_ms(cfg));
     let since = secs(now - wms);
     let n = r.seen.count_since(since);
     if n < a.min_distinct {
