@@ -1745,3 +1745,81 @@ fn a_drip_into_one_fresh_block_adds_up_over_hours_where_nothing_converts() {
     let (_, evidence) = drip(&mut e, &mut r, &one_block);
     assert_eq!(evidence, 0);
 }
+
+/// A surge spread over a country's blocks fills their ranges by chance: four or more numbers in
+/// one range of a block carrying an ordinary share of the flow's window are not evidence, so a
+/// 10x burst of a big tenant does not open an incident on a user's send. The same numbers in one
+/// range of a quiet block, or of a block that concentrates the flow, still are.
+#[test]
+fn a_surge_spread_over_blocks_does_not_make_adjacent_numbers_by_chance() {
+    let mut r = Rng(62);
+    let mut e = engine();
+    // 2,000 sends in 15 minutes over ten GB blocks of 100 ranges each: about 2 a range.
+    let mut by_chance = 0;
+    for i in 0..2000 {
+        let to = format!("+44740{}{:06}", r.below(10), r.below(1_000_000));
+        let v = verdict(&mut e, &sms(i * 900 / 2000, "notify", &to, ""));
+        by_chance += usize::from(weight(&v, "adjacent_numbers").is_some());
+    }
+    assert_eq!(by_chance, 0);
+    // Four numbers of one range while the flow is quiet.
+    let mut last = None;
+    for i in 0..4 {
+        let to = format!("+4474051234{:02}", 10 + i * 7);
+        last = Some(verdict(&mut e, &sms(3 * 3600 + i * 60, "notify", &to, "")));
+    }
+    assert!(weight(&last.expect("verdict"), "adjacent_numbers").is_some());
+    // Inside the surge, a block that carries a fifth of the flow's window: the block is the
+    // anomaly, and its full range is evidence.
+    let mut r = Rng(62);
+    let mut e = engine();
+    let mut concentrated = 0;
+    for i in 0..400 {
+        let to = if i % 4 == 0 {
+            format!("+4474099876{:02}", i / 4 % 100)
+        } else {
+            format!("+44740{}{:06}", r.below(10), r.below(1_000_000))
+        };
+        let v = verdict(&mut e, &sms(i * 900 / 400, "notify", &to, ""));
+        concentrated += usize::from(i % 4 == 0 && weight(&v, "adjacent_numbers").is_some());
+    }
+    assert!(concentrated > 50, "{concentrated}");
+}
+
+/// In a flow whose history shows it never converts (notifications), the second condition of
+/// `source_velocity` cannot be checked: a source needs twice the numbers to count on its own.
+/// One account whose notifications reach 3 numbers (the user threshold) is not evidence; one
+/// reaching 6 is. Where the logs carry no conversions at all, the thresholds are as documented.
+#[test]
+fn a_source_in_a_flow_that_never_converts_needs_twice_the_numbers() {
+    let mut r = Rng(63);
+    let mut e = engine();
+    // Two days of a tenant whose login codes verify and whose notifications never do.
+    for h in 0..48 {
+        for i in 0..20 {
+            let t = h * 3600 + i * 180;
+            let to = us_number(&mut r);
+            e.score(sms(t, "shop", &to, r#","workflow":"login""#).as_bytes(), None);
+            if r.below(10) < 8 {
+                e.score(verified(t + 30, "shop", &to).as_bytes(), None);
+            }
+            let to = us_number(&mut r);
+            let user = format!(r#","workflow":"notify","user":"u{}""#, r.below(100_000));
+            e.score(sms(t + 90, "shop", &to, &user).as_bytes(), None);
+        }
+    }
+    let user = r#","workflow":"notify","user":"merchant-7""#;
+    let reached = |e: &mut Engine, r: &mut Rng, base: i64, n: i64| {
+        let mut fired = false;
+        for i in 0..n {
+            let v = verdict(e, &sms(base + i * 20, "shop", &us_number(r), user));
+            fired |= weight(&v, "source_velocity").is_some();
+        }
+        fired
+    };
+    assert!(!reached(&mut e, &mut r, 2 * DAY, 3), "3 numbers");
+    assert!(reached(&mut e, &mut r, 2 * DAY + 7200, 6), "6 numbers");
+    // Logs without conversions: nothing says the flow sends no codes; 3 numbers count.
+    let mut e = engine();
+    assert!(reached(&mut e, &mut r, 0, 3));
+}

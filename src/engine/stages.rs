@@ -15,6 +15,8 @@ pub(super) struct FlowView {
     pub(super) tenant_rate: f64,
     /// The flow sends codes: its conversion is judged.
     pub(super) judge_conversion: bool,
+    /// The flow's history shows it never converts (notifications, reminders): it sends no codes.
+    pub(super) never_converts: bool,
     /// The baseline is the flow's own, not the tenant's borrowed by a young flow.
     pub(super) own_baseline: bool,
     /// The flow's conversion rate.
@@ -97,6 +99,7 @@ impl Engine {
             signals::FlowConversion::Rate(_) | signals::FlowConversion::Borrowed(_)
         );
         let own_baseline = matches!(flow, signals::FlowConversion::Rate(_));
+        let never_converts = flow == signals::FlowConversion::None;
         let prior = match flow {
             signals::FlowConversion::Rate(r) | signals::FlowConversion::Borrowed(r) if r > 0.0 => r,
             _ => tenant_rate,
@@ -110,6 +113,7 @@ impl Engine {
             dow,
             tenant_rate,
             judge_conversion,
+            never_converts,
             own_baseline,
             prior,
             budget,
@@ -609,17 +613,22 @@ impl Engine {
         // (`fresh_block.slow_window_secs`), while the block carries at least `min_share` of the
         // flow's sends of the last hour (pumping concentrates; a flow's ordinary sends, a
         // launch's or a burst's, spread over a country's blocks).
-        let slow = (fb.slow_window_secs > 0 && !fv.judge_conversion && view.established && block_fresh)
-            .then(|| {
-                let flow_hour = self
-                    .state
-                    .convs
-                    .get(Keyer::mix(flow_key, KEY_FLOW_CONV))
-                    .map_or(0, |c| signals::sends_since(cfg, c, now - HOUR_MS));
-                (f64::from(hour) >= fb.min_share * f64::from(flow_hour))
-                    .then_some(fb.slow_window_secs as Millis * 1000)
-            })
-            .flatten();
+        let (flow_recent, flow_hour) =
+            self.state
+                .convs
+                .get(Keyer::mix(flow_key, KEY_FLOW_CONV))
+                .map_or((0, 0), |c| {
+                    (
+                        signals::sends_since(cfg, c, now - wms),
+                        signals::sends_since(cfg, c, now - HOUR_MS),
+                    )
+                });
+        let slow = (fb.slow_window_secs > 0
+            && !fv.judge_conversion
+            && view.established
+            && block_fresh
+            && f64::from(hour) >= fb.min_share * f64::from(flow_hour))
+        .then_some(fb.slow_window_secs as Millis * 1000);
 
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         // Adjacent numbers.
@@ -631,8 +640,15 @@ impl Engine {
                     format!("+{digits}{}", "x".repeat(cfg.adjacent_suffix_digits))
                 }
             };
+            // A block carrying an ordinary share of its flow's window (a surge spreads over the
+            // country's blocks): its sends in the window, over its ranges, are what chance alone
+            // fills a range with. A block that concentrates the flow is the anomaly itself.
+            let busy = (f64::from(recent) < fb.min_share * f64::from(flow_recent)).then(|| {
+                let between = digits.len().saturating_sub(block.trim_start_matches('+').len());
+                (recent, 10f64.powi(between.min(9) as i32))
+            });
             let r = self.state.ranges.entry(rk, Range::default);
-            reasons.extend(signals::adjacent(cfg, r, send, slow, shown, privacy));
+            reasons.extend(signals::adjacent(cfg, r, send, slow, busy, shown, privacy));
         }
 
         // A block new to the flow, suddenly receiving many distinct numbers.
@@ -762,6 +778,7 @@ impl Engine {
         let cfg = &self.cfg;
         let FlowView {
             own_baseline,
+            never_converts,
             prior,
             tenant_snapshot,
             grace,
@@ -809,7 +826,10 @@ impl Engine {
                 kind,
                 send,
                 tenant_snapshot,
-                second != Some(false),
+                (
+                    second != Some(false),
+                    cfg.signals.source_velocity.require_low_conversion && never_converts,
+                ),
                 &mut velocity,
             );
         }

@@ -2,14 +2,18 @@
 
 use super::*;
 
-/// Updates a source with a send and reports `source_velocity`.
+/// Updates a source with a send and reports `source_velocity`. `numbers_count`: the second
+/// condition holds (the source's sends convert poorly, or it is not asked for);
+/// `unchecked`: it is asked for but cannot be checked, in a flow whose history shows it never
+/// converts (a notification flow: one account's notifications reach a few numbers), so a
+/// source needs twice the numbers, or the fan-out's countries, to count on its own.
 pub fn source(
     cfg: &Config,
     src: &mut Source,
     kind: &str,
     s: &Send,
     tenant: (u64, Decayed),
-    numbers_count: bool,
+    (numbers_count, unchecked): (bool, bool),
     out: &mut Vec<Reason>,
 ) {
     let (tenant_sends, tenant_long_run) = tenant;
@@ -41,13 +45,14 @@ pub fn source(
         let geo = cfg.an0443.ip_geo_variance_score;
         // `numbers_count`: the second condition (the source's sends convert poorly, where the
         // flow's logs can show it) holds.
+        let threshold = threshold.map(|t| if unchecked { t.saturating_mul(2) } else { t });
         let by_numbers = threshold
             .filter(|t| numbers_count && numbers >= *t)
             .map(|t| f64::from(numbers - t) / f64::from(t));
-        // A few countries (from `ip_geo_variance_score`) need the second condition too; a fan-out
-        // over twice that many counts on its own.
+        // A few countries (from `ip_geo_variance_score`) need the second condition too, checked;
+        // a fan-out over twice that many counts on its own.
         let fanout = kind != "user_agent" && countries >= geo.saturating_mul(2).max(2);
-        let by_geo = (kind != "user_agent" && countries >= geo && (numbers_count || fanout))
+        let by_geo = (kind != "user_agent" && countries >= geo && ((numbers_count && !unchecked) || fanout))
             .then(|| f64::from(countries - geo) / f64::from(geo));
         if let Some(x) = by_numbers.into_iter().chain(by_geo).reduce(f64::max) {
             let w = scale(sv.min_weight, sv.max_weight, x).saturating_add(if fanout {
