@@ -6,8 +6,6 @@
 use super::*;
 use crate::state::{BlockCount, BlockSets, Decayed, Recent};
 
-const HOUR_MS: Millis = 3_600_000;
-
 /// What the tenant's state says about a send's flow (`Engine::tenant_stage`).
 pub(super) struct FlowView {
     pub(super) view: signals::TenantView,
@@ -591,21 +589,23 @@ impl Engine {
         let privacy = cfg.privacy.enabled;
         let fb = &cfg.signals.fresh_block;
 
-        // The block's history in this flow before its current buckets (decayed, attack-like
-        // buckets at 5 %), to compare with what it receives now, and its sends in the window
-        // and in the last hour.
+        // A key's sends in the window and in the last hour.
         let wms = cfg.an0443.time_window_secs as Millis * 1000;
-        let (history, recent, hour) = self
-            .state
-            .convs
-            .get(Keyer::mix(block_key, KEY_BLOCK_CONV))
-            .map_or((0.0, 0, 0), |c| {
-                (
-                    f64::from(c.rate_den),
-                    signals::sends_since(cfg, c, now - wms),
-                    signals::sends_since(cfg, c, now - HOUR_MS),
-                )
-            });
+        let convs = &self.state.convs;
+        let counts = |c: &Conv| {
+            (
+                signals::sends_since(cfg, c, now - wms),
+                signals::sends_since(cfg, c, now - signals::HOUR),
+            )
+        };
+        let sends = |key: u64| convs.get(key).map_or((0, 0), counts);
+        let flow_conv = Keyer::mix(flow_key, KEY_FLOW_CONV);
+        // The block's history in this flow before its current buckets (decayed, attack-like
+        // buckets at 5 %), to compare with what it receives now.
+        let block_conv = Keyer::mix(block_key, KEY_BLOCK_CONV);
+        let (history, (recent, hour)) = convs
+            .get(block_conv)
+            .map_or((0.0, (0, 0)), |c| (f64::from(c.rate_den), counts(c)));
         // A block this flow has next to no history in.
         let block_fresh = history < 16.0;
         // A flow whose conversion cannot be judged has nothing else that accumulates over
@@ -613,21 +613,11 @@ impl Engine {
         // (`fresh_block.slow_window_secs`), while the block carries at least `min_share` of the
         // flow's sends of the last hour (pumping concentrates; a flow's ordinary sends, a
         // launch's or a burst's, spread over a country's blocks).
-        let (flow_recent, flow_hour) =
-            self.state
-                .convs
-                .get(Keyer::mix(flow_key, KEY_FLOW_CONV))
-                .map_or((0, 0), |c| {
-                    (
-                        signals::sends_since(cfg, c, now - wms),
-                        signals::sends_since(cfg, c, now - HOUR_MS),
-                    )
-                });
         let slow = (fb.slow_window_secs > 0
             && !fv.judge_conversion
             && view.established
             && block_fresh
-            && f64::from(hour) >= fb.min_share * f64::from(flow_hour))
+            && f64::from(hour) >= fb.min_share * f64::from(sends(flow_conv).1))
         .then_some(fb.slow_window_secs as Millis * 1000);
 
         let range_digits = number.range(cfg.adjacent_suffix_digits);
@@ -643,10 +633,13 @@ impl Engine {
             // A block carrying an ordinary share of its flow's window (a surge spreads over the
             // country's blocks): its sends in the window, over its ranges, are what chance alone
             // fills a range with. A block that concentrates the flow is the anomaly itself.
-            let busy = (f64::from(recent) < fb.min_share * f64::from(flow_recent)).then(|| {
-                let between = digits.len().saturating_sub(block.trim_start_matches('+').len());
-                (recent, 10f64.powi(between.min(9) as i32))
-            });
+            // Asked only when a range reaches the threshold.
+            let busy = || {
+                (f64::from(recent) < fb.min_share * f64::from(sends(flow_conv).0)).then(|| {
+                    let between = digits.len().saturating_sub(block.trim_start_matches('+').len());
+                    (recent, 10f64.powi(between.min(9) as i32))
+                })
+            };
             let r = self.state.ranges.entry(rk, Range::default);
             reasons.extend(signals::adjacent(cfg, r, send, slow, busy, shown, privacy));
         }

@@ -4,14 +4,15 @@ use super::*;
 
 /// Updates a range with a send and reports `adjacent_numbers`: distinct numbers of the range
 /// within the time window, or within `slow` (a longer window, for a range of a block new to a
-/// flow whose conversion cannot be judged: `fresh_block.slow_window_secs`). `busy`: for a block
-/// with history in the flow, its sends in the window and its number of ranges.
+/// flow whose conversion cannot be judged: `fresh_block.slow_window_secs`). `busy`, asked once
+/// the range reaches the threshold: for a block carrying an ordinary share of its flow's window,
+/// its sends in the window and its number of ranges.
 pub fn adjacent(
     cfg: &Config,
     r: &mut Range,
     s: &Send,
     slow: Option<Millis>,
-    busy: Option<(u32, f64)>,
+    busy: impl FnOnce() -> Option<(u32, f64)>,
     shown: impl FnOnce() -> String,
     privacy: bool,
 ) -> Option<Reason> {
@@ -33,7 +34,7 @@ pub fn adjacent(
     // A block busy enough fills its ranges by chance: `n` numbers in one range is evidence only
     // when the block's own sends in the window (`busy`: the sends, and how many ranges the block
     // has) make it unlikely in any of its ranges (`RANGE_SURPRISE` nats).
-    if let Some((sends, ranges)) = busy {
+    if let Some((sends, ranges)) = busy() {
         if chance_surprise(n, f64::from(sends) / ranges, ranges) < RANGE_SURPRISE {
             return None;
         }

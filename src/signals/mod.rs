@@ -24,7 +24,7 @@ pub use sources::*;
 pub use tenant::*;
 pub use volume::*;
 
-const HOUR: Millis = 3_600_000;
+pub(crate) const HOUR: Millis = 3_600_000;
 
 /// Everything the signals need to know about one send.
 pub struct Send {
