@@ -26,22 +26,15 @@ fn target<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no target {name}"))
 }
 
-/// The targets of issue 13 that the model meets on held-out seeds are asserted as they are;
-/// the two it misses (EVALUATION.md says so) are held to the floor it reaches, so a change that
-/// makes them worse fails too: false positives counting collateral, and the share flagged
-/// after detection for spread pumping and the adaptive attacker.
+/// The targets of issue 13, each asserted as it is, and the two that held out longest checked
+/// once more by hand: at most 0.05 % of legitimate sends at `high` in every legitimate scenario
+/// (collateral included), and at least 90 % of every attack's sends flagged after its first
+/// detection (spread pumping and the adaptive attacker included). EVALUATION.md reports where
+/// other seeds and the sweep still miss them.
 fn assert_targets(r: &serde_json::Value, run: &str) {
     let targets = r["targets"].as_array().expect("targets");
     assert_eq!(targets.len(), 8, "{run}");
-    for name in [
-        "every attack detected",
-        "zero high on annotated campaigns",
-        "median time-to-detect <= 20",
-        "median time-to-detect <= 50",
-        "at most 3 alerts per attack",
-        "ahead of both baselines",
-    ] {
-        let t = target(r, name);
+    for t in targets {
         assert_eq!(t["met"], true, "{run}: {}: {}", t["name"], t["detail"]);
     }
     let pg = |scenario: &str| &r["scenarios"][scenario]["pumpguard"];
@@ -52,11 +45,6 @@ fn assert_targets(r: &serde_json::Value, run: &str) {
         .filter_map(|a| a.as_str())
         .collect();
     assert_eq!(attacks.len(), 10, "{run}: {attacks:?}");
-    // Missed by collateral: at most 0.05 % of legitimate sends at `high` in every legitimate
-    // scenario. Legitimate sends into a key while it is being pumped (EVALUATION.md: "of which
-    // collateral") are held to a floor of 0.2 % (0.15 % on seed 11 since evidence accumulates
-    // over hours for a served country: spread pumping is caught, and the country's fresh numbers
-    // are held while it lasts); every other legitimate send to the target.
     let legit: Vec<&str> = r["scenarios"]
         .as_object()
         .expect("scenarios")
@@ -69,22 +57,13 @@ fn assert_targets(r: &serde_json::Value, run: &str) {
         let p = pg(scenario);
         let sends = p["sends"].as_u64().expect("sends") as f64;
         let flagged = p["flagged"].as_u64().expect("flagged") as f64;
-        let collateral = p["collateral"].as_u64().expect("collateral") as f64;
+        let collateral = p["collateral"].as_u64().expect("collateral");
         assert!(
-            (flagged - collateral) <= 0.0005 * sends,
+            flagged <= 0.0005 * sends,
             "{run}: {scenario}: {flagged} of {sends} flagged, {collateral} collateral"
         );
-        assert!(
-            flagged <= 0.002 * sends,
-            "{run}: {scenario}: {flagged} of {sends} flagged"
-        );
     }
-    // Missed: >= 90 % flagged after detection, for spread pumping and the adaptive attacker.
-    // Every other attack meets it.
     for attack in &attacks {
-        if matches!(*attack, "spread_pumping" | "adaptive_attacker") {
-            continue;
-        }
         let t = pg(attack);
         let (n, f) = (
             t["sends_after_detection"].as_u64().expect("n"),

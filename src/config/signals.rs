@@ -215,6 +215,13 @@ pub struct LowConversion {
     /// to half of `decisive_surprise` (the Bayes decision: holding is worth it once the odds of
     /// pumping exceed the cost of a held legitimate send over the cost of a pumped one).
     pub cost_severity: bool,
+    /// Sends to numbers that never verified a code of the tenant, from requesters not known to
+    /// it (`known_requester`), are also counted apart per flow × country: the tenant's new
+    /// users. Pumping targets fresh numbers from addresses the tenant has not seen; a country's
+    /// returning users dilute its shortfall, not this key's. The flow's strangers over all its
+    /// countries are counted too: while the rest of them fall short, a country's strangers are
+    /// decisive on half the evidence (an attacker spread over the tenant's country mix).
+    pub strangers: bool,
 }
 
 /// `workflow_concentration` settings.
@@ -491,6 +498,7 @@ impl Default for LowConversion {
             decisive_weight: 65,
             accumulate_countries: true,
             cost_severity: true,
+            strangers: true,
         }
     }
 }

@@ -43,11 +43,25 @@ impl Engine {
             signals::delay_seen(t, now - sent.at);
             signals::conv_verified(&self.cfg, &mut t.conv, Some(sent.at), now, prior);
         }
+        let flow_conv = Keyer::mix(
+            flow_key(tenant, (sent.workflow != 0).then_some(sent.workflow)),
+            KEY_FLOW_CONV,
+        );
+        // A stranger's send (`low_conversion.strangers`): its number had not verified and its
+        // requester was not known.
+        let stranger = self.cfg.signals.low_conversion.strangers && !sent.known_good && !sent.known_requester;
         for key in [
-            Keyer::mix(
-                flow_key(tenant, (sent.workflow != 0).then_some(sent.workflow)),
-                KEY_FLOW_CONV,
-            ),
+            flow_conv,
+            if stranger {
+                Keyer::mix(flow_conv, KEY_STRANGER_CONV)
+            } else {
+                0
+            },
+            if stranger {
+                Keyer::mix(sent.country_key, KEY_STRANGER_CONV)
+            } else {
+                0
+            },
             sent.country_key,
             sent.block_key,
             sent.rare_key,

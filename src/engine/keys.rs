@@ -73,6 +73,10 @@ pub(super) const OPEN_REQUESTER: usize = 1;
 pub(super) const OPEN_BLOCK: usize = 3;
 pub(super) const OPEN_JOIN_ONLY: usize = 4;
 pub(super) const OPEN_TENANT_BLOCKS: usize = 5;
+/// The flow's strangers (`low_conversion.strangers`): a send whose evidence is its country's
+/// strangers' shortfall joins an incident of the flow opened on such evidence in another
+/// country (an attacker spread over the tenant's country mix).
+pub(super) const OPEN_STRANGERS: usize = 6;
 /// Half-lives of a shared block's recent and long-run send counts.
 pub(super) const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
 pub(super) const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;
@@ -88,6 +92,9 @@ pub(super) const KEY_KNOWN_NETWORK: u64 = 0x6E7;
 pub(super) const KEY_KNOWN_USER: u64 = 0x6E5;
 /// A flow × country's sends from known requesters (a conversion key).
 pub(super) const KEY_KNOWN_CONV: u64 = 0x6C1;
+/// A flow × country's (or a flow's) sends to numbers that never verified, from requesters not
+/// known to the tenant (a conversion key).
+pub(super) const KEY_STRANGER_CONV: u64 = 0x57C;
 
 /// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
 /// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is

@@ -12,6 +12,9 @@ pub(super) enum ConvGroup {
     Block,
     /// Flow × the countries new to the tenant, together.
     Rare,
+    /// Flow × country, the sends to numbers that never verified from requesters not known to
+    /// the tenant (`low_conversion.strangers`).
+    Strangers,
 }
 
 pub(crate) fn empty_tenant(now: Millis) -> Tenant {
@@ -173,9 +176,13 @@ impl Engine {
                     code::FRESH_BLOCK | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
                 ) && r.weight > 0
             });
-        let country_wide = conv_group == Some(ConvGroup::Country) && !block_evidence;
+        let country_wide =
+            matches!(conv_group, Some(ConvGroup::Country | ConvGroup::Strangers)) && !block_evidence;
         if !block_evidence {
             open_keys[OPEN_TENANT_BLOCKS] = None;
+        }
+        if conv_group != Some(ConvGroup::Strangers) {
+            open_keys[OPEN_STRANGERS] = None;
         }
         self.track_incident(
             &mut verdict,
@@ -476,7 +483,7 @@ impl Engine {
         conv: &ConvFindings,
         global_block: u64,
         reasons: &mut Vec<Reason>,
-    ) -> ([Option<u64>; 6], bool) {
+    ) -> ([Option<u64>; 7], bool) {
         let SendFacts {
             now,
             tenant,
@@ -516,6 +523,7 @@ impl Engine {
             Some(Keyer::mix(block_link, KEY_OPEN)),
             network.map(|n| Keyer::mix(n, KEY_OPEN)),
             Some(tenant_blocks_open),
+            Some(conv.strangers_open),
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets

@@ -36,6 +36,8 @@ pub(super) struct ConvFindings {
     pub(super) rare_key: Option<u64>,
     /// The open-incident key of the tenant's block incidents.
     pub(super) tenant_blocks_open: u64,
+    /// The open-incident key of the flow's strangers' incidents.
+    pub(super) strangers_open: u64,
     /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
     /// and sent counts and baseline that cleared it.
     pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
@@ -307,6 +309,12 @@ impl Engine {
         let block_explains = self
             .open_incident(&[Some(tenant_blocks_open)], now)
             .is_some_and(|(_, inc)| inc.country == country.as_str() && inc.block != *block);
+        // An open incident on the flow's strangers: it explains a country's accumulated evidence
+        // too (their unverified sends are in the country's count; the returning users' are not
+        // judged by them).
+        let strangers_open = Keyer::mix(Keyer::mix(flow_key, KEY_STRANGER_CONV), KEY_OPEN);
+        let strangers_explain = cfg.signals.low_conversion.strangers
+            && self.open_incident(&[Some(strangers_open)], now).is_some();
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
         let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
         let cost_cell = std::cell::OnceCell::new();
@@ -322,6 +330,24 @@ impl Engine {
         let mut usual: Option<(u32, u32, f64)> = None;
         // The country's matured window and baseline, for its blocks' `rest` of the country.
         let mut country_window = ((0, 0), 0.0);
+        // The tenant's strangers: a send to a number that never verified, from a requester not
+        // known to the tenant. Counted per flow × country (judged) and over the flow's countries
+        // (for the country's `rest`).
+        let stranger = cfg.signals.low_conversion.strangers && !f.known_good && !known_requester;
+        let strangers_key =
+            stranger.then(|| Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_STRANGER_CONV));
+        let mut strangers_window = ((0, 0), 0.0);
+        if stranger {
+            let c = self.state.convs.entry(
+                Keyer::mix(Keyer::mix(flow_key, KEY_FLOW_CONV), KEY_STRANGER_CONV),
+                Conv::new,
+            );
+            if trial {
+                signals::conv_send(cfg, c, now, prior);
+            }
+            let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+            strangers_window = ((v, n), p);
+        }
         for (key, group) in [
             (
                 Some(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV)),
@@ -329,6 +355,7 @@ impl Engine {
             ),
             (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
             (rare_key, ConvGroup::Rare),
+            (strangers_key, ConvGroup::Strangers),
         ] {
             let Some(key) = key else { continue };
             let c = self.state.convs.entry(key, Conv::new);
@@ -356,10 +383,20 @@ impl Engine {
                     ConvGroup::Block => format!("{country} {block}"),
                     ConvGroup::Country => country.to_string(),
                     ConvGroup::Rare => format!("countries new to the tenant ({country} …)"),
+                    ConvGroup::Strangers => {
+                        format!("{country}, numbers that never verified from requesters new to the tenant")
+                    }
                 };
-                let block = (group == ConvGroup::Block).then(|| {
-                    let (((vc, nc), p), (vb, nb)) = (country_window, signals::matured(cfg, c, now, grace));
-                    signals::surprise(vc.saturating_sub(vb), nc.saturating_sub(nb), p)
+                // The rest of the wider key: the country outside the block, the flow's strangers
+                // outside the country.
+                let wider = match group {
+                    ConvGroup::Block => Some(country_window),
+                    ConvGroup::Strangers => Some(strangers_window),
+                    _ => None,
+                };
+                let block = wider.map(|((vw, nw), p)| {
+                    let (vk, nk) = signals::matured(cfg, c, now, grace);
+                    signals::surprise(vw.saturating_sub(vk), nw.saturating_sub(nk), p)
                 });
                 let key_window = (
                     signals::matured_span(cfg, c, now, rest, grace),
@@ -375,16 +412,22 @@ impl Engine {
                         own_baseline,
                         season,
                         may_accumulate: signals::rest_converts(flow_window, key_window, flow_rate)
-                            && !(group == ConvGroup::Country
-                                && (block_explains || !cfg.signals.low_conversion.accumulate_countries)),
+                            && !(matches!(group, ConvGroup::Country | ConvGroup::Strangers)
+                                && (block_explains || !cfg.signals.low_conversion.accumulate_countries))
+                            && !(group == ConvGroup::Country && strangers_explain),
                         grace,
                         cost: &cost,
                     },
                     what,
                 ) {
-                    // The more specific key wins a tie: a block's evidence places the attack.
+                    // The more specific key wins a tie: a block's evidence places the attack, the
+                    // strangers' sets it apart from the country's returning users.
                     let better = conv_best.as_ref().is_none_or(|b| {
-                        r.weight > b.weight || (r.weight == b.weight && group == ConvGroup::Block)
+                        r.weight > b.weight
+                            || (r.weight == b.weight
+                                && (group == ConvGroup::Block
+                                    || (group == ConvGroup::Strangers
+                                        && conv_group != Some(ConvGroup::Block))))
                     });
                     if better {
                         conv_best = Some(r);
@@ -478,6 +521,7 @@ impl Engine {
             group: conv_group,
             rare_key,
             tenant_blocks_open,
+            strangers_open,
         }
     }
 
