@@ -1952,3 +1952,59 @@ fn pumping_spread_under_returning_users_shows_in_their_strangers() {
         flagged(&attack)
     );
 }
+
+/// Home-country pumping into one block (+1 212 6…, 80 fresh numbers an hour, none verified) for
+/// three hours, from fresh addresses or `proxied` through addresses on the tenant's users'
+/// networks, while the users (40 an hour, 80 % verified) send codes all over the country and
+/// none into the block. Then a fresh number in the block from a user's network: its verdict.
+fn block_pumping_then_a_user_in_the_quiet_block(proxied: bool) -> pumpguard::Verdict {
+    let mut e = engine();
+    let mut r = Rng(43);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let user_ip = |r: &mut Rng| format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+    for k in 0..360 {
+        let t = base + k * 30;
+        let ordinary = k % 3 == 0;
+        let to = if ordinary {
+            us_number(&mut r)
+        } else {
+            format!("+12126{:06}", r.below(1_000_000))
+        };
+        let ip = if ordinary || proxied {
+            user_ip(&mut r)
+        } else {
+            format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250))
+        };
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        e.score(sms(t, "acme", &to, &extra).as_bytes(), None);
+        if ordinary && r.below(10) < 8 {
+            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+        }
+    }
+    let extra = r#","workflow":"login","ip":"198.51.7.9","user_agent":"Mozilla/5.0 (ua 1)""#;
+    verdict(&mut e, &sms(base + 10_800, "acme", "+12126987654", extra))
+}
+
+/// `known_requester` in a block whose own known requesters sent too few codes to tell: the
+/// country's known requesters, which verify like usual, clear a user's fresh number in the
+/// pumped block. An attack through the users' networks fills the block's count of them, which
+/// falls short, and the user's send is held with the attack's.
+#[test]
+fn a_users_fresh_number_in_a_pumped_block_its_users_never_reach_is_cleared_by_the_country() {
+    let user = block_pumping_then_a_user_in_the_quiet_block(false);
+    assert!(user.level < Level::High, "{user:?}");
+    assert!(
+        weight(&user, "known_requester").is_some_and(|w| w < 0),
+        "{user:?}"
+    );
+    assert!(
+        user.reasons
+            .iter()
+            .any(|r| r.detail.contains("US's sends from such requesters")),
+        "{user:?}"
+    );
+    let proxied = block_pumping_then_a_user_in_the_quiet_block(true);
+    assert!(proxied.level >= Level::High, "{proxied:?}");
+    assert!(weight(&proxied, "known_requester").is_none(), "{proxied:?}");
+}

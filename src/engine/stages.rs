@@ -313,8 +313,24 @@ impl Engine {
         // too (their unverified sends are in the country's count; the returning users' are not
         // judged by them).
         let strangers_open = Keyer::mix(Keyer::mix(flow_key, KEY_STRANGER_CONV), KEY_OPEN);
+        // Not while the country's sends from known requesters fall short too: an attack
+        // through the users' networks (residential proxies) is in the country's count, not the
+        // strangers'.
         let strangers_explain = cfg.signals.low_conversion.strangers
-            && self.open_incident(&[Some(strangers_open)], now).is_some();
+            && self.open_incident(&[Some(strangers_open)], now).is_some()
+            && self
+                .state
+                .convs
+                .get(Keyer::mix(
+                    Keyer::mix(flow_country_key, KEY_COUNTRY_CONV),
+                    KEY_KNOWN_CONV,
+                ))
+                .is_none_or(|c| {
+                    let lc = &cfg.signals.low_conversion;
+                    let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                    f64::from(v) >= lc.max_ratio * p * f64::from(n)
+                        || signals::surprise(v, n, p) < lc.min_surprise
+                });
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
         let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
         let cost_cell = std::cell::OnceCell::new();
@@ -457,6 +473,8 @@ impl Engine {
                 }
             });
             let mut clears = None;
+            // The country's test, kept for a quiet block (below).
+            let mut country_clears = None;
             for (key, group) in [
                 (
                     Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_KNOWN_CONV),
@@ -471,22 +489,40 @@ impl Engine {
                 if trial {
                     signals::conv_send(cfg, c, now, prior);
                 }
-                if judged != Some(group) {
+                if judged.is_none() || (group == ConvGroup::Block && judged != Some(group)) {
                     continue;
                 }
                 let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
                 let p = p.max(country_window.1);
                 // Too few matured sends in the window (a flow whose known requesters send a
                 // few codes an hour): their day, unless the window already falls short.
+                let day = (u32::from(c.day_verified), u32::from(c.day_sends));
+                let quiet =
+                    |(v, n): (u32, u32)| n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise;
+                let window_quiet = quiet((v, n));
                 let (v, n) = if n >= lc.min_sends {
                     (v, n)
-                } else if signals::surprise(v, n, p) < lc.min_surprise {
-                    (u32::from(c.day_verified), u32::from(c.day_sends))
+                } else if window_quiet {
+                    day
                 } else {
                     (0, 0)
                 };
-                clears = signals::requesters_verify(cfg, (v, n, p), prior)
-                    .map(|(v, n, p)| (Clearance::KnownRequesters(group), v, n, p));
+                let verify = signals::requesters_verify(cfg, (v, n, p), prior);
+                if group == ConvGroup::Country {
+                    country_clears = verify.map(|(v, n, p)| (Clearance::KnownRequesters(group), v, n, p));
+                    if judged == Some(group) {
+                        clears = country_clears;
+                    }
+                } else {
+                    // A block whose known requesters sent too few codes to tell, in the window
+                    // and in its day, none of them falling short: the country's known requesters
+                    // speak for them. An attack through the users' networks into the block
+                    // falls short there within a few sends and is judged by the block again.
+                    let quiet_block = window_quiet && quiet(day);
+                    clears = verify
+                        .map(|(v, n, p)| (Clearance::KnownRequesters(group), v, n, p))
+                        .or(country_clears.filter(|_| quiet_block));
+                }
             }
             clears
         } else {
