@@ -17,15 +17,6 @@ fn evaluate(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("a JSON report")
 }
 
-fn target<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-    r["targets"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .find(|t| t["name"].as_str().is_some_and(|n| n.starts_with(name)))
-        .unwrap_or_else(|| panic!("no target {name}"))
-}
-
 /// The targets of issue 13, each asserted as it is, and the two that held out longest checked
 /// once more by hand: at most 0.05 % of legitimate sends at `high` in every legitimate scenario
 /// (collateral included), and at least 90 % of every attack's sends flagged after its first
