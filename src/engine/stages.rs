@@ -313,9 +313,9 @@ impl Engine {
         // too (their unverified sends are in the country's count; the returning users' are not
         // judged by them).
         let strangers_open = Keyer::mix(Keyer::mix(flow_key, KEY_STRANGER_CONV), KEY_OPEN);
-        // Not while the country's sends from known requesters fall short too: an attack
-        // through the users' networks (residential proxies) is in the country's count, not the
-        // strangers'.
+        // Not while the country's sends from known requesters fail to verify like usual (the
+        // test of `known_requester`): an attack through the users' networks (residential
+        // proxies) is in the country's count, not the strangers'.
         let strangers_explain = cfg.signals.low_conversion.strangers
             && self.open_incident(&[Some(strangers_open)], now).is_some()
             && self
@@ -326,10 +326,14 @@ impl Engine {
                     KEY_KNOWN_CONV,
                 ))
                 .is_none_or(|c| {
+                    // Too few to tell (and not already falling short), or verifying like usual.
                     let lc = &cfg.signals.low_conversion;
                     let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
-                    f64::from(v) >= lc.max_ratio * p * f64::from(n)
-                        || signals::surprise(v, n, p) < lc.min_surprise
+                    if n < lc.min_sends {
+                        signals::surprise(v, n, p) < lc.min_surprise
+                    } else {
+                        signals::requesters_verify(cfg, (v, n, p), prior).is_some()
+                    }
                 });
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
         let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
