@@ -1553,10 +1553,10 @@ fn a_known_requesters_send_is_cleared_only_while_such_sends_verify() {
 
 /// Home-country pumping into one block (+1 212 6…, 80 fresh numbers an hour, none verified) for
 /// three hours, from fresh addresses or `proxied` through addresses on the tenant's users'
-/// networks, while ordinary sends go on from those networks (40 an hour, half of them into the
-/// same block, 80 % verified). Then a fresh number in the block from a user's network and one
-/// from a fresh network: their verdicts.
-fn block_pumping_then_two_fresh_numbers(proxied: bool) -> [pumpguard::Verdict; 2] {
+/// networks, while ordinary sends go on from those networks (40 an hour, 80 % verified; half of
+/// them into the same block when `users_in_block`, else none). Then a fresh number in the block
+/// from a user's network and one from a fresh network: their verdicts.
+fn block_pumping_then_two_fresh_numbers(proxied: bool, users_in_block: bool) -> [pumpguard::Verdict; 2] {
     let mut e = engine();
     let mut r = Rng(37);
     warm(&mut e, "acme", 2, 20, &mut r);
@@ -1566,7 +1566,7 @@ fn block_pumping_then_two_fresh_numbers(proxied: bool) -> [pumpguard::Verdict; 2
     for k in 0..360 {
         let t = base + k * 30;
         let ordinary = k % 3 == 0;
-        let to = if !ordinary || k % 6 == 0 {
+        let to = if !ordinary || (users_in_block && k % 6 == 0) {
             in_block(&mut r)
         } else {
             us_number(&mut r)
@@ -1602,7 +1602,7 @@ fn block_pumping_then_two_fresh_numbers(proxied: bool) -> [pumpguard::Verdict; 2
 /// is cleared.
 #[test]
 fn a_known_requesters_send_into_a_pumped_block_is_cleared_only_while_the_blocks_such_sends_verify() {
-    let [known, fresh] = block_pumping_then_two_fresh_numbers(false);
+    let [known, fresh] = block_pumping_then_two_fresh_numbers(false, true);
     assert!(fresh.level >= Level::High, "{fresh:?}");
     assert!(weight(&fresh, "known_requester").is_none(), "{fresh:?}");
     assert!(known.level < Level::High, "{known:?}");
@@ -1614,7 +1614,7 @@ fn a_known_requesters_send_into_a_pumped_block_is_cleared_only_while_the_blocks_
                 && r.detail.contains("US +12126's sends from such requesters")),
         "{known:?}"
     );
-    let [known, fresh] = block_pumping_then_two_fresh_numbers(true);
+    let [known, fresh] = block_pumping_then_two_fresh_numbers(true, true);
     for v in [&known, &fresh] {
         assert!(v.level >= Level::High, "{v:?}");
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
@@ -1953,46 +1953,13 @@ fn pumping_spread_under_returning_users_shows_in_their_strangers() {
     );
 }
 
-/// Home-country pumping into one block (+1 212 6…, 80 fresh numbers an hour, none verified) for
-/// three hours, from fresh addresses or `proxied` through addresses on the tenant's users'
-/// networks, while the users (40 an hour, 80 % verified) send codes all over the country and
-/// none into the block. Then a fresh number in the block from a user's network: its verdict.
-fn block_pumping_then_a_user_in_the_quiet_block(proxied: bool) -> pumpguard::Verdict {
-    let mut e = engine();
-    let mut r = Rng(43);
-    warm(&mut e, "acme", 2, 20, &mut r);
-    let base = 2 * DAY;
-    let user_ip = |r: &mut Rng| format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
-    for k in 0..360 {
-        let t = base + k * 30;
-        let ordinary = k % 3 == 0;
-        let to = if ordinary {
-            us_number(&mut r)
-        } else {
-            format!("+12126{:06}", r.below(1_000_000))
-        };
-        let ip = if ordinary || proxied {
-            user_ip(&mut r)
-        } else {
-            format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250))
-        };
-        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
-        e.score(sms(t, "acme", &to, &extra).as_bytes(), None);
-        if ordinary && r.below(10) < 8 {
-            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
-        }
-    }
-    let extra = r#","workflow":"login","ip":"198.51.7.9","user_agent":"Mozilla/5.0 (ua 1)""#;
-    verdict(&mut e, &sms(base + 10_800, "acme", "+12126987654", extra))
-}
-
 /// `known_requester` in a block whose own known requesters sent too few codes to tell: the
 /// country's known requesters, which verify like usual, clear a user's fresh number in the
 /// pumped block. An attack through the users' networks fills the block's count of them, which
 /// falls short, and the user's send is held with the attack's.
 #[test]
 fn a_users_fresh_number_in_a_pumped_block_its_users_never_reach_is_cleared_by_the_country() {
-    let user = block_pumping_then_a_user_in_the_quiet_block(false);
+    let [user, _] = block_pumping_then_two_fresh_numbers(false, false);
     assert!(user.level < Level::High, "{user:?}");
     assert!(
         weight(&user, "known_requester").is_some_and(|w| w < 0),
@@ -2004,7 +1971,7 @@ fn a_users_fresh_number_in_a_pumped_block_its_users_never_reach_is_cleared_by_th
             .any(|r| r.detail.contains("US's sends from such requesters")),
         "{user:?}"
     );
-    let proxied = block_pumping_then_a_user_in_the_quiet_block(true);
+    let [proxied, _] = block_pumping_then_two_fresh_numbers(true, false);
     assert!(proxied.level >= Level::High, "{proxied:?}");
     assert!(weight(&proxied, "known_requester").is_none(), "{proxied:?}");
 }
