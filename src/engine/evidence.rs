@@ -49,7 +49,7 @@ impl Engine {
         );
         // A stranger's send (`low_conversion.strangers`): its number had not verified and its
         // requester was not known.
-        let stranger = self.cfg.signals.low_conversion.strangers && !sent.known_good && !sent.known_requester;
+        let stranger = stranger(&self.cfg, sent.known_good, sent.known_requester);
         for key in [
             flow_conv,
             if stranger {

@@ -55,6 +55,12 @@ pub(super) enum Clearance {
 }
 
 /// A source's own conversion key (for the second condition of `source_velocity`).
+/// A stranger's send (`low_conversion.strangers`): to a number that never verified a code of
+/// the tenant, from a requester not known to it.
+pub(super) fn stranger(cfg: &Config, known_good: bool, known_requester: bool) -> bool {
+    cfg.signals.low_conversion.strangers && !known_good && !known_requester
+}
+
 pub(super) fn source_conv_key(s: Option<u64>) -> u64 {
     s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV))
 }
@@ -313,28 +319,24 @@ impl Engine {
         // too (their unverified sends are in the country's count; the returning users' are not
         // judged by them).
         let strangers_open = Keyer::mix(Keyer::mix(flow_key, KEY_STRANGER_CONV), KEY_OPEN);
+        // The flow × country's conversion key, and its sends from known requesters.
+        let country_conv = Keyer::mix(flow_country_key, KEY_COUNTRY_CONV);
+        let country_known = Keyer::mix(country_conv, KEY_KNOWN_CONV);
         // Not while the country's sends from known requesters fail to verify like usual (the
         // test of `known_requester`): an attack through the users' networks (residential
         // proxies) is in the country's count, not the strangers'.
         let strangers_explain = cfg.signals.low_conversion.strangers
             && self.open_incident(&[Some(strangers_open)], now).is_some()
-            && self
-                .state
-                .convs
-                .get(Keyer::mix(
-                    Keyer::mix(flow_country_key, KEY_COUNTRY_CONV),
-                    KEY_KNOWN_CONV,
-                ))
-                .is_none_or(|c| {
-                    // Too few to tell (and not already falling short), or verifying like usual.
-                    let lc = &cfg.signals.low_conversion;
-                    let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
-                    if n < lc.min_sends {
-                        signals::surprise(v, n, p) < lc.min_surprise
-                    } else {
-                        signals::requesters_verify(cfg, (v, n, p), prior).is_some()
-                    }
-                });
+            && self.state.convs.get(country_known).is_none_or(|c| {
+                // Too few to tell (and not already falling short), or verifying like usual.
+                let lc = &cfg.signals.low_conversion;
+                let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                if n < lc.min_sends {
+                    signals::surprise(v, n, p) < lc.min_surprise
+                } else {
+                    signals::requesters_verify(cfg, (v, n, p), prior).is_some()
+                }
+            });
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
         let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
         let cost_cell = std::cell::OnceCell::new();
@@ -353,9 +355,8 @@ impl Engine {
         // The tenant's strangers: a send to a number that never verified, from a requester not
         // known to the tenant. Counted per flow × country (judged) and over the flow's countries
         // (for the country's `rest`).
-        let stranger = cfg.signals.low_conversion.strangers && !f.known_good && !known_requester;
-        let strangers_key =
-            stranger.then(|| Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_STRANGER_CONV));
+        let stranger = stranger(cfg, f.known_good, known_requester);
+        let strangers_key = stranger.then(|| Keyer::mix(country_conv, KEY_STRANGER_CONV));
         let mut strangers_window = ((0, 0), 0.0);
         if stranger {
             let c = self.state.convs.entry(
@@ -369,10 +370,7 @@ impl Engine {
             strangers_window = ((v, n), p);
         }
         for (key, group) in [
-            (
-                Some(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV)),
-                ConvGroup::Country,
-            ),
+            (Some(country_conv), ConvGroup::Country),
             (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
             (rare_key, ConvGroup::Rare),
             (strangers_key, ConvGroup::Strangers),
@@ -480,10 +478,7 @@ impl Engine {
             // The country's test, kept for a quiet block (below).
             let mut country_clears = None;
             for (key, group) in [
-                (
-                    Keyer::mix(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), KEY_KNOWN_CONV),
-                    ConvGroup::Country,
-                ),
+                (country_known, ConvGroup::Country),
                 (
                     Keyer::mix(Keyer::mix(block_key, KEY_BLOCK_CONV), KEY_KNOWN_CONV),
                     ConvGroup::Block,
