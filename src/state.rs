@@ -398,12 +398,25 @@ pub struct Conv {
     pub span: f32,
     /// Provider blocks (decayed, half-life = time window).
     pub blocks: Decayed,
-    /// Start of the key's current day (24 hours from its first send after the last day).
+    /// Start of the key's current day (24 hours from its first send, or from the previous
+    /// day's end while sends keep coming).
     pub day_start: Millis,
     /// Sends in the current day.
     pub day_sends: u16,
     /// Of those, verified.
     pub day_verified: u16,
+    /// Sends in the day before the current one (0 when it was not the key's last day): the
+    /// last 24 hours are the current day and the part of the previous day they still cover
+    /// ([`crate::signals::day_counts`]), so a day-long attack does not vanish at its 24th hour.
+    pub prev_sends: u16,
+    /// Of those, verified.
+    pub prev_verified: u16,
+    /// What the key's first day folded at full weight (sends, verified): held apart until that
+    /// day is over, and taken back to 5 % if a later fold of the day turns out attack-like (a
+    /// new key's first attack sends cannot be told apart yet, and would teach its baseline).
+    pub young_n: f32,
+    /// Of those, verified.
+    pub young_v: f32,
     /// Accumulated evidence (nats) that the key's sends on top of its usual ones are not
     /// verified: Page's CUSUM of the matured buckets' log-likelihood ratios, never below 0.
     pub cusum: f32,
@@ -430,6 +443,10 @@ impl Conv {
             day_start: 0,
             day_sends: 0,
             day_verified: 0,
+            prev_sends: 0,
+            prev_verified: 0,
+            young_n: 0.0,
+            young_v: 0.0,
             cusum: 0.0,
             cusum_at: 0,
         }

@@ -1975,3 +1975,78 @@ fn a_users_fresh_number_in_a_pumped_block_its_users_never_reach_is_cleared_by_th
     assert!(proxied.level >= Level::High, "{proxied:?}");
     assert!(weight(&proxied, "known_requester").is_none(), "{proxied:?}");
 }
+
+/// Slow-and-low past its first day: one unverified send every 10–20 minutes, over Sierra Leone,
+/// Liberia and Guinea (all new to the tenant; about one send an hour to each), for 36 hours, while the tenant's US logins go on
+/// (20 an hour, 80 % verified). The countries stop being new after 24 hours and the keys' days
+/// roll over; the attack must stay held, the tenant's US logins never. The sliding day keeps its last 24 hours in view, a
+/// key's first day is not learned as its baseline once it turns attack-like, and the flow's
+/// strangers' incident carries a country's send whose strangers still fall short between two
+/// sends there more than the idle time apart.
+#[test]
+fn a_slow_attack_stays_held_past_its_first_day() {
+    let mut e = engine();
+    let mut r = Rng(41);
+    warm(&mut e, "t", 3, 20, &mut r);
+    let prefixes = ["+23276", "+23177", "+22462"];
+    let (start, end) = (3 * DAY, 3 * DAY + 36 * 3600);
+    let (mut t_attack, mut t_user) = (start, start);
+    let mut attack: Vec<(i64, Level)> = Vec::new();
+    let mut users_high = 0;
+    let mut alerts = 0;
+    while t_attack < end {
+        if t_user <= t_attack {
+            // Mainland US area codes (`us_number` may draw a Caribbean one, a country new to
+            // the tenant, which the new countries' shortfall would hold with the attack).
+            let to = format!(
+                "+1{}{:07}",
+                [212, 312, 415, 617, 713][r.below(5) as usize],
+                r.below(10_000_000)
+            );
+            let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+            let v = verdict(
+                &mut e,
+                &sms(t_user, "t", &to, &format!(r#","workflow":"login","ip":"{ip}""#)),
+            );
+            users_high += usize::from(v.level >= Level::High);
+            if r.below(10) < 8 {
+                e.score(verified(t_user + 30, "t", &to).as_bytes(), None);
+            }
+            t_user += 180;
+        } else {
+            let to = format!(
+                "{}{:06}",
+                prefixes[r.below(3) as usize],
+                100_000 + r.below(900_000)
+            );
+            let v = verdict(&mut e, &sms(t_attack, "t", &to, r#","workflow":"login""#));
+            alerts += usize::from(v.alert);
+            attack.push((t_attack - start, v.level));
+            t_attack += 600 + r.below(601) as i64;
+        }
+    }
+    let first = attack
+        .iter()
+        .position(|a| a.1 >= Level::High)
+        .expect("the attack is detected");
+    assert!(first <= 50, "first high at attack send {first}");
+    let held = |from: i64, to: i64| {
+        let span: Vec<_> = attack[first..]
+            .iter()
+            .filter(|a| a.0 >= from && a.0 < to)
+            .collect();
+        let high = span.iter().filter(|a| a.1 >= Level::High).count();
+        (high, span.len())
+    };
+    for (from, to) in [(0, 24 * 3600), (24 * 3600, 36 * 3600)] {
+        let (high, n) = held(from, to);
+        assert!(
+            high * 10 >= n * 9,
+            "hours {}-{}: {high} of {n} sends after detection held",
+            from / 3600,
+            to / 3600
+        );
+    }
+    assert!(alerts <= 3, "{alerts} alerts");
+    assert_eq!(users_high, 0, "the tenant's own logins are never held");
+}

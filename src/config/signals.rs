@@ -181,9 +181,10 @@ pub struct LowConversion {
     pub min_weight: u32,
     /// Weight at full strength (no conversion at all over many sends).
     pub max_weight: u32,
-    /// Matured sends a key needs over its current day (a 24-hour window from its first send)
-    /// before the same check runs on the day: slow pumping, a few sends an hour, never fills
-    /// the short window. 0 turns the day check off.
+    /// Matured sends a key needs over its day (its current day, 24 hours from its first send,
+    /// and while that day still falls short, its last 24 hours) before the same check runs on
+    /// the day: slow pumping, a few sends an hour, never fills the short window. 0 turns the
+    /// day check off.
     pub day_min_sends: u32,
     /// A flow (tenant × workflow) whose long-run conversion is below this rate, over at least
     /// `flow_min_history` matured sends, does not send codes (notifications, reminders): it gets

@@ -568,16 +568,32 @@ impl Engine {
                             || (cfg.signals.known_requester.enabled && !f.known_requester)
                     }
                     _ => pre >= cfg.levels.low as i32,
+                })
+                // The flow's strangers, while this country's strangers still fall short (the
+                // send's own evidence): a slow attack over a few countries sends to each too
+                // seldom to keep its country's link within the idle time, but its incident
+                // stays open over all of them.
+                .or_else(|| {
+                    let own = conv.group == Some(ConvGroup::Strangers)
+                        && reasons
+                            .iter()
+                            .any(|r| r.code == code::LOW_CONVERSION && r.weight > 0);
+                    own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))
+                        .flatten()
+                        .map(|(_, inc)| (OPEN_STRANGERS, inc))
                 });
             if let Some((i, inc)) = carried {
                 // Carried by its country's own shortfall, the send is evidence that the attack
-                // goes on, and keeps the incident open; carried by a block, requester or new
-                // countries alone, it is not.
+                // goes on, and keeps the incident open; carried by a block, requester, new
+                // countries or the flow's strangers alone, it is not.
                 sustains = i == OPEN_COUNTRY;
                 let what = match i {
                     OPEN_COUNTRY => format!("{country}, whose conversion still falls short"),
                     OPEN_REQUESTER => "its requester".to_string(),
                     OPEN_BLOCK => format!("block {block}"),
+                    OPEN_STRANGERS => {
+                        format!("the flow's strangers, whose sends to {country} still fall short")
+                    }
                     _ => "the tenant's countries new to it".to_string(),
                 };
                 reasons.push(Reason {

@@ -494,7 +494,9 @@ impl Engine {
                 let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
                 let p = p.max(country_window.1);
                 // Too few matured sends in the window (a flow whose known requesters send a
-                // few codes an hour): their day, unless the window already falls short.
+                // few codes an hour): their current day (not the sliding 24 hours, in which an
+                // attack's sends through the users' networks over an hour or two are diluted),
+                // unless the window already falls short.
                 let day = (u32::from(c.day_verified), u32::from(c.day_sends));
                 let quiet =
                     |(v, n): (u32, u32)| n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise;

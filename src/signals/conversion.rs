@@ -32,15 +32,22 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
     // been scored since they matured).
     let usual = usual_per_bucket(c);
     cusum_to(c, bucket - CONV_BUCKETS as i64, p, usual);
-    // The key's day so far, less its newest buckets (still inside the grace period): a slow
-    // attack puts one send in a bucket, which says nothing alone, but its day falls short.
+    // The key's day ([`day_counts`]), less its newest buckets (still inside the grace period):
+    // a slow attack puts one send in a bucket, which says nothing alone, but its day falls
+    // short.
     let fresh: u32 = (0..3)
         .map(|k| u32::from(c.sends[(c.head - k).rem_euclid(CONV_BUCKETS as i64) as usize]))
         .sum();
-    let day_n = u32::from(c.day_sends).saturating_sub(fresh);
-    let day_v = u32::from(c.day_verified).min(day_n);
-    let day_low = f64::from(day_v) < cfg.signals.low_conversion.max_ratio * p * f64::from(day_n)
-        && binomial_surprise(f64::from(day_v), f64::from(day_n), p) >= FOLD_SURPRISE;
+    let short = cfg.signals.low_conversion.max_ratio * p;
+    let low = |(v, n): (u32, u32)| {
+        f64::from(v) < short * f64::from(n)
+            && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE
+    };
+    // The current day alone too: an attack of a few hours in a busy key stands out more in the
+    // day it began than in the last 24 hours.
+    let (day_v, day_n, _) = day_counts(c, bucket * bucket_ms(cfg), fresh, short);
+    let today_n = u32::from(c.day_sends).saturating_sub(fresh);
+    let day_low = low((day_v, day_n)) || low((u32::from(c.day_verified).min(today_n), today_n));
     // Buckets past the ring's length were empty: they only age the usual volume.
     let gap = bucket - c.head;
     if gap > CONV_BUCKETS as i64 {
@@ -49,10 +56,17 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
         c.vol *= keep;
         c.span = c.span * keep + (1.0 - keep) / (1.0 - FOLD_DECAY as f32);
     }
+    // A key in its first day: its folds at full weight are held apart (`young_n`).
+    let young = c.span < young_span(cfg);
+    if !young {
+        (c.young_n, c.young_v) = (0.0, 0.0);
+    }
     for b in (c.head + 1..=bucket).take(CONV_BUCKETS) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         let (n, v) = (f32::from(c.sends[i]), f32::from(c.verified[i]));
         let mut w = 1.0;
+        c.young_n *= FOLD_DECAY as f32;
+        c.young_v *= FOLD_DECAY as f32;
         // Fold old buckets into the long-run rate. A bucket that looks like an attack counts
         // for 5%: an attack cannot teach the baseline, a country that really converts poorly
         // still does, slowly.
@@ -65,6 +79,18 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
             // 80 %). A key that truly converts under half its flow's rate still learns, at 5 %.
             let low = day_low || binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE;
             w = if low { 0.05 } else { 1.0 };
+            if low && c.young_n > 0.0 {
+                // The key's first day turned attack-like: what it learned at full weight so far
+                // counts at 5 % too (the volume is taken back the same way below).
+                let back = 0.95;
+                c.rate_num = (c.rate_num - back * c.young_v).max(0.0);
+                c.rate_den = (c.rate_den - back * c.young_n).max(0.0);
+                c.vol = (c.vol - back * c.young_n).max(0.0);
+                (c.young_n, c.young_v) = (0.0, 0.0);
+            } else if !low && young {
+                c.young_n += n;
+                c.young_v += v;
+            }
             c.rate_num = c.rate_num * FOLD_DECAY as f32 + w * v;
             c.rate_den = c.rate_den * FOLD_DECAY as f32 + w * n;
         }
@@ -74,6 +100,13 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
         c.verified[i] = 0;
     }
     c.head = bucket;
+}
+
+/// `Conv::span` after a day of buckets since a key's first send: below it, the key is in its
+/// first day.
+fn young_span(cfg: &Config) -> f32 {
+    let per_day = (DAY_MS / bucket_ms(cfg)).min(i64::from(i32::MAX)) as i32;
+    (1.0 - (FOLD_DECAY as f32).powi(per_day)) / (1.0 - FOLD_DECAY as f32) - CONV_BUCKETS as f32
 }
 
 /// Weight the CUSUM keeps per bucket: a half-life of 6 hours, so evidence from an attack that
@@ -148,10 +181,16 @@ pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
         let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
         c.sends[i] = c.sends[i].saturating_add(1);
     }
-    if c.day_sends == 0 || now - c.day_start >= DAY_MS || now < c.day_start {
+    if now < c.day_start || now - c.day_start >= 2 * DAY_MS {
+        // The key's first send, or its first after a day or more without any.
         c.day_start = now;
-        c.day_sends = 0;
-        c.day_verified = 0;
+        (c.day_sends, c.day_verified) = (0, 0);
+        (c.prev_sends, c.prev_verified) = (0, 0);
+    } else if now - c.day_start >= DAY_MS {
+        // The day is over: it becomes the previous one, and the next starts where it ended.
+        c.day_start += DAY_MS;
+        (c.prev_sends, c.prev_verified) = (c.day_sends, c.day_verified);
+        (c.day_sends, c.day_verified) = (0, 0);
     }
     c.day_sends = c.day_sends.saturating_add(1);
     c.last = c.last.max(now);
@@ -159,12 +198,35 @@ pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
 
 pub(super) const DAY_MS: Millis = 86_400_000;
 
+/// A key's day `(verified, sends, hours)`, less its `pending` newest sends (still inside the
+/// grace period). While its current day converts under `short` (a rate: `max_ratio` of the
+/// baseline), the day is its last 24 hours: the current day and the share of the previous day
+/// that the 24 hours still cover (sends assumed even over it), so an attack that goes on past
+/// the day's end keeps its evidence. Otherwise the current day alone: a block pumped yesterday
+/// whose sends verify again today is not judged by yesterday.
+pub fn day_counts(c: &Conv, now: Millis, pending: u32, short: f64) -> (u32, u32, f64) {
+    let into = (now - c.day_start).clamp(0, DAY_MS);
+    let n = u32::from(c.day_sends).saturating_sub(pending);
+    let v = u32::from(c.day_verified).min(n);
+    let still_short = n > 0 && f64::from(v) <= short * f64::from(n);
+    if c.prev_sends == 0 || !still_short {
+        return (v, n, into as f64 / 3_600_000.0);
+    }
+    let left = 1.0 - into as f64 / DAY_MS as f64;
+    let part = |x: u16| (f64::from(x) * left).round() as u32;
+    (v + part(c.prev_verified), n + part(c.prev_sends), 24.0)
+}
+
 /// Credits a conversion of a send made at `sent_at`.
 pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: Millis, prior: f64) {
     let bms = bucket_ms(cfg);
     conv_advance(cfg, c, now.div_euclid(bms), prior);
-    if sent_at.is_some_and(|t| t >= c.day_start) && c.day_verified < c.day_sends {
-        c.day_verified += 1;
+    match sent_at {
+        Some(t) if t >= c.day_start && c.day_verified < c.day_sends => c.day_verified += 1,
+        Some(t) if t < c.day_start && t >= c.day_start - DAY_MS && c.prev_verified < c.prev_sends => {
+            c.prev_verified += 1
+        }
+        _ => {}
     }
     match sent_at.map(|t| t.div_euclid(bms)) {
         Some(b) if b > c.head.saturating_sub(CONV_BUCKETS as i64) && b <= c.head => {
@@ -284,8 +346,7 @@ pub fn low_conversion(
         if lc.day_min_sends == 0 {
             return None;
         }
-        let n = u32::from(c.day_sends).saturating_sub(sends_since(cfg, c, now - grace));
-        let v = u32::from(c.day_verified).min(n);
+        let (v, n, hours) = day_counts(c, now, sends_since(cfg, c, now - grace), lc.max_ratio * p);
         (n >= lc.day_min_sends)
             .then(|| shortfall(cfg, v, n, p))
             .flatten()
@@ -302,8 +363,7 @@ pub fn low_conversion(
                         && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour)
                 };
                 let (we, note) = if busy() {
-                    let hours = ((now - c.day_start) as f64 / 3_600_000.0).max(1.0);
-                    decisive(w, v, n, per_hour.max(1.0 / 24.0) * hours, 0.5)
+                    decisive(w, v, n, per_hour.max(1.0 / 24.0) * hours.max(1.0), 0.5)
                 } else {
                     (w, String::new())
                 };
