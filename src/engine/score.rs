@@ -569,15 +569,12 @@ impl Engine {
                     }
                     _ => pre >= cfg.levels.low as i32,
                 })
-                // The flow's strangers, while this country's strangers still fall short (the
-                // send's own evidence): a slow attack over a few countries sends to each too
-                // seldom to keep its country's link within the idle time, but its incident
-                // stays open over all of them.
+                // The flow's strangers, while this country's strangers still fall short at
+                // `medium` strength (the send's own evidence, as for its country): a slow attack
+                // over a few countries sends to each too seldom to keep its country's link
+                // within the idle time, but its incident stays open over all of them.
                 .or_else(|| {
-                    let own = conv.group == Some(ConvGroup::Strangers)
-                        && reasons
-                            .iter()
-                            .any(|r| r.code == code::LOW_CONVERSION && r.weight > 0);
+                    let own = short && conv.group == Some(ConvGroup::Strangers);
                     own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))
                         .flatten()
                         .map(|(_, inc)| (OPEN_STRANGERS, inc))
