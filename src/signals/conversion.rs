@@ -39,15 +39,23 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
         .map(|k| u32::from(c.sends[(c.head - k).rem_euclid(CONV_BUCKETS as i64) as usize]))
         .sum();
     let short = cfg.signals.low_conversion.max_ratio * p;
-    let low = |(v, n): (u32, u32)| {
+    let falls_short = |(v, n): (u32, u32)| {
         f64::from(v) < short * f64::from(n)
             && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE
     };
     // The current day alone too: an attack of a few hours in a busy key stands out more in the
-    // day it began than in the last 24 hours.
-    let (day_v, day_n, _) = day_counts(c, bucket * bucket_ms(cfg), fresh, short);
+    // day it began than in the last 24 hours. A tenant without a conversion rate of its own
+    // (`prior` 0: no conversions logged, or too few yet) is judged by its current day alone, and
+    // its keys' first days are learned as they come: nothing it sends is verified, so its
+    // ordinary sends would all look attack-like, and a block's history (`fresh_block`) would
+    // never build.
+    let judged = prior > 0.0;
     let today_n = u32::from(c.day_sends).saturating_sub(fresh);
-    let day_low = low((day_v, day_n)) || low((u32::from(c.day_verified).min(today_n), today_n));
+    let day_low = falls_short((u32::from(c.day_verified).min(today_n), today_n))
+        || (judged && {
+            let (v, n, _) = day_counts(c, bucket * bucket_ms(cfg), fresh, short);
+            falls_short((v, n))
+        });
     // Buckets past the ring's length were empty: they only age the usual volume.
     let gap = bucket - c.head;
     if gap > CONV_BUCKETS as i64 {
@@ -57,7 +65,7 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
         c.span = c.span * keep + (1.0 - keep) / (1.0 - FOLD_DECAY as f32);
     }
     // A key in its first day: its folds at full weight are held apart (`young_n`).
-    let young = c.span < young_span(cfg);
+    let young = judged && c.span < young_span(cfg);
     if !young {
         (c.young_n, c.young_v) = (0.0, 0.0);
     }
