@@ -2050,3 +2050,114 @@ fn a_slow_attack_stays_held_past_its_first_day() {
     assert!(alerts <= 3, "{alerts} alerts");
     assert_eq!(users_high, 0, "the tenant's own logins are never held");
 }
+
+/// An attacker spread over the tenant's country mix: 300 US and 40 ES users (stable numbers and
+/// networks) log in 46 times an hour, 90 % verified; new users sign up only in the US (one
+/// every four hours or so, 80 % verified). On day 3 at 09:00 an attacker sends 36 codes an hour
+/// for three hours to fresh numbers from fresh addresses, none verified, one in twelve to Spain.
+/// The US strangers' shortfall opens the flow's strangers' incident; Spain gets three of the
+/// attack's sends an hour, too few for evidence of its own for the first hour, and its
+/// strangers have no history that verifies: its sends are held with the incident from the
+/// first. Spain's returning users are not.
+#[test]
+fn an_attack_spread_over_the_country_mix_is_held_where_new_users_never_verified() {
+    let mut e = engine();
+    let mut r = Rng(73);
+    let es = |r: &mut Rng| format!("+3461{:07}", r.below(10_000_000));
+    let us = |r: &mut Rng| {
+        format!(
+            "+1{}{:07}",
+            [212, 312, 415, 617, 713][r.below(5) as usize],
+            r.below(10_000_000)
+        )
+    };
+    let users: Vec<(String, String)> = (0..340)
+        .map(|i| {
+            let to = if i < 300 { us(&mut r) } else { es(&mut r) };
+            (to, format!("198.51.{}.{}", i % 250, 1 + r.below(250)))
+        })
+        .collect();
+    let fresh_ip = |r: &mut Rng| format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
+    let attack_from = 3 * DAY + 9 * 3600;
+    let during = |t: i64| (attack_from..attack_from + 3 * 3600).contains(&t);
+    // (time, number, address, verified, 0 user / 1 ES user / 2 new user / 3 attack US / 4 attack ES)
+    let mut sends: Vec<(i64, String, String, bool, u8)> = Vec::new();
+    for h in 0..(3 * 24 + 11) {
+        for i in 0..46 {
+            let u = r.below(340) as usize;
+            let (to, ip) = users[u].clone();
+            sends.push((h * 3600 + i * 78, to, ip, r.below(10) < 9, u8::from(u >= 300)));
+        }
+        if r.below(4) == 0 {
+            sends.push((h * 3600 + 1801, us(&mut r), fresh_ip(&mut r), r.below(10) < 8, 2));
+        }
+        if during(h * 3600) {
+            for i in 0..36 {
+                let (to, kind) = if i % 12 == 11 {
+                    (es(&mut r), 4)
+                } else {
+                    (us(&mut r), 3)
+                };
+                sends.push((h * 3600 + i * 100 + 7, to, fresh_ip(&mut r), false, kind));
+            }
+        }
+    }
+    sends.sort_by_key(|s| s.0);
+    let (mut attack, mut spain, mut es_users) = (Vec::new(), Vec::new(), Vec::new());
+    let mut pending: Vec<(i64, String)> = Vec::new();
+    for (t, to, ip, verify, kind) in sends {
+        for (vt, vto) in pending.iter().filter(|p| p.0 <= t) {
+            e.score(verified(*vt, "acme", vto).as_bytes(), None);
+        }
+        pending.retain(|p| p.0 > t);
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        let v = verdict(&mut e, &sms(t, "acme", &to, &extra));
+        if verify {
+            pending.push((t + 40, to));
+        }
+        match kind {
+            3 | 4 => {
+                if kind == 4 {
+                    spain.push(attack.len());
+                }
+                attack.push(v);
+            }
+            1 if during(t) => es_users.push(v),
+            _ => {}
+        }
+    }
+    let first = attack
+        .iter()
+        .position(|v| v.level >= Level::High)
+        .expect("detected");
+    assert!(first < 20, "first high at attack send {first}");
+    let held_es: Vec<_> = spain
+        .iter()
+        .filter(|&&i| i > first)
+        .map(|&i| &attack[i])
+        .collect();
+    let high = held_es.iter().filter(|v| v.level >= Level::High).count();
+    assert!(
+        held_es.len() >= 6,
+        "{} Spanish sends after detection",
+        held_es.len()
+    );
+    // All but one: the first may come before a send of the strangers' own opens their link.
+    assert!(
+        high + 1 >= held_es.len(),
+        "{high} of {} Spanish sends after detection held",
+        held_es.len()
+    );
+    let incidents: std::collections::BTreeSet<_> = attack.iter().filter_map(|v| v.incident.clone()).collect();
+    let alerts = attack.iter().filter(|v| v.alert).count();
+    assert!(
+        incidents.len() == 1 && alerts <= 3,
+        "{incidents:?}, {alerts} alerts"
+    );
+    assert!(!es_users.is_empty());
+    assert_eq!(
+        es_users.iter().filter(|v| v.level >= Level::High).count(),
+        0,
+        "Spain's returning users"
+    );
+}

@@ -135,7 +135,7 @@ impl Engine {
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
         self.combine(&f, &conv, &mut reasons, damped);
-        let (mut open_keys, sustains) = self.carry(ev, &f, &conv, global_block, &mut reasons);
+        let (mut open_keys, sustains, by_strangers) = self.carry(ev, &f, &conv, global_block, &mut reasons);
         let SendFacts {
             now,
             tenant,
@@ -181,7 +181,7 @@ impl Engine {
         if !block_evidence {
             open_keys[OPEN_TENANT_BLOCKS] = None;
         }
-        if conv_group != Some(ConvGroup::Strangers) {
+        if conv_group != Some(ConvGroup::Strangers) && !by_strangers {
             open_keys[OPEN_STRANGERS] = None;
         }
         self.track_incident(
@@ -474,8 +474,8 @@ impl Engine {
     }
 
     /// The incident keys of the send and the carry: while an incident is open, a fresh number
-    /// into what it targets is held at `high`. Returns the keys and whether the send sustains
-    /// the incident.
+    /// into what it targets is held at `high`. Returns the keys, whether the send sustains the
+    /// incident, and whether the flow's strangers' incident carried it.
     fn carry(
         &self,
         ev: &Event<'_>,
@@ -483,7 +483,7 @@ impl Engine {
         conv: &ConvFindings,
         global_block: u64,
         reasons: &mut Vec<Reason>,
-    ) -> ([Option<u64>; 7], bool) {
+    ) -> ([Option<u64>; 7], bool, bool) {
         let SendFacts {
             now,
             tenant,
@@ -533,6 +533,7 @@ impl Engine {
         // converting like usual, is not carried.
         let pre = reasons.iter().map(|r| r.weight).sum::<i32>();
         let mut sustains = true;
+        let mut by_strangers = false;
         let high = cfg.levels.high as i32;
         if cfg.incident_carry
             && pre < high
@@ -572,9 +573,14 @@ impl Engine {
                 // The flow's strangers, while this country's strangers still fall short at
                 // `medium` strength (the send's own evidence, as for its country): a slow attack
                 // over a few countries sends to each too seldom to keep its country's link
-                // within the idle time, but its incident stays open over all of them.
+                // within the idle time, but its incident stays open over all of them. Or a
+                // stranger's send to a country whose strangers have not verified like usual
+                // (in the window or over the last 24 hours): an attacker spread over the
+                // tenant's country mix reaches each of its smaller countries a few times an hour,
+                // too seldom for evidence of their own, and its first sends there are the attack
+                // going on. A country whose new users verify like usual is not carried.
                 .or_else(|| {
-                    let own = short && conv.group == Some(ConvGroup::Strangers);
+                    let own = (short && conv.group == Some(ConvGroup::Strangers)) || conv.strangers_unproven;
                     own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))
                         .flatten()
                         .map(|(_, inc)| (OPEN_STRANGERS, inc))
@@ -582,8 +588,10 @@ impl Engine {
             if let Some((i, inc)) = carried {
                 // Carried by its country's own shortfall, the send is evidence that the attack
                 // goes on, and keeps the incident open; carried by a block, requester, new
-                // countries or the flow's strangers alone, it is not.
+                // countries or the flow's strangers alone, it is not. Carried by the flow's
+                // strangers, it joins their incident whatever its own conversion key.
                 sustains = i == OPEN_COUNTRY;
+                by_strangers = i == OPEN_STRANGERS;
                 let what = match i {
                     OPEN_COUNTRY => format!("{country}, whose conversion still falls short"),
                     OPEN_REQUESTER => "its requester".to_string(),
@@ -600,7 +608,7 @@ impl Engine {
                 });
             }
         }
-        (open_keys, sustains)
+        (open_keys, sustains, by_strangers)
     }
 
     pub(super) fn level(&self, score: u32) -> Level {

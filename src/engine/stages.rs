@@ -38,6 +38,11 @@ pub(super) struct ConvFindings {
     pub(super) tenant_blocks_open: u64,
     /// The open-incident key of the flow's strangers' incidents.
     pub(super) strangers_open: u64,
+    /// A stranger's send (`low_conversion.strangers`) in a flow judged by its conversion, to a
+    /// country whose strangers do not verify like usual (`requesters_verify`) in the matured
+    /// window and, over the last 24 hours and the key's learned history, sent none or verified
+    /// under half the baseline.
+    pub(super) strangers_unproven: bool,
     /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
     /// and sent counts and baseline that cleared it.
     pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
@@ -358,6 +363,7 @@ impl Engine {
         let stranger = stranger(cfg, f.known_good, known_requester);
         let strangers_key = stranger.then(|| Keyer::mix(country_conv, KEY_STRANGER_CONV));
         let mut strangers_window = ((0, 0), 0.0);
+        let mut strangers_unproven = false;
         if stranger {
             let c = self.state.convs.entry(
                 Keyer::mix(Keyer::mix(flow_key, KEY_FLOW_CONV), KEY_STRANGER_CONV),
@@ -390,6 +396,23 @@ impl Engine {
             if blocked {
                 c.blocks
                     .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
+            }
+            // Whether the country's strangers may be the attack's: not verifying like usual in
+            // the matured window, and over the last 24 hours (the current day and the share of
+            // the previous one, whatever the current day's conversion: a day that started at
+            // night has too few sends) together with the key's learned history (its folded
+            // sends, a day and a half on average), none at all or under half the baseline. A
+            // country whose few new users a day verify is not the attack's.
+            if group == ConvGroup::Strangers && judge_conversion {
+                let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                let pending = signals::sends_since(cfg, c, now - grace);
+                let (dv, dn) = signals::last_day(c, now, pending);
+                let short_day = if dn > 0 {
+                    f64::from(dv) <= cfg.signals.low_conversion.max_ratio * p * f64::from(dn)
+                } else {
+                    c.rate_num < 1.0
+                };
+                strangers_unproven = signals::requesters_verify(cfg, (v, n, p), prior).is_none() && short_day;
             }
             if judge_conversion && group == ConvGroup::Country {
                 let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
@@ -559,6 +582,7 @@ impl Engine {
             rare_key,
             tenant_blocks_open,
             strangers_open,
+            strangers_unproven,
         }
     }
 

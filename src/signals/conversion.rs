@@ -220,9 +220,20 @@ pub fn day_counts(c: &Conv, now: Millis, pending: u32, short: f64) -> (u32, u32,
     if c.prev_sends == 0 || !still_short {
         return (v, n, into as f64 / 3_600_000.0);
     }
+    let (v, n) = last_day(c, now, pending);
+    (v, n, 24.0)
+}
+
+/// A key's last 24 hours `(verified, sends)`: its current day, less the `pending` sends still
+/// inside the grace period, and the share of the previous day that the 24 hours still cover
+/// (sends assumed even over it).
+pub fn last_day(c: &Conv, now: Millis, pending: u32) -> (u32, u32) {
+    let into = (now - c.day_start).clamp(0, DAY_MS);
+    let n = u32::from(c.day_sends).saturating_sub(pending);
+    let v = u32::from(c.day_verified).min(n);
     let left = 1.0 - into as f64 / DAY_MS as f64;
     let part = |x: u16| (f64::from(x) * left).round() as u32;
-    (v + part(c.prev_verified), n + part(c.prev_sends), 24.0)
+    (v + part(c.prev_verified), n + part(c.prev_sends))
 }
 
 /// Credits a conversion of a send made at `sent_at`.
