@@ -1824,6 +1824,30 @@ fn a_source_in_a_flow_that_never_converts_needs_twice_the_numbers() {
     assert!(reached(&mut e, &mut r, 0, 3));
 }
 
+/// Scores tenant acme's login sends `(time, number, address, verified, kind)` in time order, each
+/// verified code 40 s after its send: `(time, kind, verdict)` per send.
+fn acme_logins(
+    e: &mut Engine,
+    mut sends: Vec<(i64, String, String, bool, u8)>,
+) -> Vec<(i64, u8, pumpguard::Verdict)> {
+    sends.sort_by_key(|s| s.0);
+    let mut out = Vec::with_capacity(sends.len());
+    let mut pending: Vec<(i64, String)> = Vec::new();
+    for (t, to, ip, verify, kind) in sends {
+        // Codes verified 40 s after their send, in time order.
+        for (vt, vto) in pending.iter().filter(|p| p.0 <= t) {
+            e.score(verified(*vt, "acme", vto).as_bytes(), None);
+        }
+        pending.retain(|p| p.0 > t);
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
+        out.push((t, kind, verdict(e, &sms(t, "acme", &to, &extra))));
+        if verify {
+            pending.push((t + 40, to));
+        }
+    }
+    out
+}
+
 /// Spread pumping under a tenant's returning users: 300 US and 60 GB users (stable numbers and
 /// networks) log in 46 times an hour, 90 % verified, and a new user signs up every four hours
 /// or so in the US, GB or DE (a fresh number and network, 80 % verified). On day 3 at 09:00 an
@@ -1879,20 +1903,8 @@ fn spread_thin_under_returning_users(config: &str) -> [Vec<pumpguard::Verdict>; 
         false,
         1,
     ));
-    sends.sort_by_key(|s| s.0);
     let mut out: [Vec<pumpguard::Verdict>; 3] = Default::default();
-    let mut pending: Vec<(i64, String)> = Vec::new();
-    for (t, to, ip, verify, kind) in sends {
-        // Codes verified 40 s after their send, in time order.
-        for (vt, vto) in pending.iter().filter(|p| p.0 <= t) {
-            e.score(verified(*vt, "acme", vto).as_bytes(), None);
-        }
-        pending.retain(|p| p.0 > t);
-        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
-        let v = verdict(&mut e, &sms(t, "acme", &to, &extra));
-        if verify {
-            pending.push((t + 40, to));
-        }
+    for (t, kind, v) in acme_logins(&mut e, sends) {
         match kind {
             3 => out[0].push(v),
             0 if during(t) => out[1].push(v),
@@ -2102,19 +2114,8 @@ fn an_attack_spread_over_the_country_mix_is_held_where_new_users_never_verified(
             }
         }
     }
-    sends.sort_by_key(|s| s.0);
     let (mut attack, mut spain, mut es_users) = (Vec::new(), Vec::new(), Vec::new());
-    let mut pending: Vec<(i64, String)> = Vec::new();
-    for (t, to, ip, verify, kind) in sends {
-        for (vt, vto) in pending.iter().filter(|p| p.0 <= t) {
-            e.score(verified(*vt, "acme", vto).as_bytes(), None);
-        }
-        pending.retain(|p| p.0 > t);
-        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#);
-        let v = verdict(&mut e, &sms(t, "acme", &to, &extra));
-        if verify {
-            pending.push((t + 40, to));
-        }
+    for (t, kind, v) in acme_logins(&mut e, sends) {
         match kind {
             3 | 4 => {
                 if kind == 4 {
