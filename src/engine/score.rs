@@ -574,11 +574,12 @@ impl Engine {
                 // `medium` strength (the send's own evidence, as for its country): a slow attack
                 // over a few countries sends to each too seldom to keep its country's link
                 // within the idle time, but its incident stays open over all of them. Or a
-                // stranger's send to a country whose strangers have not verified like usual
-                // (in the window or over the last 24 hours): an attacker spread over the
+                // stranger's send to a country whose strangers do not verify like usual in the
+                // window and, over the last 24 hours, verified under half the baseline (or sent
+                // none, with none verified in the key's history): an attacker spread over the
                 // tenant's country mix reaches each of its smaller countries a few times an hour,
                 // too seldom for evidence of their own, and its first sends there are the attack
-                // going on. A country whose new users verify like usual is not carried.
+                // going on. A country whose few new users a day verify is not carried.
                 .or_else(|| {
                     let own = (short && conv.group == Some(ConvGroup::Strangers)) || conv.strangers_unproven;
                     own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))

@@ -40,8 +40,8 @@ pub(super) struct ConvFindings {
     pub(super) strangers_open: u64,
     /// A stranger's send (`low_conversion.strangers`) in a flow judged by its conversion, to a
     /// country whose strangers do not verify like usual (`requesters_verify`) in the matured
-    /// window and, over the last 24 hours and the key's learned history, sent none or verified
-    /// under half the baseline.
+    /// window and, over the last 24 hours, verified under half the baseline, or sent none with
+    /// no verified code in the key's learned history.
     pub(super) strangers_unproven: bool,
     /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
     /// and sent counts and baseline that cleared it.
@@ -400,9 +400,9 @@ impl Engine {
             // Whether the country's strangers may be the attack's: not verifying like usual in
             // the matured window, and over the last 24 hours (the current day and the share of
             // the previous one, whatever the current day's conversion: a day that started at
-            // night has too few sends) together with the key's learned history (its folded
-            // sends, a day and a half on average), none at all or under half the baseline. A
-            // country whose few new users a day verify is not the attack's.
+            // night has too few sends) verifying under half the baseline, or sending none while
+            // the key's learned history (its folded sends, a day and a half on average) holds
+            // no verified code. A country whose few new users a day verify is not the attack's.
             if group == ConvGroup::Strangers && judge_conversion {
                 let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
                 let pending = signals::sends_since(cfg, c, now - grace);
