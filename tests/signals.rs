@@ -2069,8 +2069,9 @@ fn a_slow_attack_stays_held_past_its_first_day() {
 /// for three hours to fresh numbers from fresh addresses, none verified, one in twelve to Spain.
 /// The US strangers' shortfall opens the flow's strangers' incident; Spain gets three of the
 /// attack's sends an hour, too few for evidence of its own for the first hour, and its
-/// strangers have no history that verifies: its sends are held with the incident from the
-/// first. Spain's returning users are not.
+/// strangers have no history that verifies: its sends after detection are held with the
+/// incident, all but perhaps the first (the incident's strangers' link comes from a send whose
+/// own evidence is a strangers' shortfall). Spain's returning users are not.
 #[test]
 fn an_attack_spread_over_the_country_mix_is_held_where_new_users_never_verified() {
     let mut e = engine();
