@@ -50,8 +50,7 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
     // ordinary sends would all look attack-like, and a block's history (`fresh_block`) would
     // never build.
     let judged = prior > 0.0;
-    let today_n = u32::from(c.day_sends).saturating_sub(fresh);
-    let day_low = falls_short((u32::from(c.day_verified).min(today_n), today_n))
+    let day_low = falls_short(today(c, fresh))
         || (judged && {
             let (v, n, _) = day_counts(c, bucket * bucket_ms(cfg), fresh, short);
             falls_short((v, n))
@@ -213,15 +212,20 @@ pub(super) const DAY_MS: Millis = 86_400_000;
 /// the day's end keeps its evidence. Otherwise the current day alone: a block pumped yesterday
 /// whose sends verify again today is not judged by yesterday.
 pub fn day_counts(c: &Conv, now: Millis, pending: u32, short: f64) -> (u32, u32, f64) {
-    let into = (now - c.day_start).clamp(0, DAY_MS);
-    let n = u32::from(c.day_sends).saturating_sub(pending);
-    let v = u32::from(c.day_verified).min(n);
+    let (v, n) = today(c, pending);
     let still_short = n > 0 && f64::from(v) <= short * f64::from(n);
     if c.prev_sends == 0 || !still_short {
-        return (v, n, into as f64 / 3_600_000.0);
+        return (v, n, (now - c.day_start).clamp(0, DAY_MS) as f64 / 3_600_000.0);
     }
     let (v, n) = last_day(c, now, pending);
     (v, n, 24.0)
+}
+
+/// A key's current day `(verified, sends)`, less its `pending` newest sends (still inside the
+/// grace period).
+fn today(c: &Conv, pending: u32) -> (u32, u32) {
+    let n = u32::from(c.day_sends).saturating_sub(pending);
+    (u32::from(c.day_verified).min(n), n)
 }
 
 /// A key's last 24 hours `(verified, sends)`: its current day, less the `pending` sends still
@@ -229,8 +233,7 @@ pub fn day_counts(c: &Conv, now: Millis, pending: u32, short: f64) -> (u32, u32,
 /// (sends assumed even over it).
 pub fn last_day(c: &Conv, now: Millis, pending: u32) -> (u32, u32) {
     let into = (now - c.day_start).clamp(0, DAY_MS);
-    let n = u32::from(c.day_sends).saturating_sub(pending);
-    let v = u32::from(c.day_verified).min(n);
+    let (v, n) = today(c, pending);
     let left = 1.0 - into as f64 / DAY_MS as f64;
     let part = |x: u16| (f64::from(x) * left).round() as u32;
     (v + part(c.prev_verified), n + part(c.prev_sends))
