@@ -2163,3 +2163,78 @@ fn an_attack_spread_over_the_country_mix_is_held_where_new_users_never_verified(
         "Spain's returning users"
     );
 }
+
+/// Reset-flow abuse that would teach the flow its own baseline: a tenant logs users in (10 an
+/// hour, 80 % verified, one in five to Germany or France) and resets passwords (two an hour, a
+/// third verified, US only) for four days; on day 4 at 10:00 an attacker sends 120 reset codes
+/// over three hours to fresh German and French numbers, each from a fresh address, none
+/// verified. Against a reset flow of 48 sends a day, those sends halve the flow's long-run rate
+/// as they come (its keys' baseline fell from 23 % to 15 % and the attack stayed at `medium`);
+/// the flow's conversion key does not learn from them, and while the flow's last day falls short
+/// of that key's rate, that rate is the baseline.
+#[test]
+fn an_attack_on_a_small_flow_does_not_lower_its_own_baseline() {
+    let mut e = engine();
+    let mut r = Rng(91);
+    let mut events: Vec<(i64, String, Option<bool>)> = Vec::new();
+    let fresh_ip = |r: &mut Rng| format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
+    let attack_from = 3 * DAY + 10 * 3600;
+    for h in 0..4 * 24 {
+        for (flow, per_hour, verify_in_10) in [("login", 10, 8), ("reset", 2, 3)] {
+            for i in 0..per_hour {
+                let t = h * 3600 + i * 3600 / per_hour + r.below(300) as i64;
+                let to = match r.below(10) {
+                    0 if flow == "login" => format!("+4915{:09}", r.below(1_000_000_000)),
+                    1 if flow == "login" => format!("+336{:08}", r.below(100_000_000)),
+                    // Mainland area codes (`us_number` also draws Caribbean ones, other
+                    // countries for the tenant).
+                    _ => format!(
+                        "+1{}{:07}",
+                        [212, 310, 415, 617, 646, 702][r.below(6) as usize],
+                        r.below(10_000_000)
+                    ),
+                };
+                let extra = format!(r#","workflow":"{flow}","ip":"{}""#, fresh_ip(&mut r));
+                events.push((t, sms(t, "shop", &to, &extra), (flow == "reset").then_some(false)));
+                if r.below(10) < verify_in_10 {
+                    events.push((t + 40, verified(t + 40, "shop", &to), None));
+                }
+            }
+        }
+    }
+    for k in 0..120 {
+        let t = attack_from + k * 90;
+        let to = if k % 2 == 0 {
+            format!("+4915{:09}", r.below(1_000_000_000))
+        } else {
+            format!("+336{:08}", r.below(100_000_000))
+        };
+        let extra = format!(r#","workflow":"reset","ip":"{}""#, fresh_ip(&mut r));
+        events.push((t, sms(t, "shop", &to, &extra), Some(true)));
+    }
+    events.sort_by_key(|x| x.0);
+    let (mut attack, mut legit) = (Vec::new(), Vec::new());
+    for (_, rec, label) in events {
+        match label {
+            Some(true) => attack.push(verdict(&mut e, &rec)),
+            Some(false) => legit.push(verdict(&mut e, &rec)),
+            None => {
+                e.score(rec.as_bytes(), None);
+            }
+        }
+    }
+    let first = attack
+        .iter()
+        .position(|v| v.level >= Level::High)
+        .expect("the reset-flow attack reaches high");
+    let held = attack[first..].iter().filter(|v| v.level >= Level::High).count();
+    assert!(
+        held * 10 >= (attack.len() - first) * 9,
+        "{held} of the {} attack sends after the first high are held",
+        attack.len() - first
+    );
+    let alerts = attack.iter().filter(|v| v.alert).count();
+    assert!(alerts <= 3, "{alerts} alerts");
+    let flagged = legit.iter().filter(|v| v.level >= Level::High).count();
+    assert_eq!(flagged, 0, "legitimate reset sends at high");
+}

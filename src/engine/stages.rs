@@ -104,7 +104,14 @@ impl Engine {
         let tenant_rate = signals::tenant_rate(t);
         // Conversion is judged against the flow's own baseline; a flow that does not send codes
         // (its history never converts) gets no shortfall.
-        let flow = signals::flow_conversion(cfg, t, workflow_hash, now);
+        let grace = signals::grace_ms(cfg, t);
+        let flow = match signals::flow_conversion(cfg, t, workflow_hash, now) {
+            signals::FlowConversion::Rate(r) => {
+                let fc = self.state.convs.get(Keyer::mix(f.flow_key, KEY_FLOW_CONV));
+                signals::FlowConversion::Rate(signals::guarded_flow_rate(cfg, fc, r, now, grace))
+            }
+            other => other,
+        };
         let judge_conversion = matches!(
             flow,
             signals::FlowConversion::Rate(_) | signals::FlowConversion::Borrowed(_)
@@ -118,7 +125,6 @@ impl Engine {
         let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
         let tenant_snapshot = (t.sends, t.long_run);
         let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
-        let grace = signals::grace_ms(cfg, t);
         FlowView {
             view,
             dow,

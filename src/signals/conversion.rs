@@ -622,6 +622,30 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
     }
 }
 
+/// A flow's baseline while an attack runs in it. Its long-run rate (`rate`, from
+/// [`flow_conversion`]) learns from every send, an attack's unverified ones too: a reset flow of
+/// 170 sends a week fell from 32 % to 15 % under 78 of them, and its keys' shortfalls with it.
+/// Its conversion key `fc` does not learn from attack-like buckets (they count for 5 %). So
+/// while the flow's last 24 hours fall short of that key's rate (under `max_ratio` of it, with a
+/// binomial surprise of at least `FOLD_SURPRISE`), and the key has the flow's minimum history,
+/// the key's rate is the baseline; otherwise the long-run rate, which counts every send and is
+/// not biased by the folds' weighting.
+pub fn guarded_flow_rate(cfg: &Config, fc: Option<&Conv>, rate: f64, now: Millis, grace: Millis) -> f64 {
+    let lc = &cfg.signals.low_conversion;
+    let Some(c) = fc.filter(|c| c.rate_den >= lc.flow_min_history as f32) else {
+        return rate;
+    };
+    let p = conv_rate(cfg, c, rate);
+    let (v, n) = last_day(c, now, sends_since(cfg, c, now - grace));
+    let short = f64::from(v) < lc.max_ratio * p * f64::from(n)
+        && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE;
+    if short && p > rate {
+        p
+    } else {
+        rate
+    }
+}
+
 /// A key's matured window and its rate: `(verified, sends, rate)`.
 pub fn matured_rate(cfg: &Config, c: &Conv, prior: f64, now: Millis, grace: Millis) -> (u32, u32, f64) {
     let (v, n) = matured(cfg, c, now, grace);
