@@ -39,10 +39,7 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
         .map(|k| u32::from(c.sends[(c.head - k).rem_euclid(CONV_BUCKETS as i64) as usize]))
         .sum();
     let short = cfg.signals.low_conversion.max_ratio * p;
-    let falls_short = |(v, n): (u32, u32)| {
-        f64::from(v) < short * f64::from(n)
-            && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE
-    };
+    let falls_short = |counts| attack_like(cfg, counts, p);
     // The current day alone too: an attack of a few hours in a busy key stands out more in the
     // day it began than in the last 24 hours. A tenant without a conversion rate of its own
     // (`prior` 0: no conversions logged, or too few yet) is judged by its current day alone, and
@@ -107,6 +104,13 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
         c.verified[i] = 0;
     }
     c.head = bucket;
+}
+
+/// Whether `v` verified of `n` sends fall short of `p` as an attack's would: under `max_ratio`
+/// of it, with a binomial surprise of at least `FOLD_SURPRISE`.
+fn attack_like(cfg: &Config, (v, n): (u32, u32), p: f64) -> bool {
+    f64::from(v) < cfg.signals.low_conversion.max_ratio * p * f64::from(n)
+        && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE
 }
 
 /// `Conv::span` after a day of buckets since a key's first send: below it, the key is in its
@@ -626,8 +630,8 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
 /// [`flow_conversion`]) learns from every send, an attack's unverified ones too: a reset flow of
 /// 170 sends a week fell from 32 % to 15 % under 78 of them, and its keys' shortfalls with it.
 /// Its conversion key `fc` does not learn from attack-like buckets (they count for 5 %). So
-/// while the flow's last 24 hours fall short of that key's rate (under `max_ratio` of it, with a
-/// binomial surprise of at least `FOLD_SURPRISE`), and the key has the flow's minimum history,
+/// while the flow's last 24 hours fall short of that key's rate as an attack's would
+/// (`attack_like`, the folds' test), and the key has the flow's minimum history,
 /// the key's rate is the baseline; otherwise the long-run rate, which counts every send and is
 /// not biased by the folds' weighting.
 pub fn guarded_flow_rate(cfg: &Config, fc: Option<&Conv>, rate: f64, now: Millis, grace: Millis) -> f64 {
@@ -636,10 +640,7 @@ pub fn guarded_flow_rate(cfg: &Config, fc: Option<&Conv>, rate: f64, now: Millis
         return rate;
     };
     let p = conv_rate(cfg, c, rate);
-    let (v, n) = last_day(c, now, sends_since(cfg, c, now - grace));
-    let short = f64::from(v) < lc.max_ratio * p * f64::from(n)
-        && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE;
-    if short && p > rate {
+    if p > rate && attack_like(cfg, last_day(c, now, sends_since(cfg, c, now - grace)), p) {
         p
     } else {
         rate
