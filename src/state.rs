@@ -411,6 +411,11 @@ pub struct Conv {
     pub prev_sends: u16,
     /// Of those, verified.
     pub prev_verified: u16,
+    /// Minutes from the current day's start to its last send.
+    pub day_last_min: u16,
+    /// Minutes from the previous day's start to its last send: its sends are assumed even up
+    /// to there, so a burst early in the previous day is not spread into the last 24 hours.
+    pub prev_last_min: u16,
     /// What the key's first day folded at full weight (sends, verified): held apart until that
     /// day is over, and taken back to 5 % if a later fold of the day turns out attack-like (a
     /// new key's first attack sends cannot be told apart yet, and would teach its baseline).
@@ -445,6 +450,8 @@ impl Conv {
             day_verified: 0,
             prev_sends: 0,
             prev_verified: 0,
+            day_last_min: 0,
+            prev_last_min: 0,
             young_n: 0.0,
             young_v: 0.0,
             cusum: 0.0,

@@ -2238,3 +2238,70 @@ fn an_attack_on_a_small_flow_does_not_lower_its_own_baseline() {
     let flagged = legit.iter().filter(|v| v.level >= Level::High).count();
     assert_eq!(flagged, 0, "legitimate reset sends at high");
 }
+
+#[test]
+fn a_burst_a_day_ago_is_not_counted_in_the_last_24_hours() {
+    // The countries new to a flow are one conversion key. A burst of 100 unverified codes to
+    // Kyrgyzstan in one hour at the start of the key's day, then, 25 hours later, a first
+    // (unverified) send to Jersey rolls that day over and falls short; 3 hours after it, a
+    // first send to the Isle of Man. The key's last 24 hours hold the Jersey send and none of
+    // the burst: before, the previous day's sends were assumed even over the whole day, and
+    // about 90 of the burst's were counted as "0 of 90 verified in 24h".
+    let mut e = engine();
+    let mut r = Rng(17);
+    let mut events: Vec<(i64, String, bool)> = Vec::new();
+    for h in 0..4 * 24 {
+        for i in 0..10 {
+            let t = h * 3600 + i * 360 + r.below(300) as i64;
+            let to = match r.below(10) {
+                0 => format!("+4915{:09}", r.below(1_000_000_000)),
+                _ => format!(
+                    "+1{}{:07}",
+                    [212, 310, 415, 617][r.below(4) as usize],
+                    r.below(10_000_000)
+                ),
+            };
+            let extra = format!(
+                r#","workflow":"login","ip":"100.{}.{}.7""#,
+                64 + r.below(60),
+                r.below(255)
+            );
+            events.push((t, sms(t, "shop", &to, &extra), false));
+            if r.below(10) < 8 {
+                events.push((t + 40, verified(t + 40, "shop", &to), false));
+            }
+        }
+    }
+    let burst = 2 * DAY + 10 * 3600;
+    for k in 0..100 {
+        let t = burst + k * 36;
+        let to = format!("+996555{:06}", r.below(1_000_000));
+        let extra = format!(
+            r#","workflow":"login","ip":"185.{}.{}.9""#,
+            r.below(255),
+            r.below(255)
+        );
+        events.push((t, sms(t, "shop", &to, &extra), false));
+    }
+    let jersey = burst + 25 * 3600;
+    let extra = r#","workflow":"login","ip":"100.70.1.7""#;
+    events.push((jersey, sms(jersey, "shop", "+447797123456", extra), false));
+    let isle = jersey + 3 * 3600;
+    events.push((isle, sms(isle, "shop", "+447524604302", extra), true));
+    events.sort_by_key(|x| x.0);
+    let mut checked = None;
+    for (_, rec, watch) in events {
+        if watch {
+            checked = Some(verdict(&mut e, &rec));
+        } else {
+            e.score(rec.as_bytes(), None);
+        }
+    }
+    let v = checked.expect("the Isle of Man send was scored");
+    assert!(
+        !v.reasons.iter().any(|x| x.code == "low_conversion"),
+        "the burst of a day ago is evidence against a first send to the Isle of Man: {:?}",
+        v.reasons
+    );
+    assert!(v.level < Level::High, "{:?}", v.reasons);
+}

@@ -46,10 +46,13 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
     // its keys' first days are learned as they come: nothing it sends is verified, so its
     // ordinary sends would all look attack-like, and a block's history (`fresh_block`) would
     // never build.
+    // The buckets folded were sent in the key's stored day, even when that day has ended since:
+    // they are judged as of its last moment, not by the empty day that follows it.
     let judged = prior > 0.0;
-    let day_low = falls_short(today(c, fresh))
+    let at = (bucket * bucket_ms(cfg)).min(c.day_start.saturating_add(DAY_MS - 1));
+    let day_low = falls_short(today(&days(c, at), fresh))
         || (judged && {
-            let (v, n, _) = day_counts(c, bucket * bucket_ms(cfg), fresh, short);
+            let (v, n, _) = day_counts(c, at, fresh, short);
             falls_short((v, n))
         });
     // Buckets past the ring's length were empty: they only age the usual volume.
@@ -195,31 +198,80 @@ pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
     if now < c.day_start || now - c.day_start >= 2 * DAY_MS {
         // The key's first send, or its first after a day or more without any.
         c.day_start = now;
-        (c.day_sends, c.day_verified) = (0, 0);
-        (c.prev_sends, c.prev_verified) = (0, 0);
+        (c.day_sends, c.day_verified, c.day_last_min) = (0, 0, 0);
+        (c.prev_sends, c.prev_verified, c.prev_last_min) = (0, 0, 0);
     } else if now - c.day_start >= DAY_MS {
         // The day is over: it becomes the previous one, and the next starts where it ended.
-        c.day_start += DAY_MS;
-        (c.prev_sends, c.prev_verified) = (c.day_sends, c.day_verified);
-        (c.day_sends, c.day_verified) = (0, 0);
+        let d = days(c, now);
+        c.day_start = d.start;
+        (c.prev_sends, c.prev_verified, c.prev_last_min) = (d.prev_sends, d.prev_verified, d.prev_last_min);
+        (c.day_sends, c.day_verified, c.day_last_min) = (0, 0, 0);
     }
     c.day_sends = c.day_sends.saturating_add(1);
+    c.day_last_min = c.day_last_min.max(minutes_into(c.day_start, now));
     c.last = c.last.max(now);
 }
 
 pub(super) const DAY_MS: Millis = 86_400_000;
 
+/// Minutes from `start` to `t`, within one day.
+fn minutes_into(start: Millis, t: Millis) -> u16 {
+    ((t - start) / 60_000).clamp(0, DAY_MS / 60_000 - 1) as u16
+}
+
+/// A key's current and previous day as they stand at `now`: a day that ended without a send
+/// since is the previous one (as [`conv_send`] would make it), and one that ended a day or
+/// more ago is gone.
+struct Days {
+    start: Millis,
+    sends: u16,
+    verified: u16,
+    prev_sends: u16,
+    prev_verified: u16,
+    prev_last_min: u16,
+}
+
+fn days(c: &Conv, now: Millis) -> Days {
+    let d = Days {
+        start: c.day_start,
+        sends: c.day_sends,
+        verified: c.day_verified,
+        prev_sends: c.prev_sends,
+        prev_verified: c.prev_verified,
+        prev_last_min: c.prev_last_min,
+    };
+    match now - c.day_start {
+        dt if dt >= 2 * DAY_MS => Days {
+            sends: 0,
+            verified: 0,
+            prev_sends: 0,
+            prev_verified: 0,
+            ..d
+        },
+        dt if dt >= DAY_MS => Days {
+            start: c.day_start.saturating_add(DAY_MS),
+            sends: 0,
+            verified: 0,
+            prev_sends: c.day_sends,
+            prev_verified: c.day_verified,
+            prev_last_min: c.day_last_min,
+        },
+        _ => d,
+    }
+}
+
 /// A key's day `(verified, sends, hours)`, less its `pending` newest sends (still inside the
 /// grace period). While its current day converts under `short` (a rate: `max_ratio` of the
 /// baseline), the day is its last 24 hours: the current day and the share of the previous day
-/// that the 24 hours still cover (sends assumed even over it), so an attack that goes on past
-/// the day's end keeps its evidence. Otherwise the current day alone: a block pumped yesterday
-/// whose sends verify again today is not judged by yesterday.
+/// that the 24 hours still cover ([`last_day`]), so an attack that goes on past the day's end
+/// keeps its evidence. Otherwise the current day alone: a block pumped yesterday whose sends
+/// verify again today is not judged by yesterday.
 pub fn day_counts(c: &Conv, now: Millis, pending: u32, short: f64) -> (u32, u32, f64) {
-    let (v, n) = today(c, pending);
+    let d = days(c, now);
+    let (v, n) = today(&d, pending);
     let still_short = n > 0 && f64::from(v) <= short * f64::from(n);
-    if c.prev_sends == 0 || !still_short {
-        return (v, n, (now - c.day_start).clamp(0, DAY_MS) as f64 / 3_600_000.0);
+    if d.prev_sends == 0 || !still_short {
+        return (v, n, (now - d.start).clamp(0, DAY_MS) as f64 / 3_600_000.0);
     }
     let (v, n) = last_day(c, now, pending);
     (v, n, 24.0)
@@ -227,20 +279,23 @@ pub fn day_counts(c: &Conv, now: Millis, pending: u32, short: f64) -> (u32, u32,
 
 /// A key's current day `(verified, sends)`, less its `pending` newest sends (still inside the
 /// grace period).
-fn today(c: &Conv, pending: u32) -> (u32, u32) {
-    let n = u32::from(c.day_sends).saturating_sub(pending);
-    (u32::from(c.day_verified).min(n), n)
+fn today(d: &Days, pending: u32) -> (u32, u32) {
+    let n = u32::from(d.sends).saturating_sub(pending);
+    (u32::from(d.verified).min(n), n)
 }
 
 /// A key's last 24 hours `(verified, sends)`: its current day, less the `pending` sends still
-/// inside the grace period, and the share of the previous day that the 24 hours still cover
-/// (sends assumed even over it).
+/// inside the grace period, and the share of the previous day that the 24 hours still cover,
+/// its sends assumed even from its start to its last send (a burst at the start of the previous
+/// day is not spread into the last 24 hours; a day-long drip still covers them).
 pub fn last_day(c: &Conv, now: Millis, pending: u32) -> (u32, u32) {
-    let into = (now - c.day_start).clamp(0, DAY_MS);
-    let (v, n) = today(c, pending);
-    let left = 1.0 - into as f64 / DAY_MS as f64;
+    let d = days(c, now);
+    let (v, n) = today(&d, pending);
+    let prev_start = d.start - DAY_MS;
+    let prev_end = (prev_start + (i64::from(d.prev_last_min) + 1) * 60_000).min(d.start);
+    let left = ((prev_end - (now - DAY_MS)) as f64 / (prev_end - prev_start) as f64).clamp(0.0, 1.0);
     let part = |x: u16| (f64::from(x) * left).round() as u32;
-    (v + part(c.prev_verified), n + part(c.prev_sends))
+    (v + part(d.prev_verified), n + part(d.prev_sends))
 }
 
 /// Credits a conversion of a send made at `sent_at`.
