@@ -2305,3 +2305,96 @@ fn a_burst_a_day_ago_is_not_counted_in_the_last_24_hours() {
     );
     assert!(v.level < Level::High, "{:?}", v.reasons);
 }
+
+#[test]
+fn a_small_flow_at_a_low_rate_still_accumulates_evidence() {
+    // A sign-up flow of 8 codes an hour, 40 % verified (a fifth of them to Mexico), beside a
+    // login flow. Spread pumping into Mexico through the sign-ups: 16 an hour for 4 hours, each
+    // to a random mobile number from a fresh Mexican address, none verified. No hour falls
+    // short enough at a 40 % baseline to be decisive; the evidence adds up over the hours, and
+    // counts while the rest of the flow still verifies. That rest is about 3 codes in a half
+    // hour, too few to tell (before, the accumulated evidence never counted), so its hour tells.
+    let mut e = engine();
+    let mut r = Rng(23);
+    let mut events: Vec<(i64, String, Option<bool>)> = Vec::new();
+    let attack_from = 5 * DAY + 14 * 3600;
+    for h in 0..6 * 24 {
+        for (flow, per_hour, verify_in_10) in [("login", 20, 8), ("signup", 8, 4)] {
+            for i in 0..per_hour {
+                let t = h * 3600 + i * 3600 / per_hour + r.below(200) as i64;
+                let to = if flow == "signup" && r.below(5) == 0 {
+                    format!("+5255{:08}", r.below(100_000_000))
+                } else {
+                    format!(
+                        "+1{}{:07}",
+                        [212, 310, 415, 617][r.below(4) as usize],
+                        r.below(10_000_000)
+                    )
+                };
+                // The users' own networks: 64 of them, known to the tenant by their codes.
+                let extra = format!(
+                    r#","workflow":"{flow}","ip":"100.{}.{}.7""#,
+                    64 + r.below(8),
+                    r.below(8)
+                );
+                let during = (attack_from - 3600..attack_from + 6 * 3600).contains(&t);
+                let label = (flow == "signup" && during).then_some(false);
+                events.push((t, sms(t, "shop", &to, &extra), label));
+                if r.below(10) < verify_in_10 {
+                    events.push((t + 40, verified(t + 40, "shop", &to), None));
+                }
+            }
+        }
+    }
+    for k in 0..64 {
+        let t = attack_from + k * 225 + r.below(60) as i64;
+        let to = format!(
+            "+52{}{:08}",
+            [55, 33, 81][r.below(3) as usize],
+            r.below(100_000_000)
+        );
+        let extra = format!(
+            r#","workflow":"signup","ip":"187.{}.{}.9""#,
+            r.below(255),
+            r.below(255)
+        );
+        events.push((t, sms(t, "shop", &to, &extra), Some(true)));
+    }
+    events.sort_by_key(|x| x.0);
+    let (mut attack, mut legit) = (Vec::new(), Vec::new());
+    for (_, rec, label) in events {
+        match label {
+            Some(true) => attack.push(verdict(&mut e, &rec)),
+            Some(false) => legit.push(verdict(&mut e, &rec)),
+            None => {
+                e.score(rec.as_bytes(), None);
+            }
+        }
+    }
+    let first = attack
+        .iter()
+        .position(|v| v.level >= Level::High)
+        .expect("the spread pumping reaches high");
+    assert!(first <= 40, "first high after {first} attack sends");
+    let held = attack[first..].iter().filter(|v| v.level >= Level::High).count();
+    assert!(
+        held * 10 >= (attack.len() - first) * 9,
+        "{held} of the {} attack sends after the first high are held",
+        attack.len() - first
+    );
+    // Legitimate sign-ups: none held outside Mexico; in Mexico, where they are fresh numbers
+    // like the attack's, at most a quarter of those sent while it lasts.
+    let held = |mx: bool| {
+        let of: Vec<_> = legit
+            .iter()
+            .filter(|v| (v.keys.country.as_deref() == Some("MX")) == mx)
+            .collect();
+        (of.iter().filter(|v| v.level >= Level::High).count(), of.len())
+    };
+    assert_eq!(held(false).0, 0, "legitimate sign-ups outside Mexico at high");
+    let (mx_held, mx) = held(true);
+    assert!(
+        mx_held * 4 <= mx,
+        "{mx_held} of {mx} legitimate sign-ups to Mexico at high"
+    );
+}

@@ -316,10 +316,13 @@ impl Engine {
         }
         let flow_rate = signals::conv_rate(cfg, fc, prior);
         let rest = signals::REST_SPAN;
-        let flow_window = (
-            signals::matured_span(cfg, fc, now, rest, grace),
-            signals::usual_in(cfg, fc, season, rest),
-        );
+        let flow_window = |span| {
+            (
+                signals::matured_span(cfg, fc, now, span, grace),
+                signals::usual_in(cfg, fc, season, span),
+            )
+        };
+        let flow_windows = [flow_window(rest), flow_window(signals::HOUR)];
         // An open incident of the tenant on another block of this country: it explains the
         // country's accumulated evidence (see `ConvContext::may_accumulate`).
         let tenant_blocks_open = Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN);
@@ -445,10 +448,16 @@ impl Engine {
                     let (vk, nk) = signals::matured(cfg, c, now, grace);
                     signals::surprise(vw.saturating_sub(vk), nw.saturating_sub(nk), p)
                 });
-                let key_window = (
-                    signals::matured_span(cfg, c, now, rest, grace),
-                    signals::usual_in(cfg, c, season, rest),
-                );
+                let key_window = |span| {
+                    (
+                        signals::matured_span(cfg, c, now, span, grace),
+                        signals::usual_in(cfg, c, season, span),
+                    )
+                };
+                let rest_spans = [
+                    (flow_windows[0], key_window(rest)),
+                    (flow_windows[1], key_window(signals::HOUR)),
+                ];
                 if let Some((r, from_volume)) = signals::low_conversion(
                     cfg,
                     c,
@@ -458,7 +467,7 @@ impl Engine {
                         block,
                         own_baseline,
                         season,
-                        may_accumulate: signals::rest_converts(flow_window, key_window, flow_rate)
+                        may_accumulate: signals::rest_converts(&rest_spans, flow_rate)
                             && !(matches!(group, ConvGroup::Country | ConvGroup::Strangers)
                                 && (block_explains || !cfg.signals.low_conversion.accumulate_countries))
                             && !(group == ConvGroup::Country && strangers_explain),

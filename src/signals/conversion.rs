@@ -506,7 +506,8 @@ pub struct ConvContext<'a> {
     /// The hour's seasonal factor for the key's usual volume ([`seasonal_factor`], else 1).
     pub season: f64,
     /// Evidence accumulated over hours (the key's CUSUM) may count: the rest of the flow (its
-    /// newest matured half hour outside this key) still verifies codes ([`rest_converts`]: a
+    /// newest matured half hour outside this key, its hour when that is too small to tell)
+    /// still verifies codes ([`rest_converts`]: a
     /// logging gap loses conversions everywhere, pumping adds unverified sends to some keys),
     /// and for a country, no open incident on one of its blocks explains it (pumping into one
     /// block raises its country's evidence too; the block holds the attack).
@@ -519,18 +520,34 @@ pub struct ConvContext<'a> {
     pub cost: &'a dyn Fn() -> (f64, f64),
 }
 
-/// Whether the rest of a flow outside one of its keys still verifies codes: `flow` and `key`
-/// are matured windows `(verified, sends)` with their usual sends in that window, `p` the
-/// flow's rate. The usual part of the rest must verify at half the rate or more, and be large
-/// enough to tell (two verified codes expected): pumping elsewhere in the flow leaves it be, a
-/// gap in the conversion log empties it.
-pub fn rest_converts(flow: ((u32, u32), f64), key: ((u32, u32), f64), p: f64) -> bool {
-    let (((vf, nf), uf), ((vk, nk), uk)) = (flow, key);
-    let n_rest = f64::from(nf.saturating_sub(nk));
-    let v_rest = f64::from(vf.saturating_sub(vk));
-    let expected = p * n_rest.min((uf - uk).max(0.0));
-    expected >= 2.0 && v_rest >= 0.5 * expected
+/// Matured windows `(verified, sends)` of a flow and of one of its keys over one span, each with
+/// its usual sends in that span.
+pub type RestSpan = (((u32, u32), f64), ((u32, u32), f64));
+
+/// Whether the rest of a flow outside one of its keys still verifies codes, `p` the flow's
+/// rate. Over the first of `spans` (shortest first) whose usual part of the rest is large
+/// enough to tell (two verified codes expected), that part must verify at half the rate or
+/// more, or at least not improbably less ([`REST_GAP_SURPRISE`]): pumping elsewhere in the flow
+/// leaves it be, a gap in the conversion log empties it. A small flow's half hour is too small
+/// to tell, and its hour is asked instead; too small in every span, it cannot tell.
+pub fn rest_converts(spans: &[RestSpan], p: f64) -> bool {
+    spans
+        .iter()
+        .find_map(|&(((vf, nf), uf), ((vk, nk), uk))| {
+            let n_rest = f64::from(nf.saturating_sub(nk));
+            let v_rest = f64::from(vf.saturating_sub(vk));
+            let usual = n_rest.min((uf - uk).max(0.0));
+            let expected = p * usual;
+            (expected >= 2.0)
+                .then(|| v_rest >= 0.5 * expected || binomial_surprise(v_rest, usual, p) < REST_GAP_SURPRISE)
+        })
+        .unwrap_or(false)
 }
+
+/// Nats of binomial surprise at which the rest of a flow verifies improbably few codes (about
+/// 1 in 20): with few codes expected, a count under half of them is often chance, and an
+/// empty rest is a gap only once it is unlikely.
+pub const REST_GAP_SURPRISE: f64 = 3.0;
 
 /// A key's usual sends in the conversion window at this hour: its flat average times the
 /// hour's seasonal factor (at least one an hour).
