@@ -2212,27 +2212,8 @@ fn an_attack_on_a_small_flow_does_not_lower_its_own_baseline() {
         let extra = format!(r#","workflow":"reset","ip":"{}""#, fresh_ip(&mut r));
         events.push((t, sms(t, "shop", &to, &extra), Some(true)));
     }
-    events.sort_by_key(|x| x.0);
-    let (mut attack, mut legit) = (Vec::new(), Vec::new());
-    for (_, rec, label) in events {
-        match label {
-            Some(true) => attack.push(verdict(&mut e, &rec)),
-            Some(false) => legit.push(verdict(&mut e, &rec)),
-            None => {
-                e.score(rec.as_bytes(), None);
-            }
-        }
-    }
-    let first = attack
-        .iter()
-        .position(|v| v.level >= Level::High)
-        .expect("the reset-flow attack reaches high");
-    let held = attack[first..].iter().filter(|v| v.level >= Level::High).count();
-    assert!(
-        held * 10 >= (attack.len() - first) * 9,
-        "{held} of the {} attack sends after the first high are held",
-        attack.len() - first
-    );
+    let (attack, legit) = score_labelled(&mut e, events);
+    held_after_first_high(&attack, "the reset-flow attack");
     let alerts = attack.iter().filter(|v| v.alert).count();
     assert!(alerts <= 3, "{alerts} alerts");
     let flagged = legit.iter().filter(|v| v.level >= Level::High).count();
@@ -2360,28 +2341,9 @@ fn a_small_flow_at_a_low_rate_still_accumulates_evidence() {
         );
         events.push((t, sms(t, "shop", &to, &extra), Some(true)));
     }
-    events.sort_by_key(|x| x.0);
-    let (mut attack, mut legit) = (Vec::new(), Vec::new());
-    for (_, rec, label) in events {
-        match label {
-            Some(true) => attack.push(verdict(&mut e, &rec)),
-            Some(false) => legit.push(verdict(&mut e, &rec)),
-            None => {
-                e.score(rec.as_bytes(), None);
-            }
-        }
-    }
-    let first = attack
-        .iter()
-        .position(|v| v.level >= Level::High)
-        .expect("the spread pumping reaches high");
+    let (attack, legit) = score_labelled(&mut e, events);
+    let first = held_after_first_high(&attack, "the spread pumping");
     assert!(first <= 40, "first high after {first} attack sends");
-    let held = attack[first..].iter().filter(|v| v.level >= Level::High).count();
-    assert!(
-        held * 10 >= (attack.len() - first) * 9,
-        "{held} of the {} attack sends after the first high are held",
-        attack.len() - first
-    );
     // Legitimate sign-ups: none held outside Mexico; in Mexico, where they are fresh numbers
     // like the attack's, at most a quarter of those sent while it lasts.
     let held = |mx: bool| {
@@ -2397,4 +2359,40 @@ fn a_small_flow_at_a_low_rate_still_accumulates_evidence() {
         mx_held * 4 <= mx,
         "{mx_held} of {mx} legitimate sign-ups to Mexico at high"
     );
+}
+
+/// Scores labelled events in time order: the verdicts of the attack's sends (`Some(true)`) and
+/// of the legitimate sends watched (`Some(false)`); the rest is only scored.
+fn score_labelled(
+    e: &mut Engine,
+    mut events: Vec<(i64, String, Option<bool>)>,
+) -> (Vec<pumpguard::Verdict>, Vec<pumpguard::Verdict>) {
+    events.sort_by_key(|x| x.0);
+    let (mut attack, mut legit) = (Vec::new(), Vec::new());
+    for (_, rec, label) in events {
+        match label {
+            Some(true) => attack.push(verdict(e, &rec)),
+            Some(false) => legit.push(verdict(e, &rec)),
+            None => {
+                e.score(rec.as_bytes(), None);
+            }
+        }
+    }
+    (attack, legit)
+}
+
+/// The index of the attack's first send at `high`, after asserting that it reaches `high` and
+/// that at least 90 % of its sends from there on are held.
+fn held_after_first_high(attack: &[pumpguard::Verdict], what: &str) -> usize {
+    let first = attack
+        .iter()
+        .position(|v| v.level >= Level::High)
+        .unwrap_or_else(|| panic!("{what} reaches high"));
+    let held = attack[first..].iter().filter(|v| v.level >= Level::High).count();
+    assert!(
+        held * 10 >= (attack.len() - first) * 9,
+        "{held} of the {} attack sends after the first high are held",
+        attack.len() - first
+    );
+    first
 }
