@@ -45,9 +45,8 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
     // (`prior` 0: no conversions logged, or too few yet) is judged by its current day alone, and
     // its keys' first days are learned as they come: nothing it sends is verified, so its
     // ordinary sends would all look attack-like, and a block's history (`fresh_block`) would
-    // never build.
-    // The buckets folded were sent in the key's stored day, even when that day has ended since:
-    // they are judged as of its last moment, not by the empty day that follows it.
+    // never build. The buckets folded were sent in the key's stored day, even when that day has
+    // ended since: they are judged as of its last moment, not by the empty day that follows it.
     let judged = prior > 0.0;
     let at = (bucket * bucket_ms(cfg)).min(c.day_start.saturating_add(DAY_MS - 1));
     let day_low = falls_short(today(&days(c, at), fresh))
@@ -507,10 +506,10 @@ pub struct ConvContext<'a> {
     pub season: f64,
     /// Evidence accumulated over hours (the key's CUSUM) may count: the rest of the flow (its
     /// newest matured half hour outside this key, its hour when that is too small to tell)
-    /// still verifies codes ([`rest_converts`]: a
-    /// logging gap loses conversions everywhere, pumping adds unverified sends to some keys),
-    /// and for a country, no open incident on one of its blocks explains it (pumping into one
-    /// block raises its country's evidence too; the block holds the attack).
+    /// still verifies codes ([`rest_converts`]: a logging gap loses conversions everywhere,
+    /// pumping adds unverified sends to some keys), and for a country, no open incident on one
+    /// of its blocks explains it (pumping into one block raises its country's evidence too; the
+    /// block holds the attack).
     pub may_accumulate: bool,
     /// The tenant's grace period ([`grace_ms`]).
     pub grace: Millis,
