@@ -339,6 +339,11 @@ pub struct ExpectedChange {
     pub enabled: bool,
     /// Share of volume-type evidence (spike, novelty, concentration) kept during an annotation.
     pub keep_share: f64,
+    /// Nats of evidence a conversion shortfall that rests on the extra volume (`low_conversion`
+    /// made decisive by the sends on top of the key's usual ones) needs on top during an
+    /// annotation: the change announces extra sends from a new cohort of users, whose first
+    /// few codes say less than the key's usual users' would.
+    pub extra_nats: f64,
 }
 
 /// `conversion_normal` settings: exculpatory evidence. When the sends of a flow to a country
@@ -418,10 +423,7 @@ impl Default for Signals {
             },
             provider_block: ProviderBlock::default(),
             shared_block: SharedBlock::default(),
-            expected_change: ExpectedChange {
-                enabled: true,
-                keep_share: 0.25,
-            },
+            expected_change: ExpectedChange::default(),
             conversion_normal: ConversionNormal::default(),
             conversion_gap: ConversionGap::default(),
             known_recipient: Toggle { enabled: true },
@@ -565,6 +567,7 @@ impl Default for ExpectedChange {
         ExpectedChange {
             enabled: true,
             keep_share: 0.25,
+            extra_nats: 3.0,
         }
     }
 }

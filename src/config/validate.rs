@@ -261,6 +261,9 @@ impl Config {
                 "need 300 <= window_secs <= 86400 and grace_secs <= window_secs".into(),
             );
         }
+        if !(0.0..=30.0).contains(&s.expected_change.extra_nats) {
+            err("signals.expected_change.extra_nats", "must be 0 to 30".into());
+        }
         for (f, x) in [
             (
                 "signals.destination_country.rare_share",

@@ -351,6 +351,22 @@ impl Engine {
                     signals::requesters_verify(cfg, (v, n, p), prior).is_some()
                 }
             });
+        // An annotation covering the send raises the evidence a shortfall resting on the extra
+        // volume needs.
+        let announced = cfg
+            .signals
+            .expected_change
+            .enabled
+            .then(|| {
+                self.annotation_for(
+                    tenant,
+                    f.send.workflow.map(|_| f.workflow_hash.unwrap_or(0)),
+                    country,
+                    now,
+                )
+            })
+            .flatten()
+            .map(|l| cut(&l, 64).to_owned());
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
         let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
         let cost_cell = std::cell::OnceCell::new();
@@ -473,6 +489,9 @@ impl Engine {
                             && !(group == ConvGroup::Country && strangers_explain),
                         grace,
                         cost: &cost,
+                        announced: announced
+                            .as_deref()
+                            .map(|l| (l, cfg.signals.expected_change.extra_nats)),
                     },
                     what,
                 ) {
@@ -920,6 +939,7 @@ impl Engine {
                         may_accumulate: false,
                         grace,
                         cost: &|| (0.0, 1.0),
+                        announced: None,
                     },
                     String::new,
                 )

@@ -347,6 +347,7 @@ pub fn low_conversion(
         may_accumulate,
         grace,
         cost,
+        announced,
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
@@ -367,17 +368,24 @@ pub fn low_conversion(
     };
     // The dearer the send than the tenant's usual one, the less evidence makes holding it worth
     // the risk of holding a legitimate one; never under half.
+    // An announced change explains extra sends: the evidence that they are pumping must be
+    // stronger by its `extra_nats`.
     let base_needed = needed;
+    let extra = announced.map_or(0.0, |(_, nats)| nats);
     let needed = || {
         let (nats, ratio) = cost();
-        ((base_needed - nats).max(half), ratio)
+        ((base_needed - nats).max(half) + extra, ratio)
     };
     let cost_note = || {
         let (needed, ratio) = needed();
-        if needed < base_needed {
-            format!(" (decisive at {needed:.1} nats: a send here costs {ratio:.1}x the tenant's usual)")
-        } else {
-            String::new()
+        match announced {
+            Some((label, _)) => {
+                format!(" (decisive at {needed:.1} nats: expected change '{label}' announces extra sends)")
+            }
+            None if needed < base_needed => {
+                format!(" (decisive at {needed:.1} nats: a send here costs {ratio:.1}x the tenant's usual)")
+            }
+            None => String::new(),
         }
     };
     // The shortfall's weight grows with the evidence that the sends on top of the key's usual
@@ -517,6 +525,10 @@ pub struct ConvContext<'a> {
     /// ratio of its price to the tenant's usual one. Asked only when a shortfall may be
     /// decisive (it reads the tenant's country mix).
     pub cost: &'a dyn Fn() -> (f64, f64),
+    /// An annotation covering the send (its label) and the nats of evidence it adds to what a
+    /// shortfall resting on the extra volume needs (`expected_change.extra_nats`): the
+    /// announced change explains extra sends, and its new users' first codes say less.
+    pub announced: Option<(&'a str, f64)>,
 }
 
 /// Matured windows `(verified, sends)` of a flow and of one of its keys over one span, each with
