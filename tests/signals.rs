@@ -940,6 +940,59 @@ fn a_conversion_logging_gap_is_reported_and_never_makes_high() {
     );
 }
 
+/// A gap in the conversion log loses conversions across the tenant's countries at their usual
+/// volume. A tenant whose sends all turn into one country it serves (its other traffic stopped:
+/// an outage of its app, a quiet hour) while nothing there is verified has no gap: that is
+/// pumping, and its conversion evidence stays.
+#[test]
+fn a_shortfall_where_the_tenants_sends_turn_into_one_country_is_not_a_gap() {
+    let mut r = Rng(27);
+    let mut e = engine();
+    let mx = |r: &mut Rng| {
+        format!(
+            "+52{}{:08}",
+            [55, 33, 81][r.below(3) as usize],
+            r.below(100_000_000)
+        )
+    };
+    // Four days of logins: 24 an hour to the US and 6 to Mexico, 85 % verified.
+    for h in 0..4 * 24 {
+        for i in 0..30 {
+            let t = h * 3600 + i * 120 + r.below(60) as i64;
+            let to = if i % 5 == 0 { mx(&mut r) } else { us_number(&mut r) };
+            let ip = format!(
+                r#","workflow":"login","ip":"198.51.{}.{}""#,
+                r.below(255),
+                1 + r.below(250)
+            );
+            e.score(sms(t, "acme", &to, &ip).as_bytes(), None);
+            if r.below(100) < 85 {
+                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+            }
+        }
+    }
+    // Then the US sends stop, and 24 an hour go to fresh Mexican numbers, none verified: the
+    // tenant's volume is under its usual, and its whole matured hour falls short.
+    let attack: Vec<_> = (0..72)
+        .map(|k| {
+            let t = 4 * DAY + k * 150;
+            let ip = format!(
+                r#","workflow":"login","ip":"189.{}.{}.{}""#,
+                r.below(255),
+                r.below(255),
+                1 + r.below(250)
+            );
+            verdict(&mut e, &sms(t, "acme", &mx(&mut r), &ip))
+        })
+        .collect();
+    let gap = attack
+        .iter()
+        .filter(|v| weight(v, "conversion_gap").is_some())
+        .count();
+    assert_eq!(gap, 0, "reported as a gap in the conversion log");
+    held_after_first_high(&attack, "pumping into Mexico alone");
+}
+
 /// After a gap in the conversion log, the log comes back while a smaller country of the tenant
 /// is busier than usual: its hours in the gap went unverified for want of logs, and the
 /// evidence they accumulated decides nothing, although its last matured hour is still mostly

@@ -119,7 +119,7 @@ impl Engine {
         let fv = self.tenant_stage(ev, &f, &mut damped);
         let (season, tenant_volume_ordinary) = self.volume_stage(ev, &f, fv.dow, &mut damped);
         let (judge_conversion, gap) =
-            self.conversion_gap_stage(&f, &fv, tenant_volume_ordinary, &mut reasons);
+            self.conversion_gap_stage(&f, &fv, (tenant_volume_ordinary, season), &mut reasons);
         let conv = self.conversion_stage(
             &f,
             &fv,

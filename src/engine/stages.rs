@@ -214,11 +214,16 @@ impl Engine {
         &mut self,
         f: &SendFacts,
         fv: &FlowView,
-        tenant_volume_ordinary: bool,
+        (tenant_volume_ordinary, season): (bool, f64),
         reasons: &mut Vec<Reason>,
     ) -> (bool, bool) {
         let SendFacts {
-            now, tenant, trial, ..
+            now,
+            tenant,
+            trial,
+            flow_key,
+            flow_country_key,
+            ..
         } = *f;
         let cfg = &self.cfg;
         let FlowView {
@@ -246,6 +251,24 @@ impl Engine {
             && usual_country)
             .then(|| signals::conversion_gap(cfg, signals::matured_rate(cfg, tc, tenant_rate, now, grace)))
             .flatten();
+        // A gap loses conversions everywhere and leaves the sends as they were: the flow's sends
+        // outside this country still arrive at their usual volume. When they stopped, the
+        // tenant's traffic has turned into this country (pumping at an hour when its users are
+        // quiet), which a gap in the log does not explain.
+        let gap = gap.filter(|_| {
+            let window = cfg.signals.low_conversion.window_secs as Millis * 1000;
+            let count = |key| {
+                self.state.convs.get(key).map_or((0, 0.0), |c| {
+                    (
+                        signals::matured_span(cfg, c, now, window, grace).1,
+                        signals::usual_in(cfg, c, season, window),
+                    )
+                })
+            };
+            let (nf, uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV));
+            let (nk, uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV));
+            signals::rest_still_sends(nf.saturating_sub(nk), uf - uk)
+        });
         let judge_conversion = judge_conversion && gap.is_none();
         if let Some((v, n, p)) = gap {
             reasons.push(Reason {

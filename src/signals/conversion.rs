@@ -555,6 +555,17 @@ pub fn rest_converts(spans: &[RestSpan], p: f64) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether the rest of a flow outside one country still sends: `n` matured sends where `usual`
+/// were expected. Too few expected to tell (under [`REST_MIN_USUAL`]), it is taken to; else it
+/// must not fall under half of them improbably (Poisson surprise of [`REST_GAP_SURPRISE`]).
+pub fn rest_still_sends(n: u32, usual: f64) -> bool {
+    let (n, usual) = (f64::from(n), usual.max(0.0));
+    usual < REST_MIN_USUAL || n >= 0.5 * usual || poisson_shortfall(n, usual) < REST_GAP_SURPRISE
+}
+
+/// Fewest sends expected in the rest of a flow for [`rest_still_sends`] to tell.
+pub const REST_MIN_USUAL: f64 = 4.0;
+
 /// Nats of binomial surprise at which the rest of a flow verifies improbably few codes (about
 /// 1 in 20): with few codes expected, a count under half of them is often chance, and an
 /// empty rest is a gap only once it is unlikely.

@@ -79,6 +79,16 @@ pub fn poisson_surprise(k: f64, lambda: f64) -> f64 {
     k * (k / lambda).ln() - (k - lambda)
 }
 
+/// Poisson lower-tail surprise, -ln P(X <= k), by the Chernoff bound.
+pub fn poisson_shortfall(k: f64, lambda: f64) -> f64 {
+    if k >= lambda || lambda <= 0.0 {
+        return 0.0;
+    }
+    let k = k.max(0.0);
+    let a = if k > 0.0 { k * (k / lambda).ln() } else { 0.0 };
+    a - k + lambda
+}
+
 /// Binomial lower-tail surprise, -ln P(X <= v) for n trials at rate p, by the Chernoff bound.
 pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
     if n <= 0.0 || p <= 0.0 {
@@ -243,6 +253,22 @@ mod tests {
             ],
             0.8
         ));
+    }
+
+    #[test]
+    fn a_gap_leaves_the_rest_of_the_flow_sending() {
+        use super::{poisson_shortfall, rest_still_sends};
+        // 20 sends expected outside the country: 12 is chance, 9 (3.8 nats) and none are not.
+        assert!(rest_still_sends(12, 20.0));
+        assert!((poisson_shortfall(9.0, 20.0) - 3.81).abs() < 0.01);
+        assert!(!rest_still_sends(9, 20.0));
+        assert!(!rest_still_sends(0, 20.0));
+        // 6 expected: 2 is chance (1.8 nats), 1 is not (3.2 nats).
+        assert!(rest_still_sends(2, 6.0));
+        assert!(!rest_still_sends(1, 6.0));
+        // Too few expected to tell: taken to send.
+        assert!(rest_still_sends(0, 3.0));
+        assert_eq!(poisson_shortfall(25.0, 20.0), 0.0);
     }
 
     #[test]
