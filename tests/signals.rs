@@ -2273,6 +2273,55 @@ fn an_attack_on_a_small_flow_does_not_lower_its_own_baseline() {
     assert_eq!(flagged, 0, "legitimate reset sends at high");
 }
 
+/// A slow attack that outlasts a day: sign-ups 10 an hour to the US at 35 % verified (no
+/// requester context, as in a provider's log), then one code every 12 minutes for 36 hours to
+/// fresh numbers in Sierra Leone, Guinea and Liberia, none verified. Its first day is held on
+/// the key of the countries new to the tenant (0 of 114 verified in 24 h). A day after their
+/// first send those countries are no longer new; split back into their own keys, each holds a
+/// third of the evidence at a low baseline, and the attack's second day was held for 1 of its 60
+/// sends. A recent country (first sent to in the last 3 days) none of whose sends ever
+/// verified stays in that key.
+#[test]
+fn a_slow_attack_past_a_day_stays_pooled_over_its_new_countries() {
+    let mut e = engine();
+    let mut r = Rng(33);
+    let mut events: Vec<(i64, String, Option<bool>)> = Vec::new();
+    let attack_from = 4 * DAY;
+    for h in 0..5 * 24 + 12 {
+        for i in 0..10 {
+            let t = h * 3600 + i * 360 + r.below(300) as i64;
+            let to = format!(
+                "+1{}{:07}",
+                [212, 310, 415, 617, 646, 702][r.below(6) as usize],
+                r.below(10_000_000)
+            );
+            events.push((t, sms(t, "shop", &to, r#","workflow":"signup""#), None));
+            if r.below(20) < 7 {
+                events.push((t + 40, verified(t + 40, "shop", &to), None));
+            }
+        }
+    }
+    for k in 0..180 {
+        let t = attack_from + k * 720 + r.below(120) as i64;
+        let to = match k % 3 {
+            0 => format!("+23276{:06}", r.below(1_000_000)),
+            1 => format!("+224622{:06}", r.below(1_000_000)),
+            _ => format!("+23177{:07}", r.below(10_000_000)),
+        };
+        events.push((t, sms(t, "shop", &to, r#","workflow":"signup""#), Some(true)));
+    }
+    let (attack, _) = score_labelled(&mut e, events);
+    let first = held_after_first_high(&attack, "the slow attack");
+    // Its second day (sends 120 on) on its own.
+    let second = &attack[120..];
+    let held = second.iter().filter(|v| v.level >= Level::High).count();
+    assert!(
+        held * 10 >= second.len() * 9,
+        "{held} of the {} sends of the attack's second day held (first high at {first})",
+        second.len()
+    );
+}
+
 #[test]
 fn a_burst_a_day_ago_is_not_counted_in_the_last_24_hours() {
     // The countries new to a flow are one conversion key. A burst of 100 unverified codes to

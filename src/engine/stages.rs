@@ -327,7 +327,17 @@ impl Engine {
         // new to it (first sent to in the last `new_for_hours`) are also counted together, so a
         // slow attack over several of them fills one window. (Rare but known countries stay out:
         // a legitimate send there must not inherit an attack's shortfall.)
-        let rare_key = (view.established && view.new_country).then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
+        // A country stays in that key past its first day while it is recent and none of the
+        // flow's sends there ever verified: a slow attack outlasts the day, and split back into
+        // its countries its evidence would be a third of it in each.
+        let never_verified = || {
+            self.state
+                .convs
+                .get(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV))
+                .is_none_or(|c| c.rate_num < 1.0 && c.day_verified == 0 && c.prev_verified == 0)
+        };
+        let rare_key = (view.established && (view.new_country || (view.recent_country && never_verified())))
+            .then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
         // The flow across its countries: counted, not judged, so that a key's shortfall can be
         // set against the rest of its flow (`rest_converts`).
         let fc = self

@@ -7,11 +7,17 @@ use super::*;
 pub struct TenantView {
     /// The country was unknown to a tenant with a history.
     pub new_country: bool,
+    /// The country was first sent to in the last [`RECENT_FACTOR`] × `new_for_hours` by a
+    /// tenant that already had a history then (a new country is recent too).
+    pub recent_country: bool,
     /// Share of the country in the tenant's long-run traffic (before this send).
     pub country_share: f64,
     /// The tenant's history is long enough for novelty and rarity to mean something.
     pub established: bool,
 }
+
+/// How many times `new_for_hours` a country stays recent ([`TenantView::recent_country`]).
+pub const RECENT_FACTOR: i64 = 3;
 
 /// Updates the tenant with a send and reports novelty.
 pub fn tenant_send(
@@ -31,16 +37,17 @@ pub fn tenant_send(
     let share = found.map_or(0.0, |i| f64::from(t.countries[i].1.get(now, LONG_RUN)) / lr_total);
     // New: never seen, or first seen in the last `new_for_hours` by a tenant that already had
     // a history then.
-    let new_country = match found {
+    let seen_within = |hours: i64| match found {
         None => established,
         Some(i) => {
             let first_seen = Millis::from(t.countries[i].2) * 1000;
-            now - first_seen < i64::from(dc.new_for_hours) * HOUR
-                && first_seen - t.first >= i64::from(dc.min_tenant_hours) * HOUR
+            now - first_seen < hours * HOUR && first_seen - t.first >= i64::from(dc.min_tenant_hours) * HOUR
         }
     };
+    let new_country = seen_within(i64::from(dc.new_for_hours));
     let view = TenantView {
         new_country,
+        recent_country: seen_within(RECENT_FACTOR * i64::from(dc.new_for_hours)),
         country_share: share,
         established,
     };
