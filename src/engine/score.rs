@@ -356,26 +356,11 @@ impl Engine {
     fn combine(&self, f: &SendFacts, conv: &ConvFindings, reasons: &mut Vec<Reason>, damped: Vec<Reason>) {
         let (usual, requester_clears) = (conv.usual, conv.requester_clears);
         let SendFacts {
-            now,
-            tenant,
-            workflow_hash,
-            country,
-            known_good,
-            ref send,
-            ..
+            country, known_good, ..
         } = *f;
         let cfg = &self.cfg;
         // Expected changes explain volume-type evidence.
-        let annotation = if cfg.signals.expected_change.enabled && !damped.is_empty() {
-            self.annotation_for(
-                tenant,
-                send.workflow.map(|_| workflow_hash.unwrap_or(0)),
-                country,
-                now,
-            )
-        } else {
-            None
-        };
+        let annotation = conv.announced.as_deref().filter(|_| !damped.is_empty());
         // The explained reasons keep their weights (so the ticket shows what was seen); the
         // explaining reason carries the reduction.
         let removed = |keep: f64| -> i32 {
@@ -388,7 +373,7 @@ impl Engine {
             reasons.push(Reason {
                 code: code::EXPECTED_CHANGE,
                 weight: -removed(cfg.signals.expected_change.keep_share),
-                detail: format!("expected change '{}' explains the volume", cut(&label, 64)),
+                detail: format!("expected change '{}' explains the volume", cut(label, 64)),
             });
         } else if let Some((v, n, p)) = usual.filter(|_| !damped.is_empty()) {
             reasons.push(Reason {

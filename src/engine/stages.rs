@@ -30,6 +30,8 @@ pub(super) struct FlowView {
 pub(super) struct ConvFindings {
     /// The country converts like usual traffic: (verified, sends, baseline).
     pub(super) usual: Option<(u32, u32, f64)>,
+    /// The annotation covering the send (`expected_change`), its label.
+    pub(super) announced: Option<String>,
     /// The key whose shortfall is the send's conversion evidence.
     pub(super) group: Option<ConvGroup>,
     /// The flow × countries-new-to-the-tenant key, for a send to such a country.
@@ -323,6 +325,8 @@ impl Engine {
         // The shortfall's weight without the extra volume, when its weight rests on the extra
         // volume (`excess_llr`).
         let mut conv_counts_volume: Option<i32> = None;
+        // The flow × country's conversion key.
+        let country_conv = Keyer::mix(flow_country_key, KEY_COUNTRY_CONV);
         // Pumping spreads over countries the tenant has not served before: sends to countries
         // new to it (first sent to in the last `new_for_hours`) are also counted together, so a
         // slow attack over several of them fills one window. (Rare but known countries stay out:
@@ -333,7 +337,7 @@ impl Engine {
         let never_verified = || {
             self.state
                 .convs
-                .get(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV))
+                .get(country_conv)
                 .is_none_or(|c| c.rate_num < 1.0 && c.day_verified == 0 && c.prev_verified == 0)
         };
         let rare_key = (view.established && (view.new_country || (view.recent_country && never_verified())))
@@ -366,8 +370,7 @@ impl Engine {
         // too (their unverified sends are in the country's count; the returning users' are not
         // judged by them).
         let strangers_open = Keyer::mix(Keyer::mix(flow_key, KEY_STRANGER_CONV), KEY_OPEN);
-        // The flow × country's conversion key, and its sends from known requesters.
-        let country_conv = Keyer::mix(flow_country_key, KEY_COUNTRY_CONV);
+        // The flow × country's sends from known requesters.
         let country_known = Keyer::mix(country_conv, KEY_KNOWN_CONV);
         // Not while the country's sends from known requesters fail to verify like usual (the
         // test of `known_requester`): an attack through the users' networks (residential
@@ -385,7 +388,7 @@ impl Engine {
                 }
             });
         // An annotation covering the send raises the evidence a shortfall resting on the extra
-        // volume needs.
+        // volume needs (and explains volume-type evidence, in `combine`).
         let announced = cfg
             .signals
             .expected_change
@@ -398,8 +401,7 @@ impl Engine {
                     now,
                 )
             })
-            .flatten()
-            .map(|l| cut(&l, 64).to_owned());
+            .flatten();
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
         let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
         let cost_cell = std::cell::OnceCell::new();
@@ -524,7 +526,7 @@ impl Engine {
                         cost: &cost,
                         announced: announced
                             .as_deref()
-                            .map(|l| (l, cfg.signals.expected_change.extra_nats)),
+                            .map(|l| (cut(l, 64), cfg.signals.expected_change.extra_nats)),
                     },
                     what,
                 ) {
@@ -644,6 +646,7 @@ impl Engine {
         reasons.extend(conv_best);
         ConvFindings {
             usual,
+            announced,
             requester_clears,
             group: conv_group,
             rare_key,

@@ -110,8 +110,14 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
 
 /// Whether `v` verified of `n` sends fall short of `p` as an attack's would: under `max_ratio`
 /// of it, with a binomial surprise of at least `FOLD_SURPRISE`.
-fn attack_like(cfg: &Config, (v, n): (u32, u32), p: f64) -> bool {
-    f64::from(v) < cfg.signals.low_conversion.max_ratio * p * f64::from(n)
+fn attack_like(cfg: &Config, counts: (u32, u32), p: f64) -> bool {
+    short_of(counts, p, cfg.signals.low_conversion.max_ratio)
+}
+
+/// Whether `v` verified of `n` sends fall under `ratio` of `p`, with a binomial surprise of at
+/// least `FOLD_SURPRISE`.
+fn short_of((v, n): (u32, u32), p: f64, ratio: f64) -> bool {
+    f64::from(v) < ratio * p * f64::from(n)
         && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE
 }
 
@@ -740,11 +746,7 @@ pub fn guarded_flow_rate(cfg: &Config, fc: Option<&Conv>, rate: f64, now: Millis
         return rate;
     };
     let p = conv_rate(cfg, c, rate);
-    let (v, n) = last_day(c, now, sends_since(cfg, c, now - grace));
-    if p > rate
-        && f64::from(v) < GUARD_RATIO * p * f64::from(n)
-        && binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE
-    {
+    if p > rate && short_of(last_day(c, now, sends_since(cfg, c, now - grace)), p, GUARD_RATIO) {
         p
     } else {
         rate
