@@ -940,6 +940,73 @@ fn a_conversion_logging_gap_is_reported_and_never_makes_high() {
     );
 }
 
+/// A stream that starts a few hours before a gap in the conversion log: the tenant has no
+/// hour-of-day profile yet, but its volume is its ordinary one (the mean hour of the hours it
+/// has seen) and nothing verifies in any of its countries, so the gap is reported as it is with
+/// a day of history, and nothing reaches `high`. An attack on one of its countries while the
+/// other verifies stays evidence, at the same age.
+#[test]
+fn a_gap_hours_after_the_stream_started_is_a_gap_and_pumping_one_country_is_not() {
+    let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
+    // Per hour: 30 US and 6 GB logins at an even pace; `logged`: 8 of 10 verified.
+    let hour = |e: &mut pumpguard::Engine, r: &mut Rng, h: i64, gbs: i64, logged: bool| {
+        let mut out = Vec::new();
+        let n = 30 + gbs;
+        for i in 0..n {
+            let t = h * 3600 + i * 3600 / n;
+            let to = if i % (n / gbs) == 0 { gb(r) } else { us_number(r) };
+            let ip = format!(
+                r#","workflow":"login","ip":"198.51.{}.{}""#,
+                r.below(255),
+                1 + r.below(250)
+            );
+            out.push(verdict(e, &sms(t, "acme", &to, &ip)));
+            if logged && r.below(10) < 8 {
+                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+            }
+        }
+        out
+    };
+    // Six hours of ordinary traffic, then three without any conversion logged.
+    let mut r = Rng(28);
+    let mut e = engine();
+    for h in 0..6 {
+        hour(&mut e, &mut r, h, 6, true);
+    }
+    let outage: Vec<_> = (6..9).flat_map(|h| hour(&mut e, &mut r, h, 6, false)).collect();
+    let gap = outage
+        .iter()
+        .filter(|v| weight(v, "conversion_gap").is_some())
+        .count();
+    assert!(gap > 40, "the gap is reported: {gap} of {}", outage.len());
+    let high: Vec<_> = outage.iter().filter(|v| v.level >= Level::High).collect();
+    assert!(high.is_empty(), "{} held: {:?}", high.len(), high.first());
+    // The same six hours, then pumping into GB at 24 an hour (the tenant's volume up by half)
+    // while the US keeps verifying: no gap, and the pumping is held.
+    let mut r = Rng(28);
+    let mut e = engine();
+    for h in 0..6 {
+        hour(&mut e, &mut r, h, 6, true);
+    }
+    let mut attack = Vec::new();
+    for h in 6..9 {
+        for v in hour(&mut e, &mut r, h, 6, true) {
+            assert!(weight(&v, "conversion_gap").is_none(), "{v:?}");
+        }
+        for k in 0..24 {
+            let t = h * 3600 + k * 150 + 7;
+            let ip = format!(
+                r#","workflow":"login","ip":"203.0.{}.{}""#,
+                r.below(255),
+                1 + r.below(250)
+            );
+            attack.push(verdict(&mut e, &sms(t, "acme", &gb(&mut r), &ip)));
+        }
+    }
+    assert!(attack.iter().all(|v| weight(v, "conversion_gap").is_none()));
+    held_after_first_high(&attack, "pumping into GB hours after the stream started");
+}
+
 /// A gap in the conversion log loses conversions across the tenant's countries at their usual
 /// volume. A tenant whose sends all turn into one country it serves (its other traffic stopped:
 /// an outage of its app, a quiet hour) while nothing there is verified has no gap: that is

@@ -195,8 +195,9 @@ impl Engine {
             }
             let r = signals::volume_spike(cfg, v, now, dow, kind == 2, what);
             if kind == 0 {
-                tenant_volume_ordinary =
-                    r.is_none() && v.hours_seen >= cfg.signals.volume_spike.min_history_hours;
+                tenant_volume_ordinary = r.is_none()
+                    && (v.hours_seen >= cfg.signals.volume_spike.min_history_hours
+                        || signals::young_volume_ordinary(cfg, v, now));
             }
             if let Some(r) = r {
                 if spike.as_ref().is_none_or(|s| r.weight > s.weight) {
@@ -257,19 +258,22 @@ impl Engine {
         // outside this country still arrive at their usual volume. When they stopped, the
         // tenant's traffic has turned into this country (pumping at an hour when its users are
         // quiet), which a gap in the log does not explain.
-        let gap = gap.filter(|_| {
+        // And it loses them everywhere: the flow's matured sends outside this country do not
+        // verify like usual either (an attack on one country leaves the others verifying).
+        let gap = gap.filter(|&(_, _, p)| {
             let window = cfg.signals.low_conversion.window_secs as Millis * 1000;
             let count = |key| {
-                self.state.convs.get(key).map_or((0, 0.0), |c| {
+                self.state.convs.get(key).map_or(((0, 0), 0.0), |c| {
                     (
-                        signals::matured_span(cfg, c, now, window, grace).1,
+                        signals::matured_span(cfg, c, now, window, grace),
                         signals::usual_in(cfg, c, season, window),
                     )
                 })
             };
-            let (nf, uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV));
-            let (nk, uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV));
-            signals::rest_still_sends(nf.saturating_sub(nk), uf - uk)
+            let ((vf, nf), uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV));
+            let ((vk, nk), uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV));
+            let rest = (vf.saturating_sub(vk), nf.saturating_sub(nk));
+            signals::rest_still_sends(rest.1, uf - uk) && !signals::rest_verifies(rest, p)
         });
         let judge_conversion = judge_conversion && gap.is_none();
         if let Some((v, n, p)) = gap {

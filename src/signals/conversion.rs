@@ -569,6 +569,14 @@ pub fn rest_still_sends(n: u32, usual: f64) -> bool {
     usual < REST_MIN_USUAL || n >= 0.5 * usual || poisson_shortfall(n, usual) < REST_GAP_SURPRISE
 }
 
+/// Whether the rest of a flow outside one country verifies like usual: `v` of `n` matured sends,
+/// at least half the codes `p` expects, when that is at least 2 (too few expected to tell, it is
+/// taken not to).
+pub fn rest_verifies((v, n): (u32, u32), p: f64) -> bool {
+    let expected = p * f64::from(n);
+    expected >= 2.0 && f64::from(v) >= 0.5 * expected
+}
+
 /// Fewest sends expected in the rest of a flow for [`rest_still_sends`] to tell.
 pub const REST_MIN_USUAL: f64 = 4.0;
 

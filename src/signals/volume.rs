@@ -94,6 +94,27 @@ pub fn volume_spike(
     ))
 }
 
+/// Hours a key younger than `volume_spike.min_history_hours` must have seen before
+/// [`young_volume_ordinary`] can tell.
+pub const YOUNG_MIN_HOURS: u32 = 3;
+
+/// Whether a key too young for `volume_spike` (under `min_history_hours` of history, so without
+/// an hour-of-day profile) sends at its ordinary volume: at least [`YOUNG_MIN_HOURS`] seen, and
+/// the window's count at most twice the mean hour of the hours seen, plus two standard
+/// deviations. A stream that starts a few hours before a gap in the conversion log then tells
+/// the gap from pumping (which adds sends) as a key with a day of history does; the time of day
+/// is not known yet, so a peak hour over a night's mean is not ordinary.
+pub fn young_volume_ordinary(cfg: &Config, v: &Volume, now: Millis) -> bool {
+    let seen = v.hours_seen.min(24);
+    if seen < YOUNG_MIN_HOURS {
+        return false;
+    }
+    let wms = window_ms(cfg);
+    let mean = f64::from(v.hod.iter().sum::<f32>()) / f64::from(seen);
+    let lambda = (mean * wms as f64 / HOUR as f64 / LN_2).max(1.0);
+    f64::from(v.window.get(now, wms)) <= 2.0 * lambda + 2.0 * (2.0 * lambda).sqrt()
+}
+
 /// The volume key's usual traffic at this hour of the day (and day of the week, by
 /// `dow_factor`) relative to its daily mean, once it has a day of history: what a flat daily
 /// average of sends is multiplied by for the current hour. Clamped to 0.25–4.
