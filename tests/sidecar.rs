@@ -478,6 +478,40 @@ fn sigkill_mid_stream_changes_no_verdict() {
     }
 }
 
+/// A sidecar warmed on history: `pumpguard scan --state FILE` over the first batches' lines,
+/// then `serve --state FILE` for the rest gives the verdicts of one uninterrupted sidecar (the
+/// README's way to start with baselines instead of cold).
+#[test]
+fn a_sidecar_started_on_a_state_warmed_by_scan_gives_the_verdicts_of_one_run() {
+    let batches = demo_batches();
+    let expected = uninterrupted(&batches);
+    let state = temp_state("warmed");
+    let history = format!("{state}.history.ndjson");
+    std::fs::write(&history, batches[..5].concat()).expect("history");
+    let out = Command::new(env!("CARGO_BIN_EXE_pumpguard"))
+        .args(["scan", &history, "--native", "--quiet", "--state", &state])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("scan runs");
+    assert!(out.success());
+    assert!(std::path::Path::new(&state).exists(), "scan wrote the state");
+    let r = receiver();
+    let s = sidecar(&r.url, &["--native", "--state", state.as_str()]);
+    for b in &batches[5..] {
+        assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], b).0, 200);
+    }
+    let got = r.bodies.lock().expect("lock").clone();
+    assert_eq!(got.len(), batches.len() - 5);
+    for (k, (g, e)) in got.iter().zip(&expected[5..]).enumerate() {
+        assert!(g == e, "batch {} differs from the uninterrupted run", k + 5);
+    }
+    drop(s);
+    for f in [state.clone(), format!("{state}.journal"), history] {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 #[test]
 fn a_retried_batch_is_delivered_from_its_first_scoring_not_scored_again() {
     let batches = demo_batches();
