@@ -407,12 +407,14 @@ impl Engine {
             })
             .flatten();
         // The send's expected cost as severity, asked only when a shortfall may be decisive.
-        let (tariffs, tenants) = (&self.tariffs, &self.state.tenants);
+        let (tariffs, tenants, established) = (&self.tariffs, &self.state.tenants, view.established);
         let cost_cell = std::cell::OnceCell::new();
         let cost = || {
             *cost_cell.get_or_init(|| {
                 tenants.get(tenant).map_or((0.0, 1.0), |t| {
-                    signals::cost_nats(cfg, t, now, tariffs.price(country), |c| tariffs.price(c))
+                    signals::cost_nats(cfg, t, now, established, tariffs.price(country), |c| {
+                        tariffs.price(c)
+                    })
                 })
             })
         };

@@ -205,29 +205,25 @@ pub fn workflow_concentration(
 /// list price of the send's country, `price_of` the list price of any country: the ratio is of
 /// that price to the tenant's usual one (its long-run country mix weighted by list price), so
 /// both sides come from the same table whatever the logs say a send cost. The usual price leaves
-/// out the countries new to the tenant (first sent to in the last `new_for_hours`, after the
-/// tenant's first `min_tenant_hours`: as [`TenantView::new_country`]), so an attack on a new
-/// country does not make itself usual; a tenant younger than that has no new country, and its
-/// mix is every country it sent to. 0 for a send no dearer than usual, or before the tenant has
-/// `min_tenant_sends` sends.
+/// out the countries new to the tenant (first sent to in the last `new_for_hours`), so an attack
+/// on a new country does not make itself usual. 0 for a send no dearer than usual, or before the
+/// tenant has a history.
 pub fn cost_nats(
     cfg: &Config,
     t: &Tenant,
     now: Millis,
+    established: bool,
     price: f64,
     price_of: impl Fn(Country) -> f64,
 ) -> (f64, f64) {
     let lc = &cfg.signals.low_conversion;
-    let dc = &cfg.signals.destination_country;
-    if !lc.cost_severity || t.sends < u64::from(dc.min_tenant_sends) || price <= 0.0 {
+    if !lc.cost_severity || !established || price <= 0.0 {
         return (0.0, 1.0);
     }
-    let new_for = i64::from(dc.new_for_hours) * HOUR;
-    let young_for = i64::from(dc.min_tenant_hours) * HOUR;
+    let new_for = i64::from(cfg.signals.destination_country.new_for_hours) * HOUR;
     let (mut weighted, mut total) = (0.0, 0.0);
     for (cid, d, first) in &t.countries {
-        let first = Millis::from(*first) * 1000;
-        if now - first < new_for && first - t.first >= young_for {
+        if now - Millis::from(*first) * 1000 < new_for {
             continue;
         }
         let n = f64::from(d.get(now, LONG_RUN));
