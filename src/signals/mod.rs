@@ -255,6 +255,55 @@ mod tests {
         ));
     }
 
+    /// A gap loses conversions outside the send's country too: half the codes expected there
+    /// is verifying (not a gap); too few expected to tell is taken not to verify.
+    #[test]
+    fn a_gap_empties_the_rest_of_the_flow_too() {
+        use super::rest_verifies;
+        assert!(rest_verifies((4, 10), 0.8));
+        assert!(!rest_verifies((3, 10), 0.8));
+        assert!(!rest_verifies((0, 40), 0.8));
+        assert!(!rest_verifies((2, 2), 0.8), "1.6 codes expected: too few to tell");
+    }
+
+    /// A tenant under a day old: its window against the mean hour of the hours it has seen.
+    #[test]
+    fn a_young_tenants_volume_is_ordinary_at_its_mean_hour_and_not_at_three_times_it() {
+        use super::{volume_send, young_volume_ordinary};
+        use crate::state::Volume;
+        let cfg = Config::default();
+        const H: i64 = 3_600_000;
+        let hours = |n: i64, per_hour: i64, from: i64| {
+            let mut v = Volume {
+                last: 0,
+                window: Default::default(),
+                hour: 0,
+                hour_count: 0,
+                hours_seen: 0,
+                hod: [0.0; 24],
+            };
+            for h in 0..n {
+                for k in 0..per_hour {
+                    volume_send(&cfg, &mut v, from + h * H + k * H / per_hour);
+                }
+            }
+            v
+        };
+        let t0 = 1_000 * H;
+        // Two hours seen: too young to tell.
+        let v = hours(3, 30, t0);
+        assert!(!young_volume_ordinary(&cfg, &v, t0 + 3 * H - 1));
+        // Six hours at 30 an hour, then the seventh at 30: ordinary.
+        let mut v = hours(7, 30, t0);
+        assert!(young_volume_ordinary(&cfg, &v, t0 + 7 * H - 1));
+        // The same six hours, then 90 in the seventh's first half hour: not ordinary.
+        v = hours(6, 30, t0);
+        for k in 0..90 {
+            volume_send(&cfg, &mut v, t0 + 6 * H + k * 20_000);
+        }
+        assert!(!young_volume_ordinary(&cfg, &v, t0 + 6 * H + 1_800_000));
+    }
+
     #[test]
     fn a_gap_leaves_the_rest_of_the_flow_sending() {
         use super::{poisson_shortfall, rest_still_sends};
