@@ -23,16 +23,10 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
+from evaluate_seeds import seeds
+
 T0_MS = 1772409600000
 HOUR_MS = 3_600_000
-
-
-def seeds(spec):
-    out = []
-    for part in spec.split(","):
-        lo, _, hi = part.partition("-")
-        out.extend(range(int(lo), int(hi or lo) + 1))
-    return out
 
 
 def simulate(binary, seed, tmp):
@@ -121,29 +115,29 @@ def main():
 
     attacks = sorted({at for _, at, _, _ in results})
     head = "| attack | " + " | ".join(f"{c} h" if c != "week" else "whole week" for c in columns) + " |"
-    print("Time-to-detect, median (worst) over seeds, in attack sends; 'missed' counts runs with no send at high")
-    print(head)
-    print("|---|" + "---|" * len(columns))
-    for at in attacks:
-        cells = []
-        for c in columns:
-            rs = [r for _, x, cc, r in results if x == at and cc == c]
-            t = [r["ttd"] for r in rs if r["ttd"] is not None]
-            missed = len(rs) - len(t)
-            cell = f"{statistics.median(t):g} ({max(t)})" if t else "-"
-            cells.append(cell + (f", {missed} missed" if missed else ""))
-        print(f"| {at} | " + " | ".join(cells) + " |")
-    print()
-    print("Sends at high after the first detection, worst run (median)")
-    print(head)
-    print("|---|" + "---|" * len(columns))
-    for at in attacks:
-        cells = []
-        for c in columns:
-            p = [r["after_pct"] for _, x, cc, r in results if x == at and cc == c and r["after_pct"] is not None]
-            cells.append(f"{min(p):.1f} % ({statistics.median(p):.1f} %)" if p else "-")
-        print(f"| {at} | " + " | ".join(cells) + " |")
-    print()
+
+    def table(title, cell):
+        """One row per attack, one cell per column from the runs of that attack and column."""
+        print(title)
+        print(head)
+        print("|---|" + "---|" * len(columns))
+        for at in attacks:
+            cells = [cell([r for _, x, cc, r in results if x == at and cc == c]) for c in columns]
+            print(f"| {at} | " + " | ".join(cells) + " |")
+        print()
+
+    def ttd(rs):
+        t = [r["ttd"] for r in rs if r["ttd"] is not None]
+        missed = len(rs) - len(t)
+        cell = f"{statistics.median(t):g} ({max(t)})" if t else "-"
+        return cell + (f", {missed} missed" if missed else "")
+
+    def after(rs):
+        p = [r["after_pct"] for r in rs if r["after_pct"] is not None]
+        return f"{min(p):.1f} % ({statistics.median(p):.1f} %)" if p else "-"
+
+    table("Time-to-detect, median (worst) over seeds, in attack sends; 'missed' counts runs with no send at high", ttd)
+    table("Sends at high after the first detection, worst run (median)", after)
     print("Legitimate sends at high over every cut, all scenarios together; worst scenario of one cut")
     print("| | " + " | ".join(f"{c} h" if c != "week" else "whole week" for c in columns) + " |")
     print("|---|" + "---|" * len(columns))
