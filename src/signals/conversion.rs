@@ -734,6 +734,10 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
     }
 }
 
+/// Share of a flow's conversion key rate under which its last 24 hours keep that rate as the
+/// flow's baseline ([`guarded_flow_rate`]).
+pub const GUARD_RATIO: f64 = 0.75;
+
 /// A flow's baseline while an attack runs in it. Its long-run rate (`rate`, from
 /// [`flow_conversion`]) learns from every send, an attack's unverified ones too: a reset flow of
 /// 170 sends a week fell from 32 % to 15 % under 78 of them, and its keys' shortfalls with it.
@@ -744,10 +748,6 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
 /// biased by the folds' weighting. (Under half, the folds' own test, let a slow attack that is
 /// a third of a low-converting flow flip the baseline back to the long-run rate within its
 /// first day: 40 of 248 verified against a key's 31 %.)
-/// Share of a flow's conversion key rate under which its last 24 hours keep that rate as the
-/// flow's baseline ([`guarded_flow_rate`]).
-pub const GUARD_RATIO: f64 = 0.75;
-
 pub fn guarded_flow_rate(cfg: &Config, fc: Option<&Conv>, rate: f64, now: Millis, grace: Millis) -> f64 {
     let lc = &cfg.signals.low_conversion;
     let Some(c) = fc.filter(|c| c.rate_den >= lc.flow_min_history as f32) else {

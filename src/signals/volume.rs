@@ -70,7 +70,7 @@ pub fn volume_spike(
     let h = time::hour_of_day(now);
     let mean = f64::from(v.hod.iter().sum::<f32>()) / 24.0;
     let per_hour = f64::from(v.hod[h]).max(0.25 * mean) * dow_factor;
-    let lambda = (per_hour * wms as f64 / HOUR as f64 / LN_2).max(1.0);
+    let lambda = window_expected(per_hour, wms);
     let s = poisson_surprise(k, lambda);
     if k / lambda < c.min_ratio || s < c.min_surprise {
         return None;
@@ -94,6 +94,12 @@ pub fn volume_spike(
     ))
 }
 
+/// The decayed window count (half-life `wms`) that steady traffic at `per_hour` settles at, at
+/// least 1.
+fn window_expected(per_hour: f64, wms: Millis) -> f64 {
+    (per_hour * wms as f64 / HOUR as f64 / LN_2).max(1.0)
+}
+
 /// Hours a key younger than `volume_spike.min_history_hours` must have seen before
 /// [`young_volume_ordinary`] can tell.
 pub const YOUNG_MIN_HOURS: u32 = 3;
@@ -111,7 +117,7 @@ pub fn young_volume_ordinary(cfg: &Config, v: &Volume, now: Millis) -> bool {
     }
     let wms = window_ms(cfg);
     let mean = f64::from(v.hod.iter().sum::<f32>()) / f64::from(seen);
-    let lambda = (mean * wms as f64 / HOUR as f64 / LN_2).max(1.0);
+    let lambda = window_expected(mean, wms);
     f64::from(v.window.get(now, wms)) <= 2.0 * lambda + 2.0 * (2.0 * lambda).sqrt()
 }
 
