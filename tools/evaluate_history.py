@@ -4,7 +4,7 @@ of the stream before its first send (a cold start H hours before the attack), ag
 week. Prints EVALUATION.md's history tables.
 
     tools/evaluate_history.py [--bin target/release/pumpguard] [--seeds 700-703]
-                              [--hours 1,6,12,24,48] [--workers 2] [--json FILE]
+                              [--hours 1,6,12,24,48] [--workers 2] [--config FILE] [--json FILE]
 
 For every seed, attack and H: the lines of `pumpguard simulate --seed N` whose time is at or
 after the attack's first send minus H hours are scored by `pumpguard scan --native` from an
@@ -40,13 +40,13 @@ def simulate(binary, seed, tmp):
     return labels, lines
 
 
-def score(binary, labels, lines, start_ms, attack, tmp, tag):
+def score(binary, labels, lines, start_ms, attack, tmp, tag, config=None):
     keep = [i for i, lab in enumerate(labels) if lab["time_ms"] >= start_ms]
     path = os.path.join(tmp, f"cut-{tag}.ndjson")
     with open(path, "w") as f:
         f.write("\n".join(lines[i] for i in keep) + "\n")
     out = subprocess.run(
-        [binary, "scan", path, "--native", "--quiet"], check=True, capture_output=True, text=True
+        [binary, "scan", path, "--native", "--quiet"] + (["--config", config] if config else []), check=True, capture_output=True, text=True
     ).stdout.splitlines()
     os.remove(path)
     assert len(out) == len(keep), "scan must print one line per input line"
@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--seeds", default="700-703")
     ap.add_argument("--hours", default="1,6,12,24,48")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--config", default=None, help="a configuration file for every scan")
     ap.add_argument("--json", default=None, help="also write every run's numbers here")
     a = ap.parse_args()
     hours = [float(h) for h in a.hours.split(",")]
@@ -104,7 +105,7 @@ def main():
                     jobs.append((attack, col, max(start, T0_MS)))
             with ThreadPoolExecutor(a.workers) as ex:
                 runs = ex.map(
-                    lambda j: (j, score(a.bin, labels, lines, j[2], j[0], tmp, f"{seed}-{j[0]}-{j[1]}")), jobs
+                    lambda j: (j, score(a.bin, labels, lines, j[2], j[0], tmp, f"{seed}-{j[0]}-{j[1]}", a.config)), jobs
                 )
                 for (attack, col, _), r in runs:
                     results.append((seed, attack, col, r))

@@ -193,6 +193,11 @@ pub struct LowConversion {
     /// Matured sends a flow needs before its own conversion rate is its baseline (before that,
     /// the tenant's).
     pub flow_min_history: u32,
+    /// Verified sends that show a younger flow sends codes: from then on its baseline is its
+    /// own, its verified sends with the tenant's rate as `flow_min_history` pseudo-sends, and a
+    /// shortfall against it may be decisive (a reset flow of a few sends a day never reaches
+    /// `flow_min_history`). 0 keeps a young flow's baseline borrowed.
+    pub flow_min_verified: u32,
     /// Evidence (nats) that makes a shortfall decisive, together with a rate under a tenth of
     /// the baseline (half of it for a block's day): the log-likelihood ratio of the window's
     /// conversions under "the key's usual sends convert at the baseline and the sends on top of
@@ -497,6 +502,7 @@ impl Default for LowConversion {
             day_min_sends: 12,
             flow_min_rate: 0.02,
             flow_min_history: 100,
+            flow_min_verified: 10,
             decisive_surprise: 10.0,
             decisive_weight: 65,
             accumulate_countries: true,

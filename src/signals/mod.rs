@@ -304,6 +304,54 @@ mod tests {
         assert!(!young_volume_ordinary(&cfg, &v, t0 + 6 * H + 1_800_000));
     }
 
+    /// A flow under `flow_min_history` sends: the tenant's rate, borrowed, until 10 of its
+    /// own sends are verified; then its own baseline, its verified sends shrunk toward the
+    /// tenant's rate, which an attack's unverified sends lower only a little.
+    #[test]
+    fn a_young_flow_that_verified_codes_has_its_own_baseline() {
+        use super::{flow_conversion, FlowConversion};
+        use crate::state::{Decayed, LONG_RUN};
+        let cfg = Config::default();
+        let now = 1_000_000_000_000;
+        let mut t = crate::engine::empty_tenant_for_tests();
+        (t.conversions, t.conv_num, t.conv_den) = (800, 800.0, 1000.0);
+        let flow = |sends: u32, verified: u32| {
+            let (mut s, mut v) = (Decayed::default(), Decayed::default());
+            s.add(now, sends as f32, LONG_RUN);
+            v.add(now, verified as f32, LONG_RUN);
+            (7u64, Decayed::default(), s, v)
+        };
+        let judged = |t: &crate::state::Tenant, cfg: &Config| flow_conversion(cfg, t, Some(7), now);
+        t.workflows = vec![flow(26, 9)];
+        assert_eq!(
+            judged(&t, &cfg),
+            FlowConversion::Borrowed(0.8),
+            "9 verified: not yet"
+        );
+        t.workflows = vec![flow(26, 20)];
+        let FlowConversion::Rate(r) = judged(&t, &cfg) else {
+            panic!("20 verified: its own")
+        };
+        assert!((r - 100.0 / 126.0).abs() < 1e-3, "{r}");
+        // 24 unverified resets on top: still two thirds.
+        t.workflows = vec![flow(50, 20)];
+        let FlowConversion::Rate(r) = judged(&t, &cfg) else {
+            panic!("still its own")
+        };
+        assert!((r - 100.0 / 150.0).abs() < 1e-3, "{r}");
+        // A flow that verified none (notifications in their first hours): borrowed, never
+        // decisive; and with `flow_min_verified` 0, every young flow borrows.
+        t.workflows = vec![flow(60, 0)];
+        assert_eq!(judged(&t, &cfg), FlowConversion::Borrowed(0.8));
+        let mut off = Config::default();
+        off.signals.low_conversion.flow_min_verified = 0;
+        t.workflows = vec![flow(26, 20)];
+        assert_eq!(judged(&t, &off), FlowConversion::Borrowed(0.8));
+        // From `flow_min_history` sends, its own long-run rate as before.
+        t.workflows = vec![flow(100, 50)];
+        assert_eq!(judged(&t, &cfg), FlowConversion::Rate(0.5));
+    }
+
     #[test]
     fn a_gap_leaves_the_rest_of_the_flow_sending() {
         use super::{poisson_shortfall, rest_still_sends};
