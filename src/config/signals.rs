@@ -463,7 +463,7 @@ impl Default for DestinationCountry {
     fn default() -> Self {
         DestinationCountry {
             enabled: true,
-            min_tenant_sends: 200,
+            min_tenant_sends: 50,
             min_tenant_hours: 24,
             new_for_hours: 24,
             rare_share: 0.002,
