@@ -100,6 +100,11 @@ fn new_and_rare_destination_countries() {
     // A tenant without a history has nothing to compare with.
     let v = verdict(&mut e, &sms(2 * DAY, "fresh", "+4917012345678", ""));
     assert!(weight(&v, "new_destination_country").is_none());
+    // A small tenant (2 sends an hour for two days, 96 in all) has a history too.
+    let mut e = engine();
+    warm(&mut e, "small", 2, 2, &mut r);
+    let v = verdict(&mut e, &sms(2 * DAY + 300, "small", "+4917012345670", ""));
+    assert_eq!(weight(&v, "new_destination_country"), Some(15), "{v:?}");
 }
 
 #[test]
@@ -388,6 +393,60 @@ fn a_flow_without_codes_is_not_judged_by_conversion() {
         login_conv |= weight(&v, "low_conversion").is_some();
     }
     assert!(login_conv, "the code flow keeps its conversion check");
+}
+
+/// A quiet flow without codes (20 notices a day, never verified: under the 100 sends after
+/// which a flow's own rate is its baseline) does not send codes from its second day on: its
+/// burst gets no conversion shortfall. With the rule off it borrows the tenant's rate and does.
+#[test]
+fn a_quiet_flow_without_codes_is_not_judged_by_the_tenants_rate() {
+    let shortfalls = |json: &str| {
+        let mut r = Rng(23);
+        let mut e = engine_with(json);
+        // Two days of logins (20 an hour, 4 in 5 verified) and, in 20 of the 24 hours of each
+        // day, one order notice, in time order.
+        for h in 0..48 {
+            for i in 0..20 {
+                let t = h * 3600 + i * 180;
+                let to = us_number(&mut r);
+                e.score(sms(t, "acme", &to, r#","workflow":"login""#).as_bytes(), None);
+                if r.below(10) < 8 {
+                    e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+                }
+            }
+            if h % 12 < 10 {
+                let t = h * 3600 + 3590;
+                e.score(
+                    sms(t, "acme", &us_number(&mut r), r#","workflow":"notify""#).as_bytes(),
+                    None,
+                );
+            }
+        }
+        let mut n = 0;
+        for i in 0..200 {
+            let v = verdict(
+                &mut e,
+                &sms(
+                    2 * DAY + i * 9,
+                    "acme",
+                    &us_number(&mut r),
+                    r#","workflow":"notify""#,
+                ),
+            );
+            n += usize::from(weight(&v, "low_conversion").is_some());
+        }
+        n
+    };
+    assert_eq!(
+        shortfalls("{}"),
+        0,
+        "the flow's previous day shows it sends no codes"
+    );
+    let off = r#"{"signals":{"low_conversion":{"flow_no_codes_expected":0}}}"#;
+    assert!(
+        shortfalls(off) > 0,
+        "borrowing the tenant's rate, the burst falls short"
+    );
 }
 
 /// Records without a tenant are keyed by their profile: Okta's conversions never become the

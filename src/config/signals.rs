@@ -82,7 +82,10 @@ pub struct VolumeSpike {
 pub struct DestinationCountry {
     /// Run the signals.
     pub enabled: bool,
-    /// Sends a tenant needs before a country can be "new" for it.
+    /// Sends a tenant needs before a country can be "new" for it (with `min_tenant_hours`, the
+    /// tenant is established: its new countries are pooled for conversion and a send's cost is
+    /// weighed against its usual one). A day of a small tenant's traffic is enough: at 35 sends
+    /// a day, 200 took six days.
     pub min_tenant_sends: u32,
     /// Hours a tenant must have been seen before a country can be "new" for it.
     pub min_tenant_hours: u32,
@@ -198,6 +201,11 @@ pub struct LowConversion {
     /// shortfall against it may be decisive (a reset flow of a few sends a day never reaches
     /// `flow_min_history`). 0 keeps a young flow's baseline borrowed.
     pub flow_min_verified: u32,
+    /// Codes the tenant's rate expects of a younger flow's previous day (its conversion key's
+    /// 24 hours before the current day) from which a day with none verified, and a current day
+    /// with none either, show that the flow does not send codes (`signals::sends_no_codes`). 0
+    /// leaves a young flow's baseline borrowed until `flow_min_history`.
+    pub flow_no_codes_expected: f64,
     /// Evidence (nats) that makes a shortfall decisive, together with a rate under a tenth of
     /// the baseline (half of it for a block's day): the log-likelihood ratio of the window's
     /// conversions under "the key's usual sends convert at the baseline and the sends on top of
@@ -503,6 +511,7 @@ impl Default for LowConversion {
             flow_min_rate: 0.02,
             flow_min_history: 100,
             flow_min_verified: 10,
+            flow_no_codes_expected: 5.0,
             decisive_surprise: 10.0,
             decisive_weight: 65,
             accumulate_countries: true,

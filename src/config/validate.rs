@@ -261,6 +261,12 @@ impl Config {
                 "need 300 <= window_secs <= 86400 and grace_secs <= window_secs".into(),
             );
         }
+        if !(0.0..=1e6).contains(&c.flow_no_codes_expected) {
+            err(
+                "signals.low_conversion.flow_no_codes_expected",
+                "must be 0 to 1000000".into(),
+            );
+        }
         if !(0.0..=30.0).contains(&s.expected_change.extra_nats) {
             err("signals.expected_change.extra_nats", "must be 0 to 30".into());
         }

@@ -759,6 +759,14 @@ fn young_flow(
     }
 }
 
+pub fn sends_no_codes(cfg: &Config, fc: Option<&Conv>, p: f64) -> bool {
+    let expected = cfg.signals.low_conversion.flow_no_codes_expected;
+    expected > 0.0
+        && fc.is_some_and(|c| {
+            c.prev_verified == 0 && c.day_verified == 0 && f64::from(c.prev_sends) * p >= expected
+        })
+}
+
 /// Share of a flow's conversion key rate under which its last 24 hours keep that rate as the
 /// flow's baseline ([`guarded_flow_rate`]).
 pub const GUARD_RATIO: f64 = 0.75;
