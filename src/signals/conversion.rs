@@ -740,7 +740,7 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
 /// rate by `flow_min_history` pseudo-sends are its baseline ([`FlowConversion::Rate`]): its
 /// attack-free sends keep it near the tenant's rate, and an attack's unverified ones cannot pull
 /// it far. (Market's reset flow at a quarter of the simulator's volume, 5 sends a day, verified
-/// 20 of 26 before 24 unverified resets to UZ and TJ; judged against a borrowed rate they
+/// 21 of 26 before 24 unverified resets to UZ and TJ; judged against a borrowed rate they
 /// stayed at `medium`.)
 fn young_flow(
     lc: &crate::config::LowConversion,
