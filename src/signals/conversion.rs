@@ -759,6 +759,14 @@ fn young_flow(
     }
 }
 
+/// A young flow (its tenant's rate `p` borrowed) does not send codes: its conversion key `fc`
+/// had a previous day (24 hours of its sends before the current day) in which the tenant's rate
+/// expects at least `flow_no_codes_expected` codes, and neither that day nor the current one
+/// has a verified send. A quiet notification flow (20 order notices a day, at a quarter of the
+/// simulator's volume) never reaches `flow_min_history`, and its burst was judged against the
+/// tenant's rate: "US: 0 of 12 verified in 24h (baseline 44%)" on top of the volume spike held
+/// a send. Only the previous day counts: an attack into a flow with no history is judged
+/// against the borrowed rate for its first day, as before.
 pub fn sends_no_codes(cfg: &Config, fc: Option<&Conv>, p: f64) -> bool {
     let expected = cfg.signals.low_conversion.flow_no_codes_expected;
     expected > 0.0
