@@ -1249,6 +1249,52 @@ fn resends_to_one_number_are_one_verification_trial() {
     assert_eq!(low, 0, "80 % of the users verify their (last) code");
 }
 
+/// A slow drip into two countries new to the tenant (one send every 40 to 100 minutes, none
+/// verified) outlasts the incident's idle time between its held sends; while the new countries'
+/// pooled key still falls short, its later sends are the attack going on and are held
+/// (`open_incident`) as long as a send at alert level would reopen the incident.
+#[test]
+fn a_slow_drip_into_new_countries_stays_held_between_sends_an_hour_apart() {
+    let mut r = Rng(41);
+    let mut e = engine();
+    warm(&mut e, "acme", 3, 20, &mut r);
+    let mut t = 3 * DAY;
+    let mut held_after = (0, 0);
+    let mut detected = false;
+    let mut late_carry = false;
+    let mut last_high: Option<i64> = None;
+    // 20 sends over about 23 hours: the countries stay new to the tenant throughout.
+    for i in 0..20 {
+        t += 2400 + r.below(3600) as i64;
+        // Sierra Leone (a risky prefix) and, twice as often, Liberia (none): a Liberian send's
+        // own evidence stays under `high`.
+        let to = match i % 3 {
+            0 => format!("+23276{:06}", r.below(1_000_000)),
+            _ => format!("+231886{:06}", r.below(1_000_000)),
+        };
+        let v = verdict(&mut e, &sms(t, "acme", &to, r#","workflow":"signup""#));
+        let high = v.level >= Level::High;
+        if detected {
+            held_after.1 += 1;
+            held_after.0 += usize::from(high);
+            late_carry |= weight(&v, "open_incident").is_some() && last_high.is_some_and(|l| t - l > 3600);
+        }
+        detected |= high;
+        if high {
+            last_high = Some(t);
+        }
+    }
+    assert!(detected, "the drip is detected");
+    assert!(
+        late_carry,
+        "a send more than an hour after the last held one is carried"
+    );
+    assert!(
+        held_after.0 * 10 >= held_after.1 * 9,
+        "held after detection: {held_after:?}"
+    );
+}
+
 /// Sends into a block under an open incident, attack-like but weaker on their own, are held
 /// at `high` (`open_incident`), while a number that verified before is not; with
 /// `incident_carry` off the same sends stay below `high`.

@@ -52,6 +52,16 @@ impl Engine {
             .max_by_key(|(_, inc)| inc.last)
     }
 
+    /// The incident `key` sustained within the idle time plus `incident_reopen_secs`, open or
+    /// closed since: the window within which a send at alert level reopens it
+    /// ([`Self::track_incident`]).
+    pub(super) fn recent_incident(&self, key: Option<u64>, now: Millis) -> Option<&Incident> {
+        let window = (self.cfg.incident_idle_secs + self.cfg.incident_reopen_secs) as Millis * 1000;
+        let o = self.state.open.get(key?)?;
+        let inc = self.state.incidents.get(o.incident)?;
+        (now - inc.last <= window && now - o.last <= window).then_some(inc)
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn track_incident(
         &mut self,

@@ -70,6 +70,7 @@ pub(super) const KEY_OPEN: u64 = 0x0E;
 /// tenant opened on evidence about another block: an attacker rotating blocks).
 pub(super) const OPEN_COUNTRY: usize = 0;
 pub(super) const OPEN_REQUESTER: usize = 1;
+pub(super) const OPEN_RARE: usize = 2;
 pub(super) const OPEN_BLOCK: usize = 3;
 pub(super) const OPEN_JOIN_ONLY: usize = 4;
 pub(super) const OPEN_TENANT_BLOCKS: usize = 5;

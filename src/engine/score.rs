@@ -570,6 +570,18 @@ impl Engine {
                     own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))
                         .flatten()
                         .map(|(_, inc)| (OPEN_STRANGERS, inc))
+                })
+                // The tenant's new countries, while their pooled key still falls short: a slow
+                // attack over a few countries new to the tenant sends an hour or more apart,
+                // past the idle time, and its later sends are the attack going on for as long
+                // as a send at alert level would reopen its incident.
+                .or_else(|| {
+                    let own = pre >= cfg.levels.low as i32
+                        && conv.group == Some(ConvGroup::Rare)
+                        && reasons.iter().any(|r| r.code == code::LOW_CONVERSION);
+                    own.then(|| self.recent_incident(open_keys[OPEN_RARE], now))
+                        .flatten()
+                        .map(|inc| (OPEN_RARE, inc))
                 });
             if let Some((i, inc)) = carried {
                 // Carried by its country's own shortfall, the send is evidence that the attack
