@@ -234,6 +234,21 @@ fn low_conversion_stays_silent_without_conversion_telemetry() {
     never_fires("low_conversion", 200, 30);
 }
 
+/// `n` sends of `workflow` to fresh US numbers of acme, `step` seconds apart from `from`.
+fn flow_sends(
+    e: &mut Engine,
+    r: &mut Rng,
+    from: i64,
+    n: i64,
+    step: i64,
+    workflow: &str,
+) -> Vec<pumpguard::Verdict> {
+    let extra = format!(r#","workflow":"{workflow}""#);
+    (0..n)
+        .map(|i| verdict(e, &sms(from + i * step, "acme", &us_number(r), &extra)))
+        .collect()
+}
+
 #[test]
 fn workflow_concentration_on_a_rare_flow() {
     let mut e = engine();
@@ -249,20 +264,10 @@ fn workflow_concentration_on_a_rare_flow() {
         .as_bytes(),
         None,
     );
-    let mut fired = false;
-    for i in 0..60 {
-        let v = verdict(
-            &mut e,
-            &sms(
-                2 * DAY + i * 10,
-                "acme",
-                &us_number(&mut r),
-                r#","workflow":"reset""#,
-            ),
-        );
-        fired |= weight(&v, "workflow_concentration").is_some();
-    }
-    assert!(fired);
+    let burst = flow_sends(&mut e, &mut r, 2 * DAY, 60, 10, "reset");
+    assert!(burst
+        .iter()
+        .any(|v| weight(v, "workflow_concentration").is_some()));
 }
 
 #[test]
@@ -403,17 +408,10 @@ fn a_quiet_flow_without_codes_is_not_judged_by_the_tenants_rate() {
     let shortfalls = |json: &str| {
         let mut r = Rng(23);
         let mut e = engine_with(json);
-        // Two days of logins (20 an hour, 4 in 5 verified) and, in 20 of the 24 hours of each
-        // day, one order notice, in time order.
+        // Two days of logins (`warm`: 20 an hour, 4 in 5 verified) and, in 20 of the 24 hours
+        // of each day, one order notice, in time order.
         for h in 0..48 {
-            for i in 0..20 {
-                let t = h * 3600 + i * 180;
-                let to = us_number(&mut r);
-                e.score(sms(t, "acme", &to, r#","workflow":"login""#).as_bytes(), None);
-                if r.below(10) < 8 {
-                    e.score(verified(t + 30, "acme", &to).as_bytes(), None);
-                }
-            }
+            warm_hours(&mut e, "acme", h..h + 1, 20, &mut r);
             if h % 12 < 10 {
                 let t = h * 3600 + 3590;
                 e.score(
@@ -422,20 +420,11 @@ fn a_quiet_flow_without_codes_is_not_judged_by_the_tenants_rate() {
                 );
             }
         }
-        let mut n = 0;
-        for i in 0..200 {
-            let v = verdict(
-                &mut e,
-                &sms(
-                    2 * DAY + i * 9,
-                    "acme",
-                    &us_number(&mut r),
-                    r#","workflow":"notify""#,
-                ),
-            );
-            n += usize::from(weight(&v, "low_conversion").is_some());
-        }
-        n
+        let burst = flow_sends(&mut e, &mut r, 2 * DAY, 200, 9, "notify");
+        burst
+            .iter()
+            .filter(|v| weight(v, "low_conversion").is_some())
+            .count()
     };
     assert_eq!(
         shortfalls("{}"),

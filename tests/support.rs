@@ -73,7 +73,13 @@ pub fn us_number(r: &mut Rng) -> String {
 
 /// Warms a tenant with `days` of ordinary US traffic: `per_hour` sends an hour, 80 % verified.
 pub fn warm(e: &mut Engine, tenant: &str, days: i64, per_hour: i64, r: &mut Rng) {
-    for h in 0..days * 24 {
+    warm_hours(e, tenant, 0..days * 24, per_hour, r);
+}
+
+/// [`warm`]'s traffic over the given hours only (counted from the start), so a test can put
+/// its own sends between them in time order.
+pub fn warm_hours(e: &mut Engine, tenant: &str, hours: std::ops::Range<i64>, per_hour: i64, r: &mut Rng) {
+    for h in hours {
         for i in 0..per_hour {
             let t = h * 3600 + i * 3600 / per_hour + r.below(60) as i64;
             let to = us_number(r);
