@@ -107,12 +107,12 @@ impl Engine {
         // Conversion is judged against the flow's own baseline; a flow that does not send codes
         // (its history never converts) gets no shortfall.
         let grace = signals::grace_ms(cfg, t);
-        let fc = self.state.convs.get(Keyer::mix(f.flow_key, KEY_FLOW_CONV));
+        let fc = || self.state.convs.get(Keyer::mix(f.flow_key, KEY_FLOW_CONV));
         let flow = match signals::flow_conversion(cfg, t, workflow_hash, now) {
             signals::FlowConversion::Rate(r) => {
-                signals::FlowConversion::Rate(signals::guarded_flow_rate(cfg, fc, r, now, grace))
+                signals::FlowConversion::Rate(signals::guarded_flow_rate(cfg, fc(), r, now, grace))
             }
-            signals::FlowConversion::Borrowed(r) if signals::sends_no_codes(cfg, fc, r) => {
+            signals::FlowConversion::Borrowed(r) if signals::sends_no_codes(cfg, fc(), r) => {
                 signals::FlowConversion::None
             }
             other => other,

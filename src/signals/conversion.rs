@@ -2,6 +2,7 @@
 //! (CUSUM) evidence that extra sends are not verified, conversion integrity.
 
 use super::*;
+use crate::config::LowConversion;
 
 pub(super) fn bucket_ms(cfg: &Config) -> Millis {
     let c = &cfg.signals.low_conversion;
@@ -693,15 +694,17 @@ pub enum FlowConversion {
     Unknown,
     /// The flow has enough history and converts at this long-run rate.
     Rate(f64),
-    /// The flow is young (under `flow_min_history` sends): the tenant's rate stands in for its
-    /// own. Enough to judge a shortfall, not to make it decisive: the flow may not send codes.
+    /// The flow is young (under `flow_min_history` sends, fewer than `flow_min_verified` of
+    /// them verified): the tenant's rate stands in for its own. Enough to judge a shortfall, not
+    /// to make it decisive: the flow may not send codes.
     Borrowed(f64),
     /// The flow has enough history and does not convert: it does not send codes.
     None,
 }
 
 /// The conversion baseline of a flow: its own long-run rate once it has `flow_min_history`
-/// sends, the tenant's before that.
+/// sends; before that, the tenant's, until its own verified sends show it sends codes
+/// ([`young_flow`]).
 pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -> FlowConversion {
     let lc = &cfg.signals.low_conversion;
     let tenant = || match tenant_rate(t) {
@@ -742,12 +745,7 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
 /// it far. (Market's reset flow at a quarter of the simulator's volume, 5 sends a day, verified
 /// 21 of 26 before 24 unverified resets to UZ and TJ; judged against a borrowed rate they
 /// stayed at `medium`.)
-fn young_flow(
-    lc: &crate::config::LowConversion,
-    tenant: FlowConversion,
-    sends: f64,
-    verified: f64,
-) -> FlowConversion {
+fn young_flow(lc: &LowConversion, tenant: FlowConversion, sends: f64, verified: f64) -> FlowConversion {
     match tenant {
         FlowConversion::Borrowed(r)
             if r > 0.0 && lc.flow_min_verified > 0 && verified >= f64::from(lc.flow_min_verified) =>
