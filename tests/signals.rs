@@ -2211,7 +2211,52 @@ fn a_users_fresh_number_in_a_pumped_block_its_users_never_reach_is_cleared_by_th
 /// sends there more than the idle time apart.
 #[test]
 fn a_slow_attack_stays_held_past_its_first_day() {
-    let mut e = engine();
+    let run = slow_attack_over_36_hours(engine(), "login");
+    for (hours, (high, n)) in ["0-24", "24-36"].iter().zip(run.held) {
+        assert!(
+            high * 10 >= n * 9,
+            "hours {hours}: {high} of {n} sends after detection held"
+        );
+    }
+    assert!(run.alerts <= 3, "{} alerts", run.alerts);
+    assert_eq!(run.users_high, 0, "the tenant's own logins are never held");
+}
+
+/// The same slow attack through a workflow of its own, one the tenant's users never use (an
+/// SMS endpoint the attacker found unguarded). Nothing of that flow ever verifies, so its own
+/// history would say it sends no codes (a notification flow) and every shortfall would be set
+/// aside once its previous day expected codes (`flow_no_codes_expected`): with
+/// `new_countries_tenant_rate` off, under half its sends in hours 24–36 are held (1 of 46). Its
+/// sends into the countries new to the tenant are judged against the tenant's rate.
+#[test]
+fn an_attack_through_a_flow_of_its_own_is_judged_against_the_tenants_rate() {
+    let run = slow_attack_over_36_hours(engine(), "phone_change");
+    for (hours, (high, n)) in ["0-24", "24-36"].iter().zip(run.held) {
+        assert!(
+            high * 10 >= n * 9,
+            "hours {hours}: {high} of {n} sends after detection held"
+        );
+    }
+    assert!(run.alerts <= 3, "{} alerts", run.alerts);
+    assert_eq!(run.users_high, 0, "the tenant's own logins are never held");
+    let off = engine_with(r#"{"signals":{"low_conversion":{"new_countries_tenant_rate":false}}}"#);
+    let (high, n) = slow_attack_over_36_hours(off, "phone_change").held[1];
+    assert!(high * 2 < n, "without the rule, hours 24-36: {high} of {n} held");
+}
+
+/// What [`slow_attack_over_36_hours`] measured.
+struct SlowRun {
+    /// Sends after detection held at `high`, of all, in hours 0–24 and 24–36 of the attack.
+    held: [(usize, usize); 2],
+    alerts: usize,
+    /// The tenant's own logins at `high`.
+    users_high: usize,
+}
+
+/// Three days of a tenant's US logins (20 an hour, 80 % verified), then a slow attack through
+/// `workflow` into Sierra Leone, Liberia and Guinea (one send every 10–20 minutes for 36
+/// hours, none verified) while the logins go on. The attack must be detected within 50 sends.
+fn slow_attack_over_36_hours(mut e: Engine, workflow: &str) -> SlowRun {
     let mut r = Rng(41);
     warm(&mut e, "t", 3, 20, &mut r);
     let prefixes = ["+23276", "+23177", "+22462"];
@@ -2245,7 +2290,10 @@ fn a_slow_attack_stays_held_past_its_first_day() {
                 prefixes[r.below(3) as usize],
                 100_000 + r.below(900_000)
             );
-            let v = verdict(&mut e, &sms(t_attack, "t", &to, r#","workflow":"login""#));
+            let v = verdict(
+                &mut e,
+                &sms(t_attack, "t", &to, &format!(r#","workflow":"{workflow}""#)),
+            );
             alerts += usize::from(v.alert);
             attack.push((t_attack - start, v.level));
             t_attack += 600 + r.below(601) as i64;
@@ -2264,17 +2312,11 @@ fn a_slow_attack_stays_held_past_its_first_day() {
         let high = span.iter().filter(|a| a.1 >= Level::High).count();
         (high, span.len())
     };
-    for (from, to) in [(0, 24 * 3600), (24 * 3600, 36 * 3600)] {
-        let (high, n) = held(from, to);
-        assert!(
-            high * 10 >= n * 9,
-            "hours {}-{}: {high} of {n} sends after detection held",
-            from / 3600,
-            to / 3600
-        );
+    SlowRun {
+        held: [held(0, 24 * 3600), held(24 * 3600, 36 * 3600)],
+        alerts,
+        users_high,
     }
-    assert!(alerts <= 3, "{alerts} alerts");
-    assert_eq!(users_high, 0, "the tenant's own logins are never held");
 }
 
 /// An attacker spread over the tenant's country mix: 300 US and 40 ES users (stable numbers and

@@ -352,7 +352,10 @@ impl Label {
             attack: Option<String>,
         }
         let r: Raw = serde_json::from_str(line).map_err(|e| e.to_string())?;
-        let workflows = TENANTS.iter().flat_map(|t| t.workflows.iter().map(|w| w.0));
+        let workflows = TENANTS
+            .iter()
+            .flat_map(|t| t.workflows.iter().map(|w| w.0))
+            .chain([ATTACK_FLOW]);
         Ok(Label {
             line: r.line,
             kind: intern(r.kind, KINDS, "kind")?,
@@ -510,7 +513,14 @@ pub struct Sweep {
     /// residential proxies on the tenant's own users' networks (an address of a random user
     /// of the tenant in the destination country), so an attack's addresses look like its users'.
     pub proxies: f64,
+    /// Not a factor: the share (0 to 1, default 0) of the attacks' sends made through a
+    /// workflow of their own ([`ATTACK_FLOW`]), one the tenant's users never use (an SMS
+    /// endpoint the attacker found unguarded), where the profile's log carries the workflow.
+    pub own_flow: f64,
 }
+
+/// The workflow of the attacks' sends under `--sweep own_flow=S`.
+pub const ATTACK_FLOW: &str = "phone_change";
 
 impl Default for Sweep {
     fn default() -> Self {
@@ -520,13 +530,14 @@ impl Default for Sweep {
             conversion: 1.0,
             duration: 1.0,
             proxies: 0.0,
+            own_flow: 0.0,
         }
     }
 }
 
 impl Sweep {
     /// Parses `name=factor[,name=factor…]` (names: rate, volume, conversion, duration; and
-    /// proxies, a share of at most 1).
+    /// proxies and own_flow, shares of at most 1).
     pub fn parse(spec: &str) -> Result<Sweep, String> {
         let mut s = Sweep::default();
         for part in spec.split(',').filter(|p| !p.is_empty()) {
@@ -544,10 +555,11 @@ impl Sweep {
                 "conversion" => s.conversion = f,
                 "duration" => s.duration = f,
                 "proxies" if f <= 1.0 => s.proxies = f,
-                "proxies" => return Err(format!("{part}: proxies is a share of at most 1")),
+                "own_flow" if f <= 1.0 => s.own_flow = f,
+                "proxies" | "own_flow" => return Err(format!("{part}: {name} is a share of at most 1")),
                 _ => {
                     return Err(format!(
-                        "{name}: not rate, volume, conversion, duration or proxies"
+                        "{name}: not rate, volume, conversion, duration, proxies or own_flow"
                     ))
                 }
             }
@@ -1132,6 +1144,11 @@ impl Gen {
             };
             // Some attackers verify a few codes to look like users.
             let converts = converts > 0.0 && self.r.f() < converts;
+            let workflow = if sw.own_flow > 0.0 && self.r.f() < sw.own_flow {
+                ATTACK_FLOW
+            } else {
+                workflow
+            };
             self.send(Send {
                 t,
                 tenant: ti,
@@ -1461,5 +1478,48 @@ mod tests {
         let b: Vec<String> = simulate(&s).into_iter().map(|l| l.text).collect();
         assert_eq!(a, b);
         assert!(a.len() > 500);
+    }
+
+    /// `own_flow=1` moves every attack send, and nothing else, into [`ATTACK_FLOW`]; the
+    /// labels read back with it; and at the default the traffic is what it was.
+    #[test]
+    fn own_flow_moves_the_attacks_into_a_workflow_of_their_own() {
+        let settings = |sweep| Settings {
+            seed: 3,
+            days: 7,
+            scale: 0.25,
+            sweep,
+        };
+        let plain = simulate(&settings(Sweep::default()));
+        let own = simulate(&settings(Sweep::parse("own_flow=1").expect("parses")));
+        let attack_sends = |ls: &[Line]| {
+            ls.iter()
+                .filter(|l| l.label.kind == "sms" && l.label.attack.is_some())
+                .count()
+        };
+        assert!(attack_sends(&own) > 100);
+        for l in own.iter().filter(|l| l.label.kind == "sms") {
+            let expected = l.label.attack.is_some();
+            assert_eq!(l.label.workflow == Some(ATTACK_FLOW), expected, "{}", l.text);
+        }
+        let legit = |ls: &[Line]| {
+            ls.iter()
+                .filter(|l| l.label.attack.is_none())
+                .map(|l| l.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(legit(&plain), legit(&own), "legitimate traffic is the same");
+        let json = serde_json::to_string(
+            &own.iter()
+                .find(|l| l.label.attack.is_some())
+                .expect("an attack")
+                .label,
+        )
+        .expect("serialises");
+        assert_eq!(
+            Label::parse(&json).expect("reads back").workflow,
+            Some(ATTACK_FLOW)
+        );
+        assert!(Sweep::parse("own_flow=2").is_err());
     }
 }

@@ -206,6 +206,13 @@ pub struct LowConversion {
     /// with none either, show that the flow does not send codes (`signals::sends_no_codes`). 0
     /// leaves a young flow's baseline borrowed until `flow_min_history`.
     pub flow_no_codes_expected: f64,
+    /// A flow with no baseline of its own (one that does not send codes, or a young one still
+    /// borrowing the tenant's rate) has its sends into the countries new to the tenant (the
+    /// key of [`crate::signals`]' new countries: first sent to in the last `new_for_hours`, or
+    /// recent and never verified in the flow) judged against the tenant's rate as its own: a
+    /// shortfall there may be decisive. A flow the tenant's users never use (an attacker's
+    /// choice of workflow) otherwise learns from the attack that it "does not send codes".
+    pub new_countries_tenant_rate: bool,
     /// Evidence (nats) that makes a shortfall decisive, together with a rate under a tenth of
     /// the baseline (half of it for a block's day): the log-likelihood ratio of the window's
     /// conversions under "the key's usual sends convert at the baseline and the sends on top of
@@ -512,6 +519,7 @@ impl Default for LowConversion {
             flow_min_history: 100,
             flow_min_verified: 10,
             flow_no_codes_expected: 5.0,
+            new_countries_tenant_rate: true,
             decisive_surprise: 10.0,
             decisive_weight: 65,
             accumulate_countries: true,

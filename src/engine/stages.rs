@@ -4,7 +4,7 @@
 //! orchestration and the combination are in `score.rs`.
 
 use super::*;
-use crate::state::{BlockCount, BlockSets, Decayed, Recent};
+use crate::state::{BlockCount, BlockSets, BoundedMap, Decayed, Recent};
 
 /// What the tenant's state says about a send's flow (`Engine::tenant_stage`).
 pub(super) struct FlowView {
@@ -72,6 +72,18 @@ pub(super) fn source_conv_key(s: Option<u64>) -> u64 {
     s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV))
 }
 
+/// Whether a send's country is counted in its flow's key of the countries new to the tenant:
+/// the tenant is established and the country is new to it, or recent and none of the flow's
+/// sends there (its flow × country key, `flow_country_key`) ever verified.
+fn new_to_tenant(convs: &BoundedMap<Conv>, view: &signals::TenantView, flow_country_key: u64) -> bool {
+    let never_verified = || {
+        convs
+            .get(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV))
+            .is_none_or(|c| c.rate_num < 1.0 && c.day_verified == 0 && c.prev_verified == 0)
+    };
+    view.established && (view.new_country || (view.recent_country && never_verified()))
+}
+
 impl Engine {
     /// The tenant: novelty, workflow concentration, budget; and what its state says about the
     /// send's flow (its conversion baseline, its day-of-week factor).
@@ -114,6 +126,19 @@ impl Engine {
             }
             signals::FlowConversion::Borrowed(r) if signals::sends_no_codes(cfg, fc(), r) => {
                 signals::FlowConversion::None
+            }
+            other => other,
+        };
+        // A flow with no baseline of its own, into the countries new to the tenant: judged
+        // against the tenant's rate as its own (`new_countries_tenant_rate`). Its history there
+        // may be nothing but the attack, which would otherwise teach it that it sends no codes.
+        let flow = match flow {
+            signals::FlowConversion::None | signals::FlowConversion::Borrowed(_)
+                if cfg.signals.low_conversion.new_countries_tenant_rate
+                    && tenant_rate >= cfg.signals.low_conversion.flow_min_rate
+                    && new_to_tenant(&self.state.convs, &view, f.flow_country_key) =>
+            {
+                signals::FlowConversion::Rate(tenant_rate)
             }
             other => other,
         };
@@ -341,13 +366,7 @@ impl Engine {
         // A country stays in that key past its first day while it is recent and none of the
         // flow's sends there ever verified: a slow attack outlasts the day, and split back into
         // its countries its evidence would be a third of it in each.
-        let never_verified = || {
-            self.state
-                .convs
-                .get(country_conv)
-                .is_none_or(|c| c.rate_num < 1.0 && c.day_verified == 0 && c.prev_verified == 0)
-        };
-        let rare_key = (view.established && (view.new_country || (view.recent_country && never_verified())))
+        let rare_key = new_to_tenant(&self.state.convs, view, flow_country_key)
             .then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
         // The flow across its countries: counted, not judged, so that a key's shortfall can be
         // set against the rest of its flow (`rest_converts`).
