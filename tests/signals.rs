@@ -2244,6 +2244,85 @@ fn an_attack_through_a_flow_of_its_own_is_judged_against_the_tenants_rate() {
     assert!(high * 2 < n, "without the rule, hours 24-36: {high} of {n} held");
 }
 
+/// Spread pumping through a workflow of its own, into the tenant's own country: twice the
+/// tenant's US volume for 6 hours to fresh US numbers, a fresh address per request, every send a
+/// code (a generic send with a `verification_id`), none verified, while the tenant's logins go
+/// on. Nothing of that flow ever verifies, and the country is one the tenant serves, so only the
+/// sends' own records say the flow sends codes (`code_sends_tenant_rate`): with it, the attack
+/// is detected and held; without it, its flow learns that it "sends no codes" after 100 sends
+/// and is missed. A notification burst in a new flow of its own (no `verification_id`, 10 times
+/// the volume for 2 hours, to new recipients) is not held either way: its shortfall against the
+/// tenant's rate, which its flow only borrows, is capped with its volume below `high`.
+#[test]
+fn a_flow_whose_sends_carry_codes_is_judged_against_the_tenants_rate() {
+    let run = |cfg: &str, code: bool, per_hour: i64, hours: i64| {
+        let mut e = engine_with(cfg);
+        let mut r = Rng(43);
+        warm(&mut e, "t", 3, 20, &mut r);
+        let start = 3 * DAY + 10 * 3600;
+        warm_hours(&mut e, "t", 72..82, 20, &mut r);
+        let (mut t_burst, mut t_user) = (start, start);
+        let (mut burst, mut users_high) = (Vec::new(), 0);
+        while t_burst < start + hours * 3600 {
+            if t_user <= t_burst {
+                let to = us_number(&mut r);
+                let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+                let v = verdict(
+                    &mut e,
+                    &sms(t_user, "t", &to, &format!(r#","workflow":"login","ip":"{ip}""#)),
+                );
+                users_high += usize::from(v.level >= Level::High);
+                if r.below(10) < 8 {
+                    e.score(verified(t_user + 30, "t", &to).as_bytes(), None);
+                }
+                t_user += 180;
+            } else {
+                let to = us_number(&mut r);
+                let extra = if code {
+                    format!(
+                        r#","workflow":"phone_change","ip":"73.{}.{}.{}","verification_id":"VE{}""#,
+                        r.below(250),
+                        r.below(250),
+                        1 + r.below(250),
+                        r.below(1 << 40)
+                    )
+                } else {
+                    r#","workflow":"notify""#.to_owned()
+                };
+                burst.push(verdict(&mut e, &sms(t_burst, "t", &to, &extra)).level);
+                t_burst += 3600 / per_hour;
+            }
+        }
+        let first = burst.iter().position(|l| *l >= Level::High);
+        let after = first.map_or((0, 0), |f| {
+            let later = &burst[f + 1..];
+            (later.iter().filter(|l| **l >= Level::High).count(), later.len())
+        });
+        (first, after, users_high)
+    };
+    let (first, (high, n), users_high) = run("{}", true, 40, 6);
+    let first = first.expect("the attack is detected");
+    assert!(first <= 50, "first high at attack send {first}");
+    assert!(high * 10 >= n * 9, "{high} of {n} sends after detection held");
+    assert_eq!(users_high, 0, "the tenant's own logins are never held");
+    let off = r#"{"signals":{"low_conversion":{"code_sends_tenant_rate":false}}}"#;
+    let (first, (high, n), _) = run(off, true, 40, 6);
+    assert!(
+        first.is_none() || high * 2 < n,
+        "without the rule: first {first:?}, {high} of {n} held"
+    );
+    for cfg in ["{}", off] {
+        let (first, _, users_high) = run(cfg, false, 200, 2);
+        assert_eq!(first, None, "a notification burst is not held ({cfg})");
+        assert_eq!(users_high, 0);
+    }
+    // The burst's flow is young: its shortfall against the tenant's rate counts with the
+    // volume under the cap (`borrowed_capped`); counted as pumping evidence, it is held.
+    let uncapped = r#"{"signals":{"low_conversion":{"borrowed_capped":false}}}"#;
+    let (first, _, _) = run(uncapped, false, 200, 2);
+    assert!(first.is_some(), "without the cap the burst is held");
+}
+
 /// What [`slow_attack_over_36_hours`] measured.
 struct SlowRun {
     /// Sends after detection held at `high`, of all, in hours 0–24 and 24–36 of the attack.

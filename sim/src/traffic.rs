@@ -775,11 +775,18 @@ impl Gen {
                          "channel": "SMS", "message_status": "SENT", "to": s.to,
                          "number_segments": 1, "tags": {"flow": s.workflow}},
             }),
-            Source::Generic => serde_json::json!({
-                "event": "sms_sent", "time": when, "tenant": tn.name, "workflow": s.workflow,
-                "to": s.to, "ip": ip, "user_agent": s.ua, "user_id": user_id,
-                "message_id": self.id("m", 16), "price_usd": price, "verification_id": verify_sid,
-            }),
+            Source::Generic => {
+                let mut v = serde_json::json!({
+                    "event": "sms_sent", "time": when, "tenant": tn.name, "workflow": s.workflow,
+                    "to": s.to, "ip": ip, "user_agent": s.ua, "user_id": user_id,
+                    "message_id": self.id("m", 16), "price_usd": price, "verification_id": verify_sid,
+                });
+                // An order notification is not a verification: it has no id to verify.
+                if s.workflow == "notify" {
+                    v.as_object_mut().map(|o| o.remove("verification_id"));
+                }
+                v
+            }
             Source::AzureAcs => serde_json::json!({
                 "id": self.id("Outgoing_", 32),
                 "topic": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/microsoft.communication/communicationservices/acs-contoso",

@@ -213,6 +213,17 @@ pub struct LowConversion {
     /// shortfall there may be decisive. A flow the tenant's users never use (an attacker's
     /// choice of workflow) otherwise learns from the attack that it "does not send codes".
     pub new_countries_tenant_rate: bool,
+    /// A send whose record shows it carries a verification code ([`crate::profiles::Event::carries_code`]:
+    /// a Twilio Verify send, a generic send with a `verification_id`) in a flow with no
+    /// baseline of its own is judged against the tenant's rate as its own, wherever it goes:
+    /// its flow sends codes, whatever its history says. (An attacker's own flow of unverified
+    /// codes would otherwise look like a notification flow.)
+    pub code_sends_tenant_rate: bool,
+    /// A shortfall against a baseline a young flow borrowed from its tenant (its flow not
+    /// known to send codes) counts with the volume-type evidence under the cap below `high`
+    /// (`volume_alone`): a new notification flow's first burst to new recipients falls short of
+    /// the tenant's rate as pumping would, and says nothing about pumping.
+    pub borrowed_capped: bool,
     /// Evidence (nats) that makes a shortfall decisive, together with a rate under a tenth of
     /// the baseline (half of it for a block's day): the log-likelihood ratio of the window's
     /// conversions under "the key's usual sends convert at the baseline and the sends on top of
@@ -520,6 +531,8 @@ impl Default for LowConversion {
             flow_min_verified: 10,
             flow_no_codes_expected: 5.0,
             new_countries_tenant_rate: true,
+            code_sends_tenant_rate: true,
+            borrowed_capped: true,
             decisive_surprise: 10.0,
             decisive_weight: 65,
             accumulate_countries: true,

@@ -398,6 +398,12 @@ impl Engine {
                 .map(|r| r.weight)
                 .sum()
         };
+        // A shortfall against a borrowed baseline, unless cleared below: volume-type evidence.
+        let borrowed = if conv.borrowed && cfg.signals.low_conversion.borrowed_capped {
+            weight_of(&[code::LOW_CONVERSION])
+        } else {
+            0
+        };
         let cleared = if known_good && cfg.signals.known_recipient.enabled {
             let about_the_set = [
                 code::LOW_CONVERSION,
@@ -408,6 +414,11 @@ impl Engine {
             Some((code::KNOWN_RECIPIENT, weight_of(&about_the_set), None))
         } else {
             requester_clears.map(|c| (code::KNOWN_REQUESTER, weight_of(&[code::LOW_CONVERSION]), Some(c)))
+        };
+        let borrowed = if cleared.is_some_and(|c| c.1 > 0) {
+            0
+        } else {
+            borrowed
         };
         if let Some((code, weight, clearance)) = cleared.filter(|c| c.1 > 0) {
             let detail = match clearance {
@@ -428,12 +439,14 @@ impl Engine {
                 detail,
             });
         }
-        // A surge alone is never pumping: volume-type evidence (spike, novelty, concentration)
-        // that remains after any explanation is capped below `high`, so only evidence specific
-        // to pumping (conversion, adjacency, sources, risky prefixes, provider blocks, the block
+        // A surge alone is never pumping: volume-type evidence (spike, novelty, concentration,
+        // and a shortfall against a borrowed baseline) that remains after any explanation is
+        // capped below `high`, so only evidence specific to pumping (conversion against the
+        // flow's own baseline, adjacency, sources, risky prefixes, provider blocks, the block
         // across tenants, budgets) can take a verdict to `high`.
         let cap = cfg.levels.high.saturating_sub(1) as i32;
-        let volume: i32 = damped.iter().map(|r| r.weight).sum::<i32>()
+        let volume: i32 = borrowed
+            + damped.iter().map(|r| r.weight).sum::<i32>()
             + reasons
                 .iter()
                 .filter(|r| r.code == code::EXPECTED_CHANGE || r.code == code::CONVERSION_NORMAL)
@@ -443,9 +456,11 @@ impl Engine {
             reasons.push(Reason {
                 code: code::VOLUME_ALONE,
                 weight: cap - volume,
-                detail: format!(
-                    "volume, novelty and concentration alone add at most {cap} (they added {volume})"
-                ),
+                detail: if borrowed > 0 {
+                    format!("volume, novelty, concentration and a shortfall against the tenant's rate (the flow is not known to send codes) add at most {cap} (they added {volume})")
+                } else {
+                    format!("volume, novelty and concentration alone add at most {cap} (they added {volume})")
+                },
             });
         }
         reasons.extend(damped);

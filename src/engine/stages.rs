@@ -48,6 +48,9 @@ pub(super) struct ConvFindings {
     /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
     /// and sent counts and baseline that cleared it.
     pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
+    /// The conversion evidence is a shortfall against a baseline the flow borrowed from its
+    /// tenant (a young flow not known to send codes).
+    pub(super) borrowed: bool,
 }
 
 /// Why a requester's send is cleared of its key's shortfall (`known_requester`).
@@ -129,14 +132,17 @@ impl Engine {
             }
             other => other,
         };
-        // A flow with no baseline of its own, into the countries new to the tenant: judged
-        // against the tenant's rate as its own (`new_countries_tenant_rate`). Its history there
-        // may be nothing but the attack, which would otherwise teach it that it sends no codes.
+        // A flow with no baseline of its own, into the countries new to the tenant, or with a
+        // send that shows it carries a code: judged against the tenant's rate as its own
+        // (`new_countries_tenant_rate`, `code_sends_tenant_rate`). Its history may be nothing
+        // but the attack, which would otherwise teach it that it sends no codes.
+        let lc = &cfg.signals.low_conversion;
         let flow = match flow {
             signals::FlowConversion::None | signals::FlowConversion::Borrowed(_)
-                if cfg.signals.low_conversion.new_countries_tenant_rate
-                    && tenant_rate >= cfg.signals.low_conversion.flow_min_rate
-                    && new_to_tenant(&self.state.convs, &view, f.flow_country_key) =>
+                if tenant_rate >= lc.flow_min_rate
+                    && ((lc.code_sends_tenant_rate && ev.carries_code())
+                        || (lc.new_countries_tenant_rate
+                            && new_to_tenant(&self.state.convs, &view, f.flow_country_key))) =>
             {
                 signals::FlowConversion::Rate(tenant_rate)
             }
@@ -669,8 +675,10 @@ impl Engine {
                 r.detail.push_str(&format!("; {}", spike.detail));
             }
         }
+        let borrowed = conv_best.is_some() && !own_baseline;
         reasons.extend(conv_best);
         ConvFindings {
+            borrowed,
             usual,
             announced,
             requester_clears,

@@ -163,6 +163,18 @@ impl<'a> Event<'a> {
 }
 
 impl Event<'_> {
+    /// Whether the record itself shows that the message carries a verification code: every
+    /// Twilio Verify send, and a generic send with a `verification_id` (the id its
+    /// `otp_verified` names). A notification has neither.
+    pub fn carries_code(&self) -> bool {
+        self.kind == Kind::Sms
+            && match self.profile {
+                Profile::TwilioVerify => true,
+                Profile::Generic => self.conversion_ref.is_some(),
+                _ => false,
+            }
+    }
+
     /// Who owns the record's baselines, as text: its tenant; without one, its profile and
     /// source (`aws_sns/111122223333`); without either, its profile. Names incidents, and is
     /// the partition key (`partition_key`).
