@@ -2212,14 +2212,7 @@ fn a_users_fresh_number_in_a_pumped_block_its_users_never_reach_is_cleared_by_th
 #[test]
 fn a_slow_attack_stays_held_past_its_first_day() {
     let run = slow_attack_over_36_hours(engine(), "login");
-    for (hours, (high, n)) in ["0-24", "24-36"].iter().zip(run.held) {
-        assert!(
-            high * 10 >= n * 9,
-            "hours {hours}: {high} of {n} sends after detection held"
-        );
-    }
-    assert!(run.alerts <= 3, "{} alerts", run.alerts);
-    assert_eq!(run.users_high, 0, "the tenant's own logins are never held");
+    run.assert_held();
 }
 
 /// The same slow attack through a workflow of its own, one the tenant's users never use (an
@@ -2231,14 +2224,7 @@ fn a_slow_attack_stays_held_past_its_first_day() {
 #[test]
 fn an_attack_through_a_flow_of_its_own_is_judged_against_the_tenants_rate() {
     let run = slow_attack_over_36_hours(engine(), "phone_change");
-    for (hours, (high, n)) in ["0-24", "24-36"].iter().zip(run.held) {
-        assert!(
-            high * 10 >= n * 9,
-            "hours {hours}: {high} of {n} sends after detection held"
-        );
-    }
-    assert!(run.alerts <= 3, "{} alerts", run.alerts);
-    assert_eq!(run.users_high, 0, "the tenant's own logins are never held");
+    run.assert_held();
     let off = engine_with(r#"{"signals":{"low_conversion":{"new_countries_tenant_rate":false}}}"#);
     let (high, n) = slow_attack_over_36_hours(off, "phone_change").held[1];
     assert!(high * 2 < n, "without the rule, hours 24-36: {high} of {n} held");
@@ -2266,15 +2252,7 @@ fn a_flow_whose_sends_carry_codes_is_judged_against_the_tenants_rate() {
         while t_burst < start + hours * 3600 {
             if t_user <= t_burst {
                 let to = us_number(&mut r);
-                let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
-                let v = verdict(
-                    &mut e,
-                    &sms(t_user, "t", &to, &format!(r#","workflow":"login","ip":"{ip}""#)),
-                );
-                users_high += usize::from(v.level >= Level::High);
-                if r.below(10) < 8 {
-                    e.score(verified(t_user + 30, "t", &to).as_bytes(), None);
-                }
+                users_high += usize::from(user_login(&mut e, t_user, "t", &to, &mut r));
                 t_user += 180;
             } else {
                 let to = us_number(&mut r);
@@ -2332,6 +2310,21 @@ struct SlowRun {
     users_high: usize,
 }
 
+impl SlowRun {
+    /// ≥ 90 % of the sends after detection held in hours 0–24 and 24–36, ≤ 3 alerts, no login
+    /// held.
+    fn assert_held(&self) {
+        for (hours, (high, n)) in ["0-24", "24-36"].iter().zip(self.held) {
+            assert!(
+                high * 10 >= n * 9,
+                "hours {hours}: {high} of {n} sends after detection held"
+            );
+        }
+        assert!(self.alerts <= 3, "{} alerts", self.alerts);
+        assert_eq!(self.users_high, 0, "the tenant's own logins are never held");
+    }
+}
+
 /// Three days of a tenant's US logins (20 an hour, 80 % verified), then a slow attack through
 /// `workflow` into Sierra Leone, Liberia and Guinea (one send every 10–20 minutes for 36
 /// hours, none verified) while the logins go on. The attack must be detected within 50 sends.
@@ -2353,15 +2346,7 @@ fn slow_attack_over_36_hours(mut e: Engine, workflow: &str) -> SlowRun {
                 [212, 312, 415, 617, 713][r.below(5) as usize],
                 r.below(10_000_000)
             );
-            let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
-            let v = verdict(
-                &mut e,
-                &sms(t_user, "t", &to, &format!(r#","workflow":"login","ip":"{ip}""#)),
-            );
-            users_high += usize::from(v.level >= Level::High);
-            if r.below(10) < 8 {
-                e.score(verified(t_user + 30, "t", &to).as_bytes(), None);
-            }
+            users_high += usize::from(user_login(&mut e, t_user, "t", &to, &mut r));
             t_user += 180;
         } else {
             let to = format!(

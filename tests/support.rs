@@ -104,6 +104,20 @@ pub fn warm_hours(e: &mut Engine, tenant: &str, hours: std::ops::Range<i64>, per
     }
 }
 
+/// One of a tenant's users logging in at `t` to `to`, from a random address, verified 80 % of
+/// the time (as [`warm`]'s traffic); whether the login was held at `high`.
+pub fn user_login(e: &mut Engine, t: i64, tenant: &str, to: &str, r: &mut Rng) -> bool {
+    let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+    let v = verdict(
+        e,
+        &sms(t, tenant, to, &format!(r#","workflow":"login","ip":"{ip}""#)),
+    );
+    if r.below(10) < 8 {
+        e.score(verified(t + 30, tenant, to).as_bytes(), None);
+    }
+    v.level >= pumpguard::Level::High
+}
+
 /// The hostile records every host is run with (`tests/hostile.rs`, the sidecar and Envoy
 /// tests): named, one JSON-ish record each, none containing a newline.
 pub fn hostile_records() -> Vec<(&'static str, Vec<u8>)> {
