@@ -718,6 +718,27 @@ pub const TENANT_COUNTRIES: usize = 32;
 /// Workflows tracked per tenant.
 pub const TENANT_WORKFLOWS: usize = 8;
 
+/// One of a tenant's workflows.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct Flow {
+    /// Workflow hash.
+    pub hash: u64,
+    /// Sends in the time window.
+    pub window: Decayed,
+    /// Long-run sends.
+    pub long_run: Decayed,
+    /// Long-run verified sends (the flow's own conversion baseline).
+    pub verified: Decayed,
+    /// First send (seconds).
+    pub first: u32,
+    /// UTC day of its latest send (days since 1970).
+    pub day: u16,
+    /// Days before `day` it sent on with none of its sends held at `high` (saturating).
+    pub clean_days: u8,
+    /// A send of `day` was held at `high`.
+    pub held: bool,
+}
+
 /// One tenant.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Tenant {
@@ -735,9 +756,8 @@ pub struct Tenant {
     pub window: Decayed,
     /// Countries: id, long-run count, first send (seconds).
     pub countries: Vec<(u16, Decayed, u32)>,
-    /// Workflows: hash, window count, long-run count, long-run verified (the flow's own
-    /// conversion baseline).
-    pub workflows: Vec<(u64, Decayed, Decayed, Decayed)>,
+    /// Workflows.
+    pub workflows: Vec<Flow>,
     /// The tenant's sends and conversions over all its traffic (for the conversion-gap rule).
     pub conv: Conv,
     /// UTC day being counted for budgets and weekly seasonality.
@@ -771,7 +791,7 @@ impl Aged for Tenant {
         self.last
     }
     const HEAP_BOUND: usize = TENANT_COUNTRIES.next_power_of_two() * size_of::<(u16, Decayed, u32)>()
-        + TENANT_WORKFLOWS.next_power_of_two() * size_of::<(u64, Decayed, Decayed, Decayed)>();
+        + TENANT_WORKFLOWS.next_power_of_two() * size_of::<Flow>();
 }
 
 /// A send remembered to attribute its conversion.

@@ -7,7 +7,7 @@ runs with an attack missed or under 90 % held after detection.
                             [--sweeps ,rate=0.5,own_flow=1] [--json FILE]
 
 A and B are `bin:PATH` (a pumpguard binary, default configuration) or `cfg:FILE` (a
-configuration file, with --bin's binary). `--sweeps` is comma-separated; an empty item is the
+configuration file, with --bin's binary). `--sweeps` is comma-separated (`a=1+b=2` combines two); an empty item is the
 run without a sweep.
 """
 import argparse, json, subprocess, sys, concurrent.futures as cf
@@ -27,7 +27,7 @@ def cmd(spec, seed, scale, sweep):
     kind, _, val = spec.partition(":")
     b = val if kind == "bin" else a.bin
     c = [b, "evaluate", "--seed", str(seed), "--scale", str(scale), "--json"]
-    if sweep: c += ["--sweep", sweep]
+    if sweep: c += ["--sweep", sweep.replace("+", ",")]
     if kind == "cfg": c += ["--config", val]
     return c
 def run(c):

@@ -517,6 +517,10 @@ pub struct Sweep {
     /// workflow of their own ([`ATTACK_FLOW`]), one the tenant's users never use (an SMS
     /// endpoint the attacker found unguarded), where the profile's log carries the workflow.
     pub own_flow: f64,
+    /// Not a factor: the share (0 to 1, default 0) of the generic tenant's order notifications
+    /// that carry a `verification_id`, as a log that gives every send an id would (the README
+    /// asks for it on codes only): how a generator that ignores that advice is scored.
+    pub notify_ids: f64,
 }
 
 /// The workflow of the attacks' sends under `--sweep own_flow=S`.
@@ -531,13 +535,14 @@ impl Default for Sweep {
             duration: 1.0,
             proxies: 0.0,
             own_flow: 0.0,
+            notify_ids: 0.0,
         }
     }
 }
 
 impl Sweep {
     /// Parses `name=factor[,name=factor…]` (names: rate, volume, conversion, duration; and
-    /// proxies and own_flow, shares of at most 1).
+    /// proxies, own_flow and notify_ids, shares of at most 1).
     pub fn parse(spec: &str) -> Result<Sweep, String> {
         let mut s = Sweep::default();
         for part in spec.split(',').filter(|p| !p.is_empty()) {
@@ -556,10 +561,13 @@ impl Sweep {
                 "duration" => s.duration = f,
                 "proxies" if f <= 1.0 => s.proxies = f,
                 "own_flow" if f <= 1.0 => s.own_flow = f,
-                "proxies" | "own_flow" => return Err(format!("{part}: {name} is a share of at most 1")),
+                "notify_ids" if f <= 1.0 => s.notify_ids = f,
+                "proxies" | "own_flow" | "notify_ids" => {
+                    return Err(format!("{part}: {name} is a share of at most 1"))
+                }
                 _ => {
                     return Err(format!(
-                        "{name}: not rate, volume, conversion, duration, proxies or own_flow"
+                        "{name}: not rate, volume, conversion, duration, proxies, own_flow or notify_ids"
                     ))
                 }
             }
@@ -781,8 +789,14 @@ impl Gen {
                     "to": s.to, "ip": ip, "user_agent": s.ua, "user_id": user_id,
                     "message_id": self.id("m", 16), "price_usd": price, "verification_id": verify_sid,
                 });
-                // An order notification is not a verification: it has no id to verify.
-                if s.workflow == "notify" {
+                // An order notification is not a verification: it has no id to verify (unless
+                // `--sweep notify_ids=S` gives it one).
+                // The share is drawn from the id's own digits, not the generator, so the rest of
+                // the traffic is the same whatever it is.
+                let ids = self.sweep.notify_ids;
+                let drawn = u32::from_str_radix(&verify_sid[2..10], 16)
+                    .map_or(1.0, |x| f64::from(x) / 4_294_967_296.0);
+                if s.workflow == "notify" && drawn >= ids {
                     v.as_object_mut().map(|o| o.remove("verification_id"));
                 }
                 v
@@ -1528,5 +1542,40 @@ mod tests {
             Some(ATTACK_FLOW)
         );
         assert!(Sweep::parse("own_flow=2").is_err());
+    }
+
+    /// `notify_ids=1` gives every generic order notification a `verification_id`, and
+    /// nothing else changes; at the default none has one.
+    #[test]
+    fn notify_ids_gives_the_order_notifications_a_verification_id() {
+        let settings = |sweep| Settings {
+            seed: 5,
+            days: 3,
+            scale: 0.25,
+            sweep,
+        };
+        let notices = |ls: &[Line]| {
+            ls.iter()
+                .filter(|l| l.label.workflow == Some("notify") && l.label.source == Source::Generic)
+                .map(|l| l.text.contains("verification_id"))
+                .collect::<Vec<_>>()
+        };
+        let plain = simulate(&settings(Sweep::default()));
+        let ids = simulate(&settings(Sweep::parse("notify_ids=1").expect("parses")));
+        assert!(notices(&plain).len() > 20);
+        assert!(notices(&plain).iter().all(|has| !has));
+        assert!(notices(&ids).iter().all(|has| *has));
+        assert_eq!(notices(&plain).len(), notices(&ids).len());
+        let strip = |ls: &[Line]| {
+            ls.iter()
+                .map(|l| {
+                    let mut v: serde_json::Value = serde_json::from_str(&l.text).expect("json");
+                    v.as_object_mut().map(|o| o.remove("verification_id"));
+                    v.to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&plain), strip(&ids), "the rest of the traffic is the same");
+        assert!(Sweep::parse("notify_ids=1.5").is_err());
     }
 }

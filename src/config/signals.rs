@@ -217,8 +217,15 @@ pub struct LowConversion {
     /// a Twilio Verify send, a generic send with a `verification_id`) in a flow with no
     /// baseline of its own is judged against the tenant's rate as its own, wherever it goes:
     /// its flow sends codes, whatever its history says. (An attacker's own flow of unverified
-    /// codes would otherwise look like a notification flow.)
+    /// codes would otherwise look like a notification flow.) Only while the flow's history may
+    /// be nothing but an attack's ([`crate::signals::flow_may_be_an_attacks`]): it first sent
+    /// a day or more after its tenant's first send, and has fewer than `code_sends_clean_days`
+    /// days with sends and none held at `high`.
     pub code_sends_tenant_rate: bool,
+    /// Days a flow sends on without a send held at `high` after which its own history stands
+    /// against `code_sends_tenant_rate`. 0: it never does, and a flow seen since its tenant's
+    /// first day is judged too.
+    pub code_sends_clean_days: u32,
     /// A shortfall against a baseline a young flow borrowed from its tenant (its flow not
     /// known to send codes) counts with the volume-type evidence under the cap below `high`
     /// (`volume_alone`): a new notification flow's first burst to new recipients falls short of
@@ -532,6 +539,7 @@ impl Default for LowConversion {
             flow_no_codes_expected: 5.0,
             new_countries_tenant_rate: true,
             code_sends_tenant_rate: true,
+            code_sends_clean_days: 2,
             borrowed_capped: true,
             decisive_surprise: 10.0,
             decisive_weight: 65,

@@ -6,18 +6,7 @@ use super::*;
 impl Engine {
     pub(super) fn conversion(&mut self, ev: &Event<'_>, now: Millis) {
         let tenant = self.tenant_key(ev);
-        let k = &self.keyer;
-        let mut candidates = Vec::with_capacity(2);
-        if let Some(r) = ev.conversion_ref.as_deref() {
-            candidates.push(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())));
-        }
-        let number = ev
-            .to
-            .as_deref()
-            .and_then(|to| self.plan.normalize(cut(to, 64), None).ok());
-        if let Some(n) = &number {
-            candidates.push(Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
-        }
+        let candidates = conversion_keys(&self.keyer, &self.plan, tenant, ev);
         let found = candidates
             .iter()
             .find_map(|c| self.state.sent.get(*c).copied().map(|s| (*c, s)));
@@ -31,8 +20,14 @@ impl Engine {
         }
         t.conv_num += 1.0;
         let prior = signals::tenant_rate(t);
+        // Every key the send is remembered by (a user's key may hold a later send of the user).
         for c in &candidates {
-            if let Some(s) = self.state.sent.get_mut(*c) {
+            if let Some(s) = self
+                .state
+                .sent
+                .get_mut(*c)
+                .filter(|s| s.at == sent.at && s.block_key == sent.block_key)
+            {
                 s.verified = true;
             }
         }

@@ -149,6 +149,12 @@ impl Engine {
         reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)));
         let score = reasons.iter().map(|r| r.weight).sum::<i32>().clamp(0, 100) as u32;
         let level = self.level(score);
+        if level >= Level::High {
+            // Its flow's day is not a clean one (`code_sends_clean_days`).
+            if let (Some(wh), Some(t)) = (f.workflow_hash, self.state.tenants.get_mut(tenant)) {
+                signals::flow_held(t, wh);
+            }
+        }
         let action = if cfg.monitor_only {
             Action::Monitor
         } else {

@@ -71,6 +71,42 @@ pub(super) fn stranger(cfg: &Config, known_good: bool, known_requester: bool) ->
     cfg.signals.low_conversion.strangers && !known_good && !known_requester
 }
 
+/// The keys a send is remembered by for its conversion besides its number: its reference (a
+/// verification id, or the user for the vendors whose conversions name only the user); and for
+/// a generic send its `user_id` too, so an `otp_verified` that names only the user finds it. A
+/// conversion looks up the same keys ([`conversion_keys`]).
+pub(super) fn send_keys(k: &Keyer, tenant: u64, ev: &Event<'_>) -> [Option<u64>; 2] {
+    [
+        ev.conversion_ref
+            .as_deref()
+            .map(|r| Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes()))),
+        ev.user
+            .as_deref()
+            .filter(|_| ev.profile == profiles::Profile::Generic)
+            .map(|u| Keyer::mix(tenant, k.hash(dom::USER, cut(u, 256).as_bytes()))),
+    ]
+}
+
+/// The keys a conversion looks its send up by, in order: its reference, the destination
+/// number, and for a generic record its `user_id` ([`send_keys`]).
+pub(super) fn conversion_keys(k: &Keyer, plan: &NumberingPlan, tenant: u64, ev: &Event<'_>) -> Vec<u64> {
+    let mut keys = Vec::with_capacity(3);
+    if let Some(r) = ev.conversion_ref.as_deref() {
+        keys.push(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())));
+    }
+    if let Some(n) = ev
+        .to
+        .as_deref()
+        .and_then(|to| plan.normalize(cut(to, 64), None).ok())
+    {
+        keys.push(Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
+    }
+    if let (profiles::Profile::Generic, Some(u)) = (ev.profile, ev.user.as_deref()) {
+        keys.push(Keyer::mix(tenant, k.hash(dom::USER, cut(u, 256).as_bytes())));
+    }
+    keys
+}
+
 pub(super) fn source_conv_key(s: Option<u64>) -> u64 {
     s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV))
 }
@@ -118,6 +154,7 @@ impl Engine {
             damped,
         );
         let dow = signals::dow_factor(t, now);
+        let new_flow = signals::flow_may_be_an_attacks(cfg, t, workflow_hash);
         let tenant_rate = signals::tenant_rate(t);
         // Conversion is judged against the flow's own baseline; a flow that does not send codes
         // (its history never converts) gets no shortfall.
@@ -140,7 +177,7 @@ impl Engine {
         let flow = match flow {
             signals::FlowConversion::None | signals::FlowConversion::Borrowed(_)
                 if tenant_rate >= lc.flow_min_rate
-                    && ((lc.code_sends_tenant_rate && ev.carries_code())
+                    && ((lc.code_sends_tenant_rate && ev.carries_code() && new_flow)
                         || (lc.new_countries_tenant_rate
                             && new_to_tenant(&self.state.convs, &view, f.flow_country_key))) =>
             {
@@ -764,11 +801,8 @@ impl Engine {
                 known_requester,
                 requester_marks,
             };
-            if let Some(r) = ev.conversion_ref.as_deref() {
-                *self.state.sent.entry(
-                    Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())),
-                    || sent,
-                ) = sent;
+            for key in send_keys(k, tenant, ev).into_iter().flatten() {
+                *self.state.sent.entry(key, || sent) = sent;
             }
             *self.state.sent.entry(Keyer::mix(tenant, number_hash), || sent) = sent;
         }

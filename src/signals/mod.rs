@@ -6,7 +6,7 @@ use std::f64::consts::LN_2;
 use crate::config::Config;
 use crate::numbering::Country;
 use crate::state::{
-    Conv, Decayed, Range, Source, Tenant, Volume, CONV_BUCKETS, DELAY_BINS, DELAY_EDGES_SECS, LONG_RUN,
+    Conv, Decayed, Flow, Range, Source, Tenant, Volume, CONV_BUCKETS, DELAY_BINS, DELAY_EDGES_SECS, LONG_RUN,
     TENANT_COUNTRIES, TENANT_WORKFLOWS,
 };
 use crate::time::{self, Millis};
@@ -319,7 +319,12 @@ mod tests {
             let (mut s, mut v) = (Decayed::default(), Decayed::default());
             s.add(now, sends as f32, LONG_RUN);
             v.add(now, verified as f32, LONG_RUN);
-            (7u64, Decayed::default(), s, v)
+            crate::state::Flow {
+                hash: 7,
+                long_run: s,
+                verified: v,
+                ..Default::default()
+            }
         };
         let judged = |t: &crate::state::Tenant, cfg: &Config| flow_conversion(cfg, t, Some(7), now);
         t.workflows = vec![flow(26, 9)];

@@ -85,29 +85,58 @@ pub fn tenant_send(
     }
     if let Some(wh) = workflow_hash {
         let wms = window_ms(cfg);
-        match t.workflows.iter().position(|w| w.0 == wh) {
-            Some(i) => {
-                t.workflows[i].1.add(now, 1.0, wms);
-                t.workflows[i].2.add(now, 1.0, LONG_RUN);
-            }
+        let i = match t.workflows.iter().position(|w| w.hash == wh) {
+            Some(i) => Some(i),
             None => {
-                let (mut a, mut b) = (Decayed::default(), Decayed::default());
-                a.add(now, 1.0, wms);
-                b.add(now, 1.0, LONG_RUN);
+                let flow = Flow {
+                    hash: wh,
+                    first: secs(now),
+                    ..Flow::default()
+                };
                 if t.workflows.len() < TENANT_WORKFLOWS {
-                    t.workflows.push((wh, a, b, Decayed::default()));
-                } else if let Some(min) = (0..t.workflows.len()).min_by(|&x, &y| {
-                    t.workflows[x]
-                        .2
-                        .get(now, LONG_RUN)
-                        .total_cmp(&t.workflows[y].2.get(now, LONG_RUN))
-                }) {
-                    t.workflows[min] = (wh, a, b, Decayed::default());
+                    t.workflows.push(flow);
+                    Some(t.workflows.len() - 1)
+                } else {
+                    let min = (0..t.workflows.len()).min_by(|&x, &y| {
+                        t.workflows[x]
+                            .long_run
+                            .get(now, LONG_RUN)
+                            .total_cmp(&t.workflows[y].long_run.get(now, LONG_RUN))
+                    });
+                    if let Some(min) = min {
+                        t.workflows[min] = flow;
+                    }
+                    min
                 }
             }
+        };
+        if let Some(w) = i.and_then(|i| t.workflows.get_mut(i)) {
+            w.window.add(now, 1.0, wms);
+            w.long_run.add(now, 1.0, LONG_RUN);
+            flow_day(w, now);
         }
     }
     view
+}
+
+/// Moves a flow to the UTC day of a send at `now`: a day it sent on without a send held at
+/// `high` is a clean day ([`Flow::clean_days`]). A late record of an earlier day changes nothing.
+fn flow_day(w: &mut Flow, now: Millis) {
+    let day = time::day_number(now).clamp(0, i64::from(u16::MAX)) as u16;
+    if day > w.day {
+        if w.day != 0 && !w.held {
+            w.clean_days = w.clean_days.saturating_add(1);
+        }
+        w.day = day;
+        w.held = false;
+    }
+}
+
+/// A send of the flow `wh` was held at `high` (its day is not a clean one).
+pub fn flow_held(t: &mut Tenant, wh: u64) {
+    if let Some(w) = t.workflows.iter_mut().find(|w| w.hash == wh) {
+        w.held = true;
+    }
 }
 
 pub(super) fn roll_day(t: &mut Tenant, now: Millis) {
@@ -180,11 +209,12 @@ pub fn workflow_concentration(
     if total < f64::from(w.min_sends) {
         return;
     }
-    let Some(entry) = t.workflows.iter().find(|x| x.0 == wh) else {
+    let Some(entry) = t.workflows.iter().find(|x| x.hash == wh) else {
         return;
     };
-    let share = f64::from(entry.1.get(now, wms)) / total;
-    let base = f64::from(entry.2.get(now, LONG_RUN)) / f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
+    let share = f64::from(entry.window.get(now, wms)) / total;
+    let base =
+        f64::from(entry.long_run.get(now, LONG_RUN)) / f64::from(t.long_run.get(now, LONG_RUN)).max(1e-9);
     if share >= w.min_share && base <= w.max_baseline_share {
         out.push(reason(
             code::WORKFLOW_CONCENTRATION,
