@@ -2933,15 +2933,17 @@ fn an_announced_campaign_needs_more_evidence_and_pumping_during_it_is_still_held
 
 /// A generic `otp_verified` finds its send by whatever it names: the number, the
 /// `verification_id`, or only the `user_id` (a log whose verification events know the user
-/// but not the number or the code's id). Three days of logins (20 an hour, 80 % verified;
+/// but not the number or the code's id); and by its `verification_id` without a `tenant`
+/// (a verification service that does not know the tenant). Three days of logins (20 an hour, 80 % verified;
 /// each send carries a user and a verification id), then pumping into one US block (40 an
 /// hour for 3 hours, none verified) while the logins go on: whichever way the conversions
 /// name their sends, no login is taken for a conversion gap or held, and the attack is
 /// detected. (Conversions that named only the user were counted but found no send, so every
-/// send looked unverified: a conversion gap on 2,504 of 3,000 logins.)
+/// send looked unverified: a conversion gap on 2,504 of 3,000 logins. Conversions without a
+/// tenant were the tenant-less stream's, and the tenant's conversion was not judged.)
 #[test]
 fn a_generic_conversion_finds_its_send_by_number_id_or_user() {
-    for names in ["to", "verification_id", "user_id"] {
+    for names in ["to", "verification_id", "user_id", "no tenant"] {
         let mut e = engine_with("{}");
         let mut r = Rng(53);
         let (mut logins_flagged, mut attack_high) = (0, 0);
@@ -2965,12 +2967,13 @@ fn a_generic_conversion_finds_its_send_by_number_id_or_user() {
                 }
                 if r.below(10) < 8 {
                     let named = match names {
-                        "to" => format!(r#""to":"{to}""#),
-                        "verification_id" => format!(r#""verification_id":"VE{id}""#),
-                        _ => format!(r#""user_id":"u{user}""#),
+                        "to" => format!(r#""tenant":"t","to":"{to}""#),
+                        "verification_id" => format!(r#""tenant":"t","verification_id":"VE{id}""#),
+                        "user_id" => format!(r#""tenant":"t","user_id":"u{user}""#),
+                        _ => format!(r#""verification_id":"VE{id}""#),
                     };
                     let conv = format!(
-                        r#"{{"event":"otp_verified","time":"{}","tenant":"t",{named}}}"#,
+                        r#"{{"event":"otp_verified","time":"{}",{named}}}"#,
                         at(t_login + 30)
                     );
                     e.score(conv.as_bytes(), None);
@@ -2987,7 +2990,11 @@ fn a_generic_conversion_finds_its_send_by_number_id_or_user() {
                         &format!(r#","workflow":"login","user_id":"x{}""#, r.below(1 << 40)),
                     ),
                 );
-                attack_high += usize::from(v.level >= Level::High);
+                // Held on the conversion evidence (without it the tenant's conversion is not
+                // judged, and other evidence may still hold the block).
+                attack_high += usize::from(
+                    v.level >= Level::High && weight(&v, "low_conversion").is_some_and(|w| w > 0),
+                );
                 t_attack += 90;
             }
         }

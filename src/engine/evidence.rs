@@ -5,11 +5,20 @@ use super::*;
 
 impl Engine {
     pub(super) fn conversion(&mut self, ev: &Event<'_>, now: Millis) {
-        let tenant = self.tenant_key(ev);
-        let candidates = conversion_keys(&self.keyer, &self.plan, tenant, ev);
-        let found = candidates
-            .iter()
-            .find_map(|c| self.state.sent.get(*c).copied().map(|s| (*c, s)));
+        let own = self.tenant_key(ev);
+        let candidates = conversion_keys(&self.keyer, &self.plan, own, ev);
+        // A send of the conversion's tenant; a generic conversion without one takes the
+        // tenant of the send its `verification_id` names.
+        let any_tenant = ev.tenant.is_none() && ev.profile == profiles::Profile::Generic;
+        let found = candidates.iter().find_map(|c| {
+            self.state
+                .sent
+                .get(*c)
+                .copied()
+                .filter(|s| s.tenant == own || any_tenant)
+                .map(|s| (*c, s))
+        });
+        let tenant = found.map_or(own, |(_, s)| s.tenant);
         let t = self.state.tenants.entry(tenant, || empty_tenant(now));
         t.conversions += 1;
         let Some((_, sent)) = found else {

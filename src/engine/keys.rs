@@ -96,6 +96,9 @@ pub(super) const KEY_KNOWN_CONV: u64 = 0x6C1;
 /// A flow × country's (or a flow's) sends to numbers that never verified, from requesters not
 /// known to the tenant (a conversion key).
 pub(super) const KEY_STRANGER_CONV: u64 = 0x57C;
+/// The owner of a generic `verification_id`'s attribution key, for every tenant alike
+/// ([`super::stages::ref_key`]).
+pub(super) const KEY_ANY_TENANT: u64 = 0xA11;
 
 /// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
 /// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is

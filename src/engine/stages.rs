@@ -64,7 +64,6 @@ pub(super) enum Clearance {
     OwnSends,
 }
 
-/// A source's own conversion key (for the second condition of `source_velocity`).
 /// A stranger's send (`low_conversion.strangers`): to a number that never verified a code of
 /// the tenant, from a requester not known to it.
 pub(super) fn stranger(cfg: &Config, known_good: bool, known_requester: bool) -> bool {
@@ -77,9 +76,7 @@ pub(super) fn stranger(cfg: &Config, known_good: bool, known_requester: bool) ->
 /// conversion looks up the same keys ([`conversion_keys`]).
 pub(super) fn send_keys(k: &Keyer, tenant: u64, ev: &Event<'_>) -> [Option<u64>; 2] {
     [
-        ev.conversion_ref
-            .as_deref()
-            .map(|r| Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes()))),
+        ev.conversion_ref.as_deref().map(|r| ref_key(k, tenant, ev, r)),
         ev.user
             .as_deref()
             .filter(|_| ev.profile == profiles::Profile::Generic)
@@ -87,12 +84,23 @@ pub(super) fn send_keys(k: &Keyer, tenant: u64, ev: &Event<'_>) -> [Option<u64>;
     ]
 }
 
+/// A reference's attribution key: the tenant's; for a generic `verification_id` the same for
+/// every tenant (the ids are unique), so an `otp_verified` without a `tenant` finds its send,
+/// and the send names the tenant.
+pub(super) fn ref_key(k: &Keyer, tenant: u64, ev: &Event<'_>, r: &str) -> u64 {
+    let owner = match ev.profile {
+        profiles::Profile::Generic => KEY_ANY_TENANT,
+        _ => tenant,
+    };
+    Keyer::mix(owner, k.hash(dom::REF, cut(r, 256).as_bytes()))
+}
+
 /// The keys a conversion looks its send up by, in order: its reference, the destination
 /// number, and for a generic record its `user_id` ([`send_keys`]).
 pub(super) fn conversion_keys(k: &Keyer, plan: &NumberingPlan, tenant: u64, ev: &Event<'_>) -> Vec<u64> {
     let mut keys = Vec::with_capacity(3);
     if let Some(r) = ev.conversion_ref.as_deref() {
-        keys.push(Keyer::mix(tenant, k.hash(dom::REF, cut(r, 256).as_bytes())));
+        keys.push(ref_key(k, tenant, ev, r));
     }
     if let Some(n) = ev
         .to
@@ -107,6 +115,7 @@ pub(super) fn conversion_keys(k: &Keyer, plan: &NumberingPlan, tenant: u64, ev: 
     keys
 }
 
+/// A source's own conversion key (for the second condition of `source_velocity`).
 pub(super) fn source_conv_key(s: Option<u64>) -> u64 {
     s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV))
 }
