@@ -29,9 +29,12 @@ T0_MS = 1772409600000
 HOUR_MS = 3_600_000
 
 
-def simulate(binary, seed, tmp):
+def simulate(binary, seed, tmp, sweep=None):
     d = os.path.join(tmp, f"s{seed}")
-    subprocess.run([binary, "simulate", "--seed", str(seed), "--out", d], check=True, capture_output=True)
+    cmd = [binary, "simulate", "--seed", str(seed), "--out", d]
+    if sweep:
+        cmd += ["--sweep", sweep]
+    subprocess.run(cmd, check=True, capture_output=True)
     with open(os.path.join(d, "labels.ndjson")) as f:
         labels = [json.loads(line) for line in f]
     with open(os.path.join(d, "traffic.ndjson")) as f:
@@ -86,6 +89,7 @@ def main():
     ap.add_argument("--hours", default="1,6,12,24,48")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--config", default=None, help="a configuration file for every scan")
+    ap.add_argument("--sweep", default=None, help="the simulator's --sweep (e.g. notify_ids=1)")
     ap.add_argument("--json", default=None, help="also write every run's numbers here")
     a = ap.parse_args()
     hours = [float(h) for h in a.hours.split(",")]
@@ -93,7 +97,7 @@ def main():
     results = []  # (seed, attack, column, result)
     with tempfile.TemporaryDirectory(prefix="pumpguard-history-") as tmp:
         for seed in seeds(a.seeds):
-            labels, lines = simulate(a.bin, seed, tmp)
+            labels, lines = simulate(a.bin, seed, tmp, a.sweep)
             first = {}
             for lab in labels:
                 if lab["attack"] and lab["attack"] not in first:
