@@ -108,3 +108,34 @@ fn simulated_files_give_the_same_report_as_the_in_memory_run() {
     assert_eq!(from_files, in_memory);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two runs the fifteenth round fixed, kept as they were found:
+/// - seed 738 at `duration=2`: the marketplace's verification webhook stops logging for about
+///   12 hours over its US, Mexican and Brazilian users. Its gap was taken for pumping in the US
+///   once Brazil was asleep (the flow's usual sends outside the US were counted at the US
+///   evening's seasonal factor): 13 of its 1,170 sends were held.
+/// - seed 1 at a quarter of the volume with `notify_ids=1`: the marketplace's order
+///   notifications carry a `verification_id` that is never verified, and their flow was judged
+///   against the tenant's rate as a flow of codes: 684 of the burst's 793 sends were held.
+///
+/// Neither has a legitimate send held, in any scenario, and every attack is still detected.
+#[test]
+fn a_long_webhook_outage_and_notifications_that_carry_ids_are_not_held() {
+    for args in [
+        &["--seed", "738", "--sweep", "duration=2"][..],
+        &["--seed", "1", "--scale", "0.25", "--sweep", "notify_ids=1"][..],
+    ] {
+        let r = evaluate(args);
+        let run = args.join(" ");
+        for scenario in ["webhook_outage", "notification_burst", "campaign_annotated"] {
+            let p = &r["scenarios"][scenario]["pumpguard"];
+            assert!(p["sends"].as_u64().expect("sends") > 50, "{run}: {scenario}");
+            assert_eq!(p["flagged"], 0, "{run}: {scenario}: {p}");
+        }
+        for attack in r["attacks"].as_array().expect("attacks") {
+            let a = attack.as_str().expect("name");
+            let p = &r["scenarios"][a]["pumpguard"];
+            assert!(p["ttd_sends"].is_u64(), "{run}: {a} missed: {p}");
+        }
+    }
+}

@@ -223,14 +223,15 @@ impl Engine {
     }
 
     /// Volume: tenant, tenant × workflow, tenant × country. Returns this hour's seasonal factor
-    /// and whether the tenant's volume is ordinary (it has a baseline and is not spiking).
+    /// (the country's, else the tenant's), the tenant's own, and whether the tenant's volume is
+    /// ordinary (it has a baseline and is not spiking).
     pub(super) fn volume_stage(
         &mut self,
         ev: &Event<'_>,
         f: &SendFacts,
         dow: f64,
         damped: &mut Vec<Reason>,
-    ) -> (f64, bool) {
+    ) -> (f64, f64, bool) {
         let SendFacts {
             now,
             tenant,
@@ -247,6 +248,8 @@ impl Engine {
         let mut tenant_volume_ordinary = false;
         // This hour's share of the day, from the country's volume profile (else the tenant's).
         let mut season: Option<f64> = None;
+        // The tenant's own (over all its countries, in their local hours).
+        let mut tenant_season: Option<f64> = None;
         let vol_keys = [
             (Some(Keyer::mix(tenant, KEY_ALL)), 0u8),
             (send.workflow, 1),
@@ -271,7 +274,11 @@ impl Engine {
                 _ => format!("country {country}"),
             };
             if kind != 1 {
-                season = signals::seasonal_factor(cfg, v, now, dow).or(season);
+                let factor = signals::seasonal_factor(cfg, v, now, dow);
+                if kind == 0 {
+                    tenant_season = factor;
+                }
+                season = factor.or(season);
             }
             let r = signals::volume_spike(cfg, v, now, dow, kind == 2, what);
             if kind == 0 {
@@ -287,7 +294,7 @@ impl Engine {
         }
         damped.extend(spike);
         let season = season.unwrap_or(1.0);
-        (season, tenant_volume_ordinary)
+        (season, tenant_season.unwrap_or(season), tenant_volume_ordinary)
     }
 
     /// Conversion integrity: a gap in the conversion log is its own reason, and sets conversion
@@ -297,7 +304,7 @@ impl Engine {
         &mut self,
         f: &SendFacts,
         fv: &FlowView,
-        (tenant_volume_ordinary, season): (bool, f64),
+        (tenant_volume_ordinary, season, tenant_season): (bool, f64, f64),
         reasons: &mut Vec<Reason>,
     ) -> (bool, bool) {
         let SendFacts {
@@ -340,9 +347,12 @@ impl Engine {
         // quiet), which a gap in the log does not explain.
         // And it loses them everywhere: the flow's matured sends outside this country do not
         // verify like usual either (an attack on one country leaves the others verifying).
+        // The flow's usual sends at this hour follow the tenant's hours (all its countries, each
+        // in its own local time), the country's its own: the country's factor over the whole
+        // flow took a 12-hour outage, at a US evening peak, for pumping once Brazil was asleep.
         let gap = gap.filter(|&(_, _, p)| {
             let window = cfg.signals.low_conversion.window_secs as Millis * 1000;
-            let count = |key| {
+            let count = |key, season| {
                 self.state.convs.get(key).map_or(((0, 0), 0.0), |c| {
                     (
                         signals::matured_span(cfg, c, now, window, grace),
@@ -350,8 +360,8 @@ impl Engine {
                     )
                 })
             };
-            let ((vf, nf), uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV));
-            let ((vk, nk), uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV));
+            let ((vf, nf), uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV), tenant_season);
+            let ((vk, nk), uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), season);
             let rest = (vf.saturating_sub(vk), nf.saturating_sub(nk));
             signals::rest_still_sends(rest.1, uf - uk) && !signals::rest_verifies(rest, p)
         });
