@@ -786,6 +786,18 @@ pub const DELAY_EDGES_SECS: [u32; DELAY_BINS - 1] = [15, 30, 60, 90, 120, 180, 2
 /// Bins of [`Tenant::delays`]: one per edge, and one for later conversions.
 pub const DELAY_BINS: usize = 11;
 
+impl Tenant {
+    /// The tracked workflow of hash `wh`.
+    pub fn flow(&self, wh: u64) -> Option<&Flow> {
+        self.workflows.iter().find(|w| w.hash == wh)
+    }
+
+    /// The tracked workflow of hash `wh`, to update.
+    pub fn flow_mut(&mut self, wh: u64) -> Option<&mut Flow> {
+        self.workflows.iter_mut().find(|w| w.hash == wh)
+    }
+}
+
 impl Aged for Tenant {
     fn last_seen(&self) -> Millis {
         self.last

@@ -408,12 +408,6 @@ impl Engine {
                 .map(|r| r.weight)
                 .sum()
         };
-        // A shortfall against a borrowed baseline, unless cleared below: volume-type evidence.
-        let borrowed = if conv.borrowed && cfg.signals.low_conversion.borrowed_capped {
-            weight_of(&[code::LOW_CONVERSION])
-        } else {
-            0
-        };
         let cleared = if known_good && cfg.signals.known_recipient.enabled {
             let about_the_set = [
                 code::LOW_CONVERSION,
@@ -425,10 +419,14 @@ impl Engine {
         } else {
             requester_clears.map(|c| (code::KNOWN_REQUESTER, weight_of(&[code::LOW_CONVERSION]), Some(c)))
         };
-        let borrowed = if cleared.is_some_and(|c| c.1 > 0) {
-            0
+        // A shortfall against a borrowed baseline, unless cleared: volume-type evidence.
+        let borrowed = if conv.borrowed
+            && cfg.signals.low_conversion.borrowed_capped
+            && cleared.is_none_or(|c| c.1 <= 0)
+        {
+            weight_of(&[code::LOW_CONVERSION])
         } else {
-            borrowed
+            0
         };
         if let Some((code, weight, clearance)) = cleared.filter(|c| c.1 > 0) {
             let detail = match clearance {

@@ -98,21 +98,13 @@ pub(super) fn ref_key(k: &Keyer, tenant: u64, ev: &Event<'_>, r: &str) -> u64 {
 /// The keys a conversion looks its send up by, in order: its reference, the destination
 /// number, and for a generic record its `user_id` ([`send_keys`]).
 pub(super) fn conversion_keys(k: &Keyer, plan: &NumberingPlan, tenant: u64, ev: &Event<'_>) -> Vec<u64> {
-    let mut keys = Vec::with_capacity(3);
-    if let Some(r) = ev.conversion_ref.as_deref() {
-        keys.push(ref_key(k, tenant, ev, r));
-    }
-    if let Some(n) = ev
+    let [reference, user] = send_keys(k, tenant, ev);
+    let number = ev
         .to
         .as_deref()
         .and_then(|to| plan.normalize(cut(to, 64), None).ok())
-    {
-        keys.push(Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
-    }
-    if let (profiles::Profile::Generic, Some(u)) = (ev.profile, ev.user.as_deref()) {
-        keys.push(Keyer::mix(tenant, k.hash(dom::USER, cut(u, 256).as_bytes())));
-    }
-    keys
+        .map(|n| Keyer::mix(tenant, k.hash(dom::NUMBER, n.digits().as_bytes())));
+    [reference, number, user].into_iter().flatten().collect()
 }
 
 /// A source's own conversion key (for the second condition of `source_velocity`).

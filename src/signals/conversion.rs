@@ -681,7 +681,7 @@ pub fn surprise(v: u32, n: u32, p: f64) -> f64 {
 
 /// Credits a verified send to its flow's long-run conversion.
 pub fn flow_verified(t: &mut Tenant, wh: u64, now: Millis) {
-    if let Some(w) = t.workflows.iter_mut().find(|w| w.hash == wh) {
+    if let Some(w) = t.flow_mut(wh) {
         w.verified.add(now, 1.0, LONG_RUN);
     }
 }
@@ -719,7 +719,7 @@ pub fn flow_conversion(cfg: &Config, t: &Tenant, wh: Option<u64>, now: Millis) -
             other => other,
         };
     };
-    let Some(w) = t.workflows.iter().find(|w| w.hash == wh) else {
+    let Some(w) = t.flow(wh) else {
         return tenant();
     };
     let sends = f64::from(w.long_run.get(now, LONG_RUN));
@@ -788,10 +788,9 @@ pub fn flow_may_be_an_attacks(cfg: &Config, t: &Tenant, wh: Option<u64>) -> bool
     if days == 0 {
         return true;
     }
-    wh.and_then(|wh| t.workflows.iter().find(|w| w.hash == wh))
-        .is_some_and(|w| {
-            Millis::from(w.first) * 1000 - t.first >= 24 * HOUR && u32::from(w.clean_days) < days
-        })
+    wh.and_then(|wh| t.flow(wh)).is_some_and(|w| {
+        Millis::from(w.first) * 1000 - t.first >= 24 * HOUR && u32::from(w.clean_days) < days
+    })
 }
 
 /// Share of a flow's conversion key rate under which its last 24 hours keep that rate as the

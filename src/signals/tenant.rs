@@ -134,7 +134,7 @@ fn flow_day(w: &mut Flow, now: Millis) {
 
 /// A send of the flow `wh` was held at `high` (its day is not a clean one).
 pub fn flow_held(t: &mut Tenant, wh: u64) {
-    if let Some(w) = t.workflows.iter_mut().find(|w| w.hash == wh) {
+    if let Some(w) = t.flow_mut(wh) {
         w.held = true;
     }
 }
@@ -209,7 +209,7 @@ pub fn workflow_concentration(
     if total < f64::from(w.min_sends) {
         return;
     }
-    let Some(entry) = t.workflows.iter().find(|x| x.hash == wh) else {
+    let Some(entry) = t.flow(wh) else {
         return;
     };
     let share = f64::from(entry.window.get(now, wms)) / total;
