@@ -117,11 +117,12 @@ impl Engine {
         let mut reasons: Vec<Reason> = Vec::new();
         let mut damped: Vec<Reason> = Vec::new(); // volume-type evidence an annotation may explain
         let fv = self.tenant_stage(ev, &f, &mut damped);
-        let (season, tenant_season, tenant_volume_ordinary) = self.volume_stage(ev, &f, fv.dow, &mut damped);
+        let (season, tenant_season, volume_ordinary, country_volume_ordinary) =
+            self.volume_stage(ev, &f, fv.dow, &mut damped);
         let (judge_conversion, gap) = self.conversion_gap_stage(
             &f,
             &fv,
-            (tenant_volume_ordinary, season, tenant_season),
+            (volume_ordinary, country_volume_ordinary, season, tenant_season),
             &mut reasons,
         );
         let conv = self.conversion_stage(

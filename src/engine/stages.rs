@@ -215,15 +215,16 @@ impl Engine {
     }
 
     /// Volume: tenant, tenant × workflow, tenant × country. Returns this hour's seasonal factor
-    /// (the country's, else the tenant's), the tenant's own, and whether the tenant's volume is
-    /// ordinary (it has a baseline and is not spiking).
+    /// (the country's, else the tenant's), the tenant's own, and whether the send's flow's volume
+    /// (else the tenant's) and the country's are ordinary (each has a baseline and is not
+    /// spiking).
     pub(super) fn volume_stage(
         &mut self,
         ev: &Event<'_>,
         f: &SendFacts,
         dow: f64,
         damped: &mut Vec<Reason>,
-    ) -> (f64, f64, bool) {
+    ) -> (f64, f64, bool, bool) {
         let SendFacts {
             now,
             tenant,
@@ -238,6 +239,9 @@ impl Engine {
         let mut spike: Option<Reason> = None;
         // The tenant's volume has a baseline and is not spiking (for the conversion-gap rule).
         let mut tenant_volume_ordinary = false;
+        // The send's flow's, when it has a workflow.
+        let mut flow_volume_ordinary: Option<bool> = None;
+        let mut country_volume_ordinary = false;
         // This hour's share of the day, from the country's volume profile (else the tenant's).
         let mut season: Option<f64> = None;
         // The tenant's own (over all its countries, in their local hours).
@@ -273,10 +277,17 @@ impl Engine {
                 season = factor.or(season);
             }
             let r = signals::volume_spike(cfg, v, now, dow, kind == 2, what);
-            if kind == 0 {
-                tenant_volume_ordinary = r.is_none()
-                    && (v.hours_seen >= cfg.signals.volume_spike.min_history_hours
-                        || signals::young_volume_ordinary(cfg, v, now));
+            let ordinary = r.is_none()
+                && (v.hours_seen >= cfg.signals.volume_spike.min_history_hours
+                    || signals::young_volume_ordinary(cfg, v, now));
+            match kind {
+                0 => tenant_volume_ordinary = ordinary,
+                1 => flow_volume_ordinary = Some(ordinary),
+                _ => {}
+            }
+            if kind == 2 {
+                country_volume_ordinary =
+                    r.is_none() && v.hours_seen >= cfg.signals.volume_spike.min_history_hours;
             }
             if let Some(r) = r {
                 if spike.as_ref().is_none_or(|s| r.weight > s.weight) {
@@ -286,7 +297,16 @@ impl Engine {
         }
         damped.extend(spike);
         let season = season.unwrap_or(1.0);
-        (season, tenant_season.unwrap_or(season), tenant_volume_ordinary)
+        // A gap is judged at the volume of the send's flow: a burst of another flow (a
+        // marketing send-out, which never converts) raises the tenant's volume and says nothing
+        // about whether the codes' conversions stopped for want of logs; pumping in this flow
+        // raises its own.
+        (
+            season,
+            tenant_season.unwrap_or(season),
+            flow_volume_ordinary.unwrap_or(tenant_volume_ordinary),
+            country_volume_ordinary,
+        )
     }
 
     /// Conversion integrity: a gap in the conversion log is its own reason, and sets conversion
@@ -296,7 +316,7 @@ impl Engine {
         &mut self,
         f: &SendFacts,
         fv: &FlowView,
-        (tenant_volume_ordinary, season, tenant_season): (bool, f64, f64),
+        (volume_ordinary, country_volume_ordinary, season, tenant_season): (bool, bool, f64, f64),
         reasons: &mut Vec<Reason>,
     ) -> (bool, bool) {
         let SendFacts {
@@ -324,12 +344,18 @@ impl Engine {
             signals::conv_send(cfg, tc, now, tenant_rate);
         }
         // Only sends to the tenant's usual countries are covered by a gap: a shortfall in a
-        // country it rarely or never serves stays evidence.
-        let usual_country =
-            !view.new_country && view.country_share >= cfg.signals.conversion_gap.min_country_share;
+        // country it rarely or never serves stays evidence. A smaller country it serves (not
+        // rare) is covered while its own volume is ordinary too: the gap loses its conversions
+        // as it loses the others', and its usual volume, a few sends an hour learned over a day
+        // or two, is too rough to weigh a shortfall by its extra sends (in an outage, 10 % of a
+        // tenant's sends into countries of 3 % each were held so); pumping adds sends.
+        let usual_country = !view.new_country
+            && (view.country_share >= cfg.signals.conversion_gap.min_country_share
+                || (country_volume_ordinary
+                    && view.country_share >= cfg.signals.destination_country.rare_share));
         let gap = (cfg.signals.conversion_gap.enabled
             && tenant_rate > 0.0
-            && tenant_volume_ordinary
+            && volume_ordinary
             && usual_country)
             .then(|| signals::conversion_gap(cfg, signals::matured_rate(cfg, tc, tenant_rate, now, grace)))
             .flatten();
@@ -420,7 +446,16 @@ impl Engine {
         // A country stays in that key past its first day while it is recent and none of the
         // flow's sends there ever verified: a slow attack outlasts the day, and split back into
         // its countries its evidence would be a third of it in each.
-        let rare_key = new_to_tenant(&self.state.convs, view, flow_country_key)
+        // A new country whose own matured sends verify like usual (a launch: its new users
+        // type their codes) is not pooled with the others: an attack into another country new to
+        // the tenant in the same day must not hold the launch's users with it.
+        let country_verifies = || {
+            self.state.convs.get(country_conv).is_some_and(|c| {
+                let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                signals::requesters_verify(cfg, (v, n, p), prior).is_some()
+            })
+        };
+        let rare_key = (new_to_tenant(&self.state.convs, view, flow_country_key) && !country_verifies())
             .then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
         // The flow across its countries: counted, not judged, so that a key's shortfall can be
         // set against the rest of its flow (`rest_converts`).
@@ -443,9 +478,39 @@ impl Engine {
         // An open incident of the tenant on another block of this country: it explains the
         // country's accumulated evidence (see `ConvContext::may_accumulate`).
         let tenant_blocks_open = Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN);
-        let block_explains = self
+        // The flow's conversion key of that block.
+        let explaining_block = self
             .open_incident(&[Some(tenant_blocks_open)], now)
-            .is_some_and(|(_, inc)| inc.country == country.as_str() && inc.block != *block);
+            .filter(|(_, inc)| inc.country == country.as_str() && inc.block != *block)
+            .map(|(_, inc)| {
+                let digits = inc.block.trim_start_matches('+').as_bytes();
+                Keyer::mix(
+                    Keyer::mix(flow_key, self.keyer.hash(dom::BLOCK, digits)),
+                    KEY_BLOCK_CONV,
+                )
+            });
+        let block_explains = explaining_block.is_some();
+        // And the country's (or its strangers') matured sends outside that block verify like
+        // usual: the shortfall the key shows is the block's, and this send, to another block of
+        // the country, is not judged by it. A tenant's home block pumped at its whole volume
+        // took the country's rate down to a third of its baseline, and the country's ordinary
+        // sign-ups, with the volume the block added, were held with it. An attack spread over
+        // the country leaves the rest short, and is judged as before.
+        let outside_block_verifies = |key: Option<u64>| {
+            let (Some(b), Some(c)) = (
+                explaining_block.and_then(|k| self.state.convs.get(k)),
+                key.and_then(|k| self.state.convs.get(k)),
+            ) else {
+                return false;
+            };
+            let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+            let (vb, nb) = signals::matured(cfg, b, now, grace);
+            let (v, n) = (v.saturating_sub(vb), n.saturating_sub(nb));
+            // Too few outside the block to tell, none of them falling short, is the block's too.
+            let lc = &cfg.signals.low_conversion;
+            signals::requesters_verify(cfg, (v, n, p), prior).is_some()
+                || (n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise)
+        };
         // An open incident on the flow's strangers: it explains a country's accumulated evidence
         // too (their unverified sends are in the country's count; the returning users' are not
         // judged by them).
@@ -502,6 +567,10 @@ impl Engine {
         // (for the country's `rest`).
         let stranger = stranger(cfg, f.known_good, known_requester);
         let strangers_key = stranger.then(|| Keyer::mix(country_conv, KEY_STRANGER_CONV));
+        let (country_outside, strangers_outside) = (
+            outside_block_verifies(Some(country_conv)),
+            outside_block_verifies(strangers_key),
+        );
         let mut strangers_window = ((0, 0), 0.0);
         let mut strangers_unproven = false;
         if stranger {
@@ -559,7 +628,12 @@ impl Engine {
                 usual = signals::conversion_normal(cfg, (v, n, p), prior);
                 country_window = ((v, n), p);
             }
-            if cfg.signals.low_conversion.enabled && judge_conversion {
+            let explained = match group {
+                ConvGroup::Country => country_outside,
+                ConvGroup::Strangers => strangers_outside,
+                _ => false,
+            };
+            if cfg.signals.low_conversion.enabled && judge_conversion && !explained {
                 let what = || match group {
                     ConvGroup::Block => format!("{country} {block}"),
                     ConvGroup::Country => country.to_string(),
