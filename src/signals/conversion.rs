@@ -564,11 +564,20 @@ pub fn rest_converts(spans: &[RestSpan], p: f64) -> bool {
 
 /// Whether the rest of a flow outside one country still sends: `n` matured sends where `usual`
 /// were expected. Too few expected to tell (under [`REST_MIN_USUAL`]), it is taken to; else it
-/// must not fall under half of them improbably (Poisson surprise of [`REST_GAP_SURPRISE`]).
+/// must not fall under [`REST_STOPPED_SHARE`] of them improbably (Poisson surprise of
+/// [`REST_GAP_SURPRISE`]).
 pub fn rest_still_sends(n: u32, usual: f64) -> bool {
     let (n, usual) = (f64::from(n), usual.max(0.0));
-    usual < REST_MIN_USUAL || n >= 0.5 * usual || poisson_shortfall(n, usual) < REST_GAP_SURPRISE
+    usual < REST_MIN_USUAL || n >= REST_STOPPED_SHARE * usual || poisson_shortfall(n, usual) < REST_GAP_SURPRISE
 }
+
+/// The share of its usual hour under which the rest of a flow has stopped sending. The usual
+/// hour outside a country is the difference of two seasonal estimates (the flow's at the
+/// tenant's factor, the country's at its own), rough by a factor of two when the tenant's
+/// countries keep different hours: a second generator's outage, at 06:00 in the tenant's main
+/// country, had its rest at 37 % of that estimate and 67 % of its sends held. A tenant whose
+/// traffic has turned into one country has next to nothing outside it.
+pub const REST_STOPPED_SHARE: f64 = 0.25;
 
 /// Whether the rest of a flow outside one country verifies like usual: `v` of `n` matured sends,
 /// at least half the codes `p` expects, when that is at least 2 (too few expected to tell, it is
