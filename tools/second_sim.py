@@ -446,15 +446,19 @@ class Gen:
             t += 60
 
     # ---- attacks -----------------------------------------------------------------------------
+    def arrivals(self, t0, hours, per_hour):
+        """Poisson arrival times at per_hour from t0 for hours."""
+        t = t0
+        while True:
+            t += self.r.expovariate(per_hour / 3600)
+            if t >= t0 + hours * 3600:
+                return
+            yield t
+
     def attack_sends(self, tenant, t0, hours, per_hour, label, numbers, flow="signup", ip=None, ua=None, p=0.01):
         """Poisson arrivals at per_hour for hours; numbers(), ip(), ua() are called per send."""
         r = self.r
-        t = t0
-        end = t0 + hours * 3600
-        while True:
-            t += r.expovariate(per_hour / 3600)
-            if t >= end:
-                break
+        for t in self.arrivals(t0, hours, per_hour):
             self.send(tenant, t, flow, numbers(), label, ip=ip(), ua=ua(), user=None, p_verify=p, session=f"a{r.getrandbits(32):08x}")
 
     def home_rate(self, tenant, cc, t0, hours):
@@ -536,12 +540,7 @@ class Gen:
             return self.number(cc, state["pats"][key])
 
         flows = ["signup", "login"]
-        t = t0
-        end = t0 + hours * 3600
-        while True:
-            t += r.expovariate(per_hour / 3600)
-            if t >= end:
-                break
+        for t in self.arrivals(t0, hours, per_hour):
             to = num()
             cc = next(c for c in ccs if to.startswith("+" + COUNTRIES[c][0]))
             self.send(tenant, t, r.choice(flows), to, "adaptive", ip=self.ips.residential(cc), ua=browser(r), user=f"u{r.getrandbits(40):010x}", p_verify=0.04 * self.sw("conversion"), session=f"a{r.getrandbits(32):08x}")
@@ -579,16 +578,14 @@ class Gen:
         plan.append(("webhook_outage", outage_tenant["id"], t_out))
         for tenant in self.tenants:
             self.ordinary(tenant, end)
-        # (name, function, longest run in hours)
-        legit = [
+        # (name, function, longest run in hours): the legitimate surprises, then the attacks
+        scenarios = [
             ("b2b_enrolment", self.legit_b2b, 8),
             ("notification_burst", self.legit_notify_burst, 5),
             ("marketing_burst", self.legit_marketing, 4),
             ("country_launch", self.legit_launch, 20),
             ("resend_bug", self.legit_resend_bug, 8),
             ("holiday_peak", self.legit_holiday, 24),
-        ]
-        attacks = [
             ("home_block", self.attack_home_block, 3),
             ("spread_served", self.attack_spread, 4),
             ("slow_low", self.attack_slow, 24),
@@ -596,7 +593,7 @@ class Gen:
             ("reset_abuse", self.attack_reset, 4),
             ("adaptive", self.attack_adaptive, 6),
         ]
-        for name, fn, hours in legit + attacks:
+        for name, fn, hours in scenarios:
             cands = [t for t in conv_tenants if name != "notification_burst" or "notify" in t["flows"]] or conv_tenants
             r.shuffle(cands)
             for tenant in cands:

@@ -283,11 +283,10 @@ impl Engine {
             match kind {
                 0 => tenant_volume_ordinary = ordinary,
                 1 => flow_volume_ordinary = Some(ordinary),
-                _ => {}
-            }
-            if kind == 2 {
-                country_volume_ordinary =
-                    r.is_none() && v.hours_seen >= cfg.signals.volume_spike.min_history_hours;
+                _ => {
+                    country_volume_ordinary =
+                        r.is_none() && v.hours_seen >= cfg.signals.volume_spike.min_history_hours
+                }
             }
             if let Some(r) = r {
                 if spike.as_ref().is_none_or(|s| r.weight > s.weight) {

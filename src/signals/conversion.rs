@@ -568,7 +568,9 @@ pub fn rest_converts(spans: &[RestSpan], p: f64) -> bool {
 /// [`REST_GAP_SURPRISE`]).
 pub fn rest_still_sends(n: u32, usual: f64) -> bool {
     let (n, usual) = (f64::from(n), usual.max(0.0));
-    usual < REST_MIN_USUAL || n >= REST_STOPPED_SHARE * usual || poisson_shortfall(n, usual) < REST_GAP_SURPRISE
+    usual < REST_MIN_USUAL
+        || n >= REST_STOPPED_SHARE * usual
+        || poisson_shortfall(n, usual) < REST_GAP_SURPRISE
 }
 
 /// The share of its usual hour under which the rest of a flow has stopped sending. The usual
