@@ -1198,6 +1198,39 @@ fn a_gap_covers_a_smaller_country_at_its_ordinary_volume() {
     }
 }
 
+/// A gap in the conversion log while another flow surges (a marketing send-out that never
+/// converts): the tenant's volume spikes, the logins' own flow is at its ordinary volume, and
+/// the gap is judged at that flow's volume, so it is recognised and nothing is held.
+#[test]
+fn a_gap_during_another_flows_burst_is_still_a_gap() {
+    let mut r = Rng(53);
+    let mut e = engine();
+    // Three days: 60 logins an hour (80 % verified) and 4 marketing messages an hour.
+    let mut events = us_sends(0, 3 * 24, 60, "login", 8, 0, &mut r);
+    events.extend(us_sends(0, 3 * 24, 4, "marketing", 0, 0, &mut r));
+    score_in_order(&mut e, events, 1);
+    // Then three hours without any conversion logged, and a send-out of 400 an hour.
+    let base = 3 * DAY + 10 * 3600;
+    let mut events: Vec<_> = us_sends(base, 3, 60, "login", 8, 1, &mut r)
+        .into_iter()
+        .filter(|(_, rec, _)| !rec.contains("otp_verified"))
+        .collect();
+    events.extend(us_sends(base, 3, 400, "marketing", 0, 0, &mut r));
+    let out = score_in_order(&mut e, events, 2);
+    let gap = out[1]
+        .iter()
+        .filter(|v| weight(v, "conversion_gap").is_some())
+        .count();
+    assert!(
+        gap * 2 >= out[1].len(),
+        "the gap is reported on {gap} of {} logins",
+        out[1].len()
+    );
+    for v in &out[1] {
+        assert!(v.level < Level::High, "{v:?}");
+    }
+}
+
 /// One block of the tenant's home country pumped through its sign-up flow at twice the tenant's
 /// whole volume: once the block's incident is open, the country's sign-ups to its other blocks,
 /// which verify like usual outside the pumped block, are not judged by the shortfall the block
