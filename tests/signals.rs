@@ -1103,6 +1103,30 @@ fn us_sends(
     out
 }
 
+/// `events` as a conversion log that stopped: its `otp_verified` records dropped.
+fn unlogged(events: Vec<(i64, String, usize)>) -> Vec<(i64, String, usize)> {
+    events
+        .into_iter()
+        .filter(|(_, rec, _)| !rec.contains("otp_verified"))
+        .collect()
+}
+
+/// At least half of `sends` carry the `conversion_gap` reason, and none is at `high`.
+fn covered_by_the_gap(sends: &[pumpguard::Verdict], what: &str) {
+    let covered = sends
+        .iter()
+        .filter(|v| weight(v, "conversion_gap").is_some())
+        .count();
+    assert!(
+        covered * 2 >= sends.len(),
+        "{what} covered by the gap: {covered} of {}",
+        sends.len()
+    );
+    for v in sends {
+        assert!(v.level < Level::High, "{v:?}");
+    }
+}
+
 /// A country launch (a country new to the tenant whose new users verify their codes) on the day
 /// an attack pumps another country new to the tenant: once the launch's own sends show that they
 /// verify, they are no longer pooled with the attack's in the tenant's new countries, and its
@@ -1178,22 +1202,11 @@ fn a_gap_covers_a_smaller_country_at_its_ordinary_volume() {
     score_in_order(&mut e, events, 1);
     // Then five hours without any conversion logged; GB at 15 sends an hour.
     let base = 3 * DAY;
-    let mut events: Vec<_> = us_sends(base, 5, 200, "login", 8, 1, &mut r)
-        .into_iter()
-        .filter(|(_, rec, _)| !rec.contains("otp_verified"))
-        .collect();
+    let mut events = unlogged(us_sends(base, 5, 200, "login", 8, 1, &mut r));
     events.extend(gb_sends(base, 5, 15, false, 2, &mut r));
     let out = score_in_order(&mut e, events, 3);
-    let covered = out[2]
-        .iter()
-        .filter(|v| weight(v, "conversion_gap").is_some())
-        .count();
-    assert!(
-        covered * 2 >= out[2].len(),
-        "GB covered by the gap: {covered} of {}",
-        out[2].len()
-    );
-    for v in out[1].iter().chain(&out[2]) {
+    covered_by_the_gap(&out[2], "GB");
+    for v in &out[1] {
         assert!(v.level < Level::High, "{v:?}");
     }
 }
@@ -1211,24 +1224,10 @@ fn a_gap_during_another_flows_burst_is_still_a_gap() {
     score_in_order(&mut e, events, 1);
     // Then three hours without any conversion logged, and a send-out of 400 an hour.
     let base = 3 * DAY + 10 * 3600;
-    let mut events: Vec<_> = us_sends(base, 3, 60, "login", 8, 1, &mut r)
-        .into_iter()
-        .filter(|(_, rec, _)| !rec.contains("otp_verified"))
-        .collect();
+    let mut events = unlogged(us_sends(base, 3, 60, "login", 8, 1, &mut r));
     events.extend(us_sends(base, 3, 400, "marketing", 0, 0, &mut r));
     let out = score_in_order(&mut e, events, 2);
-    let gap = out[1]
-        .iter()
-        .filter(|v| weight(v, "conversion_gap").is_some())
-        .count();
-    assert!(
-        gap * 2 >= out[1].len(),
-        "the gap is reported on {gap} of {} logins",
-        out[1].len()
-    );
-    for v in &out[1] {
-        assert!(v.level < Level::High, "{v:?}");
-    }
+    covered_by_the_gap(&out[1], "the logins");
 }
 
 /// One block of the tenant's home country pumped through its sign-up flow at twice the tenant's
