@@ -38,6 +38,8 @@ pub mod code {
     pub const CONVERSION_GAP: &str = "conversion_gap";
     /// A number block new to the flow receiving many distinct numbers.
     pub const FRESH_BLOCK: &str = "fresh_block";
+    /// A block carrying many times its usual share of a flow that cannot be judged by conversion.
+    pub const BLOCK_SURGE: &str = "block_surge";
     /// Exculpatory: the number verified a code before (negative weight).
     pub const KNOWN_RECIPIENT: &str = "known_recipient";
     /// Exculpatory: the requester's network or user verified codes of this tenant before, and

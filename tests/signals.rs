@@ -3217,3 +3217,66 @@ fn a_generic_conversion_finds_its_send_by_number_id_or_user() {
         );
     }
 }
+
+/// Pumping into a block the tenant's own users are in, in logs without conversions: the block
+/// has a history, so `fresh_block` does not apply, and at half the flow's volume there is no
+/// spike. Its share of the flow is what changes (`block_surge`); with the attacker's two
+/// addresses reaching many numbers it goes `high`, and with the signal off it does not. A
+/// burst of the whole flow at ten times its volume keeps every block's share and adds nothing.
+#[test]
+fn a_block_carrying_many_times_its_usual_share_of_a_flow_without_conversions() {
+    // Two days of a tenant without conversions: 200 sends an hour over 100 US blocks.
+    let ours = |r: &mut Rng| {
+        let area = [212, 415, 646, 312, 713, 305, 404, 617, 202, 303][r.below(10) as usize];
+        let ip = format!(r#","ip":"198.51.{}.{}""#, r.below(200), r.below(250));
+        (format!("+1{area}{}{:06}", r.below(10), r.below(1_000_000)), ip)
+    };
+    let history = |e: &mut Engine, r: &mut Rng| {
+        for i in 0..2 * 24 * 200 {
+            let (to, ip) = ours(r);
+            e.score(sms(i * 18, "acme", &to, &ip).as_bytes(), None);
+        }
+    };
+    // An hour of the tenant's own traffic, and 100 sends into one of its blocks from 2 addresses.
+    let pumped = |e: &mut Engine, r: &mut Rng| {
+        let (mut first_high, mut surge) = (None, 0);
+        for i in 0..100 {
+            for k in 0..2 {
+                let (to, ip) = ours(r);
+                e.score(sms(2 * DAY + i * 36 + k * 18, "acme", &to, &ip).as_bytes(), None);
+            }
+            let to = format!("+12125{:06}", r.below(1_000_000));
+            let ip = format!(r#","ip":"203.0.113.{}""#, r.below(2));
+            let v = verdict(e, &sms(2 * DAY + i * 36 + 9, "acme", &to, &ip));
+            if v.level >= Level::High {
+                first_high.get_or_insert(i);
+            }
+            surge += usize::from(weight(&v, "block_surge").is_some());
+        }
+        (first_high, surge)
+    };
+    let mut r = Rng(62);
+    let mut e = engine();
+    history(&mut e, &mut r);
+    let (high, surge) = pumped(&mut e, &mut r);
+    let high = high.expect("the pumped block goes high");
+    assert!(high < 30, "first high at send {high}");
+    assert!(surge >= 80, "{surge} of 100");
+
+    let mut r = Rng(62);
+    let mut e = engine_with(r#"{"signals":{"block_surge":{"enabled":false}}}"#);
+    history(&mut e, &mut r);
+    assert_eq!(pumped(&mut e, &mut r), (None, 0));
+
+    // The whole flow at ten times its volume: every block keeps its share.
+    let mut r = Rng(62);
+    let mut e = engine();
+    history(&mut e, &mut r);
+    let mut surge = 0;
+    for i in 0..2000 {
+        let (to, ip) = ours(&mut r);
+        let v = verdict(&mut e, &sms(2 * DAY + i * 2, "acme", &to, &ip));
+        surge += usize::from(weight(&v, "block_surge").is_some());
+    }
+    assert_eq!(surge, 0);
+}

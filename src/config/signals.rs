@@ -16,6 +16,8 @@ pub struct Signals {
     pub adjacent_numbers: AdjacentNumbers,
     /// `fresh_block`.
     pub fresh_block: FreshBlock,
+    /// `block_surge`.
+    pub block_surge: BlockSurge,
     /// `low_conversion`.
     pub low_conversion: LowConversion,
     /// `workflow_concentration`.
@@ -154,6 +156,48 @@ impl Default for FreshBlock {
             min_weight: 20,
             max_weight: 35,
             slow_window_secs: 10_800,
+        }
+    }
+}
+
+/// `block_surge` settings: a block with a history in a flow whose conversion cannot be judged
+/// (its logs carry no conversions, or it never sends codes) suddenly carrying many times its
+/// usual share of the flow's sends in the window, and a share of the tenant's. A flow's surges
+/// (a holiday, a notification burst, an enrolment day) keep each block's share; pumping
+/// concentrates on the blocks the fraudster's partner terminates, including the tenant's own
+/// users' blocks, where `fresh_block` (next to no history) does not apply. Volume-type evidence:
+/// it counts under the `volume_alone` cap, and an annotation explains it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlockSurge {
+    /// Run the signal.
+    pub enabled: bool,
+    /// The block's sends in the window, against its usual share of the flow's sends in the
+    /// window, at which the signal fires (and, with the Poisson surprise of `min_surprise`,
+    /// the chance is negligible).
+    pub min_ratio: f64,
+    /// Poisson surprise (nats) of the block's sends in the window given its usual share.
+    pub min_surprise: f64,
+    /// Fewest sends of the block in the window.
+    pub min_sends: u32,
+    /// Share of the flow's sends in the window that the block's must reach.
+    pub min_share: f64,
+    /// Weight at `min_ratio`.
+    pub min_weight: u32,
+    /// Weight at 8 times `min_ratio` and above.
+    pub max_weight: u32,
+}
+
+impl Default for BlockSurge {
+    fn default() -> Self {
+        BlockSurge {
+            enabled: true,
+            min_ratio: 8.0,
+            min_surprise: 10.0,
+            min_sends: 10,
+            min_share: 0.2,
+            min_weight: 25,
+            max_weight: 50,
         }
     }
 }
@@ -452,6 +496,7 @@ impl Default for Signals {
             high_risk_prefix: Toggle { enabled: true },
             adjacent_numbers: AdjacentNumbers::default(),
             fresh_block: FreshBlock::default(),
+            block_surge: BlockSurge::default(),
             low_conversion: LowConversion::default(),
             workflow_concentration: WorkflowConcentration::default(),
             source_velocity: SourceVelocity::default(),

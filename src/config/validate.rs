@@ -225,6 +225,19 @@ impl Config {
                 "need min_weight <= max_weight <= 100".into(),
             );
         }
+        let bs = &s.block_surge;
+        if bs.min_weight > bs.max_weight || bs.max_weight > 100 {
+            err(
+                "signals.block_surge",
+                "need min_weight <= max_weight <= 100".into(),
+            );
+        }
+        if !(2.0..=1e6).contains(&bs.min_ratio) {
+            err("signals.block_surge.min_ratio", "must be 2 to 1e6".into());
+        }
+        if !(0.0..=1e6).contains(&bs.min_surprise) {
+            err("signals.block_surge.min_surprise", "must be 0 to 1e6 nats".into());
+        }
         let adj = &s.adjacent_numbers;
         if !(2..=16).contains(&adj.min_distinct) {
             err(
@@ -306,6 +319,7 @@ impl Config {
                 s.conversion_gap.min_country_share,
             ),
             ("signals.fresh_block.min_share", s.fresh_block.min_share),
+            ("signals.block_surge.min_share", s.block_surge.min_share),
         ] {
             if !(0.0..=1.0).contains(&x) {
                 err(f, "must be a share between 0 and 1".into());

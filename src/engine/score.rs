@@ -135,7 +135,7 @@ impl Engine {
         );
         self.provider_block_stage(ev, &f, &mut reasons);
         self.attribute(ev, &f, conv.rare_key);
-        let global_block = self.block_stage(&f, &fv, &mut reasons);
+        let global_block = self.block_stage(&f, &fv, &mut reasons, &mut damped);
         self.source_stage(&f, &fv, judge_conversion, season, &mut reasons);
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
@@ -184,7 +184,7 @@ impl Engine {
             || verdict.reasons.iter().any(|r| {
                 matches!(
                     r.code,
-                    code::FRESH_BLOCK | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
+                    code::FRESH_BLOCK | code::BLOCK_SURGE | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
                 ) && r.weight > 0
             });
         let country_wide =
@@ -405,6 +405,7 @@ impl Engine {
         let weight_of = |codes: &[&str]| -> i32 {
             reasons
                 .iter()
+                .chain(&damped)
                 .filter(|r| codes.contains(&r.code))
                 .map(|r| r.weight)
                 .sum()
@@ -413,6 +414,7 @@ impl Engine {
             let about_the_set = [
                 code::LOW_CONVERSION,
                 code::FRESH_BLOCK,
+                code::BLOCK_SURGE,
                 code::ADJACENT_NUMBERS,
                 code::SHARED_BLOCK,
             ];

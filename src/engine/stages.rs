@@ -894,7 +894,13 @@ impl Engine {
 
     /// The block: adjacent numbers, a block new to the flow, the block across tenants. Returns
     /// the block's platform-wide key.
-    pub(super) fn block_stage(&mut self, f: &SendFacts, fv: &FlowView, reasons: &mut Vec<Reason>) -> u64 {
+    pub(super) fn block_stage(
+        &mut self,
+        f: &SendFacts,
+        fv: &FlowView,
+        reasons: &mut Vec<Reason>,
+        damped: &mut Vec<Reason>,
+    ) -> u64 {
         let SendFacts {
             now,
             tenant,
@@ -1010,6 +1016,21 @@ impl Engine {
                         ),
                     });
                 }
+            }
+        }
+
+        // A block with a history in a flow whose conversion cannot be judged, suddenly carrying
+        // many times its usual share of the flow's window, and a share of it: pumping
+        // into the blocks the tenant's own users are in. A flow's surge keeps each block's
+        // share. Volume-type: capped with the rest, explained by an annotation.
+        let bs = &cfg.signals.block_surge;
+        if bs.enabled && !fv.judge_conversion && view.established && !block_fresh && recent >= bs.min_sends {
+            let usual = |key: u64| convs.get(key).map_or(0.0, signals::usual_per_bucket);
+            let (in_block, in_flow) = (usual(block_conv), usual(flow_conv));
+            let flow_recent = f64::from(sends(flow_conv).0);
+            if in_flow > 0.0 && f64::from(recent) >= bs.min_share * flow_recent {
+                let expected = in_block / in_flow * flow_recent;
+                damped.extend(signals::block_surge(cfg, recent, expected, || block.to_string()));
             }
         }
 

@@ -101,7 +101,11 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
             c.rate_num = c.rate_num * FOLD_DECAY as f32 + w * v;
             c.rate_den = c.rate_den * FOLD_DECAY as f32 + w * n;
         }
-        c.vol = c.vol * FOLD_DECAY as f32 + w * n;
+        // The usual volume of a tenant without a conversion rate of its own counts every
+        // bucket: nothing it sends is verified, so "attack-like" says nothing about its buckets,
+        // and weighing them would make a busy key's usual volume a twentieth of a quiet one's
+        // (`block_surge` compares a block's with its flow's).
+        c.vol = c.vol * FOLD_DECAY as f32 + if judged { w } else { 1.0 } * n;
         c.span = c.span * FOLD_DECAY as f32 + 1.0;
         c.sends[i] = 0;
         c.verified[i] = 0;

@@ -110,7 +110,10 @@ pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{conv_cusum, conv_send, conv_verified, excess_llr, excess_llr_at, rest_converts};
+    use super::{
+        bucket_ms, conv_advance, conv_cusum, conv_send, conv_verified, excess_llr, excess_llr_at,
+        rest_converts, usual_per_bucket, DAY_MS,
+    };
     use crate::config::Config;
     use crate::state::Conv;
 
@@ -224,6 +227,42 @@ mod tests {
             "twelve ordinary hours later: {} of {peak}",
             c.cusum
         );
+    }
+
+    /// In a tenant without a conversion rate of its own (`prior` 0), nothing is ever verified,
+    /// so every busy bucket would look attack-like: its keys' usual volumes still count every
+    /// send, so a busy flow's and a quiet block's are comparable (`block_surge` divides them).
+    #[test]
+    fn a_tenant_without_conversions_learns_every_keys_usual_volume() {
+        let cfg = Config::default();
+        let five = 300_000;
+        let t0 = 1_000_000_000_000;
+        for (per_bucket, judged) in [(12u32, 0.0), (1, 0.0), (12, 0.5)] {
+            let mut c = Conv::new();
+            for b in 0..2 * 24 * 12 {
+                for j in 0..per_bucket {
+                    conv_send(&cfg, &mut c, t0 + b * five + i64::from(j) * 1_000, judged);
+                }
+            }
+            conv_advance(
+                &cfg,
+                &mut c,
+                (t0 + 2 * DAY_MS).div_euclid(bucket_ms(&cfg)),
+                judged,
+            );
+            let usual = usual_per_bucket(&c);
+            if judged > 0.0 {
+                // A tenant that verifies codes: unverified buckets are attack-like and teach
+                // the usual volume at 5 %.
+                assert!(usual < 0.1 * f64::from(per_bucket), "{usual}");
+            } else {
+                let ratio = usual / f64::from(per_bucket);
+                assert!(
+                    (0.9..=1.1).contains(&ratio),
+                    "{per_bucket} a bucket learned as {usual}"
+                );
+            }
+        }
     }
 
     /// Accumulated evidence counts only while the rest of the flow still verifies codes: a gap

@@ -147,3 +147,26 @@ pub fn dow_factor(t: &Tenant, now: Millis) -> f64 {
     }
     (f64::from(t.dow[time::day_of_week(now)]) / mean).clamp(0.2, 5.0)
 }
+
+/// `block_surge`: a block's `n` sends in the window against `expected`, its usual share of its
+/// flow's sends in the window. Fires at `min_ratio` times the expected count (which is at least
+/// one send) with a Poisson surprise of `min_surprise`; the weight grows with the ratio, from
+/// `min_weight` to `max_weight` at eight times `min_ratio`.
+pub fn block_surge(cfg: &Config, n: u32, expected: f64, what: impl Fn() -> String) -> Option<Reason> {
+    let c = &cfg.signals.block_surge;
+    let (k, e) = (f64::from(n), expected.max(1.0));
+    let ratio = k / e;
+    if !(ratio >= c.min_ratio && poisson_surprise(k, e) >= c.min_surprise) {
+        return None;
+    }
+    let x = (ratio / c.min_ratio).ln() / 8f64.ln();
+    Some(reason(
+        code::BLOCK_SURGE,
+        scale(c.min_weight, c.max_weight, x),
+        format!(
+            "{}: {n} sends in {}, {ratio:.0}x its usual share of the flow",
+            what(),
+            minutes(window_ms(cfg))
+        ),
+    ))
+}
