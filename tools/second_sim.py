@@ -18,7 +18,8 @@ table gives the worst case over the seeds.
 Sweeps (comma-separated, each a factor): rate (attack sends per hour), volume (legitimate surges
 and the attacks sized against a tenant's volume), conversion (the users' and the attackers'
 verification rates), duration (attacks and surges), history (the hours before the first
-scenario: 1 = about 30 h).
+scenario: 1 = about 30 h). `quiet_surges=1` is not a factor: it adds the legitimate surprises
+to the tenant that logs no conversions too, labelled `nc_<surprise>`.
 """
 
 import argparse
@@ -160,6 +161,8 @@ class Gen:
         self.days = days
         self.sweep = sweep
         self.history = history
+        # `--sweep quiet_surges=1`: the legitimate surprises in the tenant without conversions too.
+        self.quiet_surges = bool(sweep.get("quiet_surges", 0))
         self.ips = Ips(self.r)
         self.events = []  # (t, order, record, label)
         self.order = 0
@@ -359,7 +362,7 @@ class Gen:
             self.send(tenant, ts + r.uniform(35, 150), flow, u["to"], label, ip=ip, ua=u["ua"], user=u["id"], p_verify=p * 0.8, cc=cc)
 
     # ---- legitimate surprises ------------------------------------------------------------------
-    def legit_b2b(self, tenant, t0):
+    def legit_b2b(self, tenant, t0, label="b2b_enrolment"):
         r = self.r
         n = int(r.uniform(2000, 6000) * self.sw("volume"))
         hours = 8 * self.sw("duration")
@@ -372,11 +375,11 @@ class Gen:
             ts = t0 + r.random() * hours * 3600
             u = self.user(tenant, tenant["home"])
             tenant["users"][tenant["home"]].append(u)
-            ok = self.send(tenant, ts, flow, u["to"], "b2b_enrolment", ip=r.choice(hosts), ua=ua, user=u["id"], p_verify=p)
+            ok = self.send(tenant, ts, flow, u["to"], label, ip=r.choice(hosts), ua=ua, user=u["id"], p_verify=p)
             if not ok and r.random() < 0.5:
-                self.send(tenant, ts + r.uniform(40, 200), flow, u["to"], "b2b_enrolment", ip=r.choice(hosts), ua=ua, user=u["id"], p_verify=p)
+                self.send(tenant, ts + r.uniform(40, 200), flow, u["to"], label, ip=r.choice(hosts), ua=ua, user=u["id"], p_verify=p)
 
-    def legit_notify_burst(self, tenant, t0):
+    def legit_notify_burst(self, tenant, t0, label="notification_burst"):
         r = self.r
         hours = r.uniform(2, 5) * self.sw("duration")
         # 6-15 times the tenant's whole volume, in a flow that sends no codes
@@ -388,19 +391,19 @@ class Gen:
                 lam = self.rate(tenant, cc, t) * 60 * share * mult
                 for _ in range(poisson(r, lam)):
                     u = r.choice(tenant["users"][cc])
-                    self.send(tenant, t + r.random() * 60, tenant["notify_name"], u["to"], "notification_burst", user=u["id"], code=False)
+                    self.send(tenant, t + r.random() * 60, tenant["notify_name"], u["to"], label, user=u["id"], code=False)
                 t += 60
 
-    def legit_marketing(self, tenant, t0):
+    def legit_marketing(self, tenant, t0, label="marketing_burst"):
         r = self.r
         n = int(r.uniform(3000, 12000) * self.sw("volume"))
         hours = r.uniform(1.5, 4) * self.sw("duration")
         for _ in range(n):
             cc = r.choices(list(tenant["mix"]), weights=list(tenant["mix"].values()))[0]
             u = r.choice(tenant["users"][cc])
-            self.send(tenant, t0 + r.random() * hours * 3600, "marketing", u["to"], "marketing_burst", user=u["id"], code=False)
+            self.send(tenant, t0 + r.random() * hours * 3600, "marketing", u["to"], label, user=u["id"], code=False)
 
-    def legit_launch(self, tenant, t0):
+    def legit_launch(self, tenant, t0, label="country_launch"):
         r = self.r
         cc = r.choice([c for c in SERVED if c not in tenant["mix"]])
         n = int(r.uniform(300, 1500) * self.sw("volume"))
@@ -415,9 +418,9 @@ class Gen:
             ts = t0 + (r.random() ** 0.7) * hours * 3600
             u = self.user(tenant, cc)
             tenant["users"][cc].append(u)
-            self.send(tenant, ts, "signup", u["to"], "country_launch", ip=u["ip"], ua=u["ua"], user=u["id"], p_verify=p)
+            self.send(tenant, ts, "signup", u["to"], label, ip=u["ip"], ua=u["ua"], user=u["id"], p_verify=p)
 
-    def legit_resend_bug(self, tenant, t0):
+    def legit_resend_bug(self, tenant, t0, label="resend_bug"):
         r = self.r
         hours = r.uniform(3, 8) * self.sw("duration")
         cc = tenant["home"]
@@ -430,10 +433,10 @@ class Gen:
                     ts = t + r.random() * 60
                     p = tenant["conv"]["login"] * tenant["country_conv"][cc]
                     for k in range(r.randint(2, 4)):
-                        self.send(tenant, ts + k * r.uniform(0.3, 3), "login", u["to"], "resend_bug", ip=u["ip"], ua=u["ua"], user=u["id"], p_verify=p if k == 0 else 0.0)
+                        self.send(tenant, ts + k * r.uniform(0.3, 3), "login", u["to"], label, ip=u["ip"], ua=u["ua"], user=u["id"], p_verify=p if k == 0 else 0.0)
             t += 60
 
-    def legit_holiday(self, tenant, t0):
+    def legit_holiday(self, tenant, t0, label="holiday_peak"):
         r = self.r
         hours = 24 * self.sw("duration")
         mult = 1 + r.uniform(1.0, 2.0) * self.sw("volume")
@@ -442,7 +445,7 @@ class Gen:
             for cc in tenant["mix"]:
                 lam = self.rate(tenant, cc, t) * 60 * (mult - 1)
                 for _ in range(poisson(r, lam)):
-                    self.ordinary_send(tenant, cc, t + r.random() * 60, "holiday_peak")
+                    self.ordinary_send(tenant, cc, t + r.random() * 60, label)
             t += 60
 
     # ---- attacks -----------------------------------------------------------------------------
@@ -613,6 +616,17 @@ class Gen:
         if t0 is not None:
             self.attack_home_block(self.tenants[-1], t0, label="no_conversions_block")
             plan.append(("no_conversions_block", self.tenants[-1]["id"], t0))
+        if self.quiet_surges:
+            # The legitimate surprises in the tenant that logs no conversions too (labelled
+            # apart): nothing there can show that a surge verifies.
+            nc = self.tenants[-1]
+            for name, fn, hours in scenarios[:6]:
+                if name == "notification_burst" and "notify" not in nc["flows"]:
+                    continue
+                t0 = self.reserve([nc], hours)
+                if t0 is not None:
+                    fn(nc, t0, label="nc_" + name)
+                    plan.append(("nc_" + name, nc["id"], t0))
         # noise records
         for _ in range(int(len(self.events) * 0.03)):
             tenant = r.choice(self.tenants)
