@@ -3280,3 +3280,54 @@ fn a_block_carrying_many_times_its_usual_share_of_a_flow_without_conversions() {
     }
     assert_eq!(surge, 0);
 }
+
+/// In logs without conversions, a source's second condition (its own sends convert poorly)
+/// cannot be checked. A send that names a user who asked for no other number, into a block
+/// without evidence of its own, is that user's own number: an enrolment day through two office
+/// addresses, each send a different employee, is not held on the addresses' numbers. The same
+/// sends without a user name are (the addresses reach hundreds of numbers), and so is pumping
+/// one block through those addresses, however many user names it gives.
+#[test]
+fn a_named_users_own_number_is_not_held_on_its_offices_addresses_where_nothing_converts() {
+    let ours = |r: &mut Rng| {
+        let area = [212, 415, 646, 312, 713, 305, 404, 617, 202, 303][r.below(10) as usize];
+        format!("+1{area}{}{:06}", r.below(10), r.below(1_000_000))
+    };
+    let history = |e: &mut Engine, r: &mut Rng| {
+        for i in 0..2 * 24 * 200 {
+            let to = ours(r);
+            let extra = format!(
+                r#","ip":"198.51.{}.{}","user":"u{i}""#,
+                r.below(200),
+                r.below(250)
+            );
+            e.score(sms(i * 18, "acme", &to, &extra).as_bytes(), None);
+        }
+    };
+    // 300 sends in half an hour from two office addresses, spread over the tenant's blocks or
+    // into one block, each naming an employee or none.
+    let enrol = |named: bool, to: &dyn Fn(&mut Rng) -> String| {
+        let mut r = Rng(63);
+        let mut e = engine();
+        history(&mut e, &mut r);
+        let (mut high, mut velocity) = (0, 0);
+        for i in 0..300 {
+            let user = if named {
+                format!(r#","user":"employee-{i}""#)
+            } else {
+                String::new()
+            };
+            let extra = format!(r#","ip":"192.0.2.{}"{user}"#, i % 2);
+            let v = verdict(&mut e, &sms(2 * DAY + i * 6, "acme", &to(&mut r), &extra));
+            high += usize::from(v.level >= Level::High);
+            velocity += usize::from(weight(&v, "source_velocity").is_some());
+        }
+        (high, velocity)
+    };
+    assert_eq!(enrol(true, &ours), (0, 0));
+    let (_, velocity) = enrol(false, &ours);
+    assert!(velocity > 250, "{velocity} of 300");
+    let one_block = |r: &mut Rng| format!("+12125{:06}", r.below(1_000_000));
+    let (high, velocity) = enrol(true, &one_block);
+    assert!(high > 250 && velocity > 250, "{high} and {velocity} of 300");
+}

@@ -136,7 +136,13 @@ impl Engine {
         self.provider_block_stage(ev, &f, &mut reasons);
         self.attribute(ev, &f, conv.rare_key);
         let global_block = self.block_stage(&f, &fv, &mut reasons, &mut damped);
-        self.source_stage(&f, &fv, judge_conversion, season, &mut reasons);
+        let block_evidence = reasons.iter().chain(&damped).any(|r| {
+            matches!(
+                r.code,
+                code::FRESH_BLOCK | code::BLOCK_SURGE | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
+            ) && r.weight > 0
+        });
+        self.source_stage(&f, &fv, (judge_conversion, block_evidence), season, &mut reasons);
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
         self.combine(&f, &conv, &mut reasons, damped);

@@ -46,7 +46,8 @@ pub struct Send {
     pub sources: Vec<(&'static str, u64)>,
 }
 
-fn window_ms(cfg: &Config) -> Millis {
+/// The time window (`an0443.time_window_secs`) in milliseconds.
+pub fn window_ms(cfg: &Config) -> Millis {
     cfg.an0443.time_window_secs as Millis * 1000
 }
 
