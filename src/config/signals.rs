@@ -162,7 +162,7 @@ impl Default for FreshBlock {
 
 /// `block_surge` settings: a block with a history in a flow whose conversion cannot be judged
 /// (its logs carry no conversions, or it never sends codes) suddenly carrying many times its
-/// usual share of the flow's sends in the window, and a share of the tenant's. A flow's surges
+/// usual share of the flow's sends in the window, and a good part of them. A flow's surges
 /// (a holiday, a notification burst, an enrolment day) keep each block's share; pumping
 /// concentrates on the blocks the fraudster's partner terminates, including the tenant's own
 /// users' blocks, where `fresh_block` (next to no history) does not apply. Volume-type evidence:

@@ -136,12 +136,7 @@ impl Engine {
         self.provider_block_stage(ev, &f, &mut reasons);
         self.attribute(ev, &f, conv.rare_key);
         let global_block = self.block_stage(&f, &fv, &mut reasons, &mut damped);
-        let block_evidence = reasons.iter().chain(&damped).any(|r| {
-            matches!(
-                r.code,
-                code::FRESH_BLOCK | code::BLOCK_SURGE | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
-            ) && r.weight > 0
-        });
+        let block_evidence = reasons.iter().chain(&damped).any(about_the_block);
         self.source_stage(&f, &fv, (judge_conversion, block_evidence), season, &mut reasons);
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
@@ -186,13 +181,8 @@ impl Engine {
         };
         // Evidence about the block, or country-wide evidence (the shortfall is the country's,
         // and nothing points at a block).
-        let block_evidence = conv_group == Some(ConvGroup::Block)
-            || verdict.reasons.iter().any(|r| {
-                matches!(
-                    r.code,
-                    code::FRESH_BLOCK | code::BLOCK_SURGE | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
-                ) && r.weight > 0
-            });
+        let block_evidence =
+            conv_group == Some(ConvGroup::Block) || verdict.reasons.iter().any(about_the_block);
         let country_wide =
             matches!(conv_group, Some(ConvGroup::Country | ConvGroup::Strangers)) && !block_evidence;
         if !block_evidence {
@@ -408,6 +398,7 @@ impl Engine {
         // the block across tenants) is not evidence about this send. For a known requester while
         // the country's sends from known requesters verify like usual, or a requester whose own
         // sends verify like usual, the key's shortfall is in the other sends.
+        // (`block_surge` is volume-type: among the damped reasons.)
         let weight_of = |codes: &[&str]| -> i32 {
             reasons
                 .iter()
@@ -682,4 +673,13 @@ impl Engine {
             })
             .map(|a| a.label.clone())
     }
+}
+
+/// Evidence about the send's block (its numbers, not the send's): a block new to the flow, a
+/// block's surge, adjacent numbers, the block across tenants.
+fn about_the_block(r: &Reason) -> bool {
+    matches!(
+        r.code,
+        code::FRESH_BLOCK | code::BLOCK_SURGE | code::ADJACENT_NUMBERS | code::SHARED_BLOCK
+    ) && r.weight > 0
 }

@@ -1157,12 +1157,13 @@ impl Engine {
         let requester_poorly = requester.map(&mut poorly);
         let agent_poorly = agent.map(&mut poorly);
         // Where the second condition cannot be checked (no conversions show whether a source's
-        // sends verify: logs without conversions, a flow without codes, a gap), a send that names a user who asked for at most one other number in
-        // the window, into a block without evidence of its own, is that user's own number: an
-        // office's or a NAT's addresses and browser reach many numbers because many users are
-        // behind them (an enrolment day in a tenant without conversions had 85 % of its sends
-        // held on its office addresses). Their numbers say nothing about this send; a fan-out
-        // over many countries still does.
+        // sends verify: logs without conversions, a flow without codes, a gap), a send that
+        // names a user who asked for at most one other number in the window, into a block
+        // without evidence of its own, is that user's own number: an office's or a NAT's
+        // addresses and browser reach many numbers because many users are behind them (an
+        // enrolment day in a tenant without conversions had 85 % of its sends held on its
+        // office addresses). Their numbers say nothing about this send; a fan-out over many
+        // countries still does.
         let since = (now - signals::window_ms(cfg)).div_euclid(1000) as u32;
         let own_number = cfg.signals.source_velocity.require_low_conversion
             && !judge_conversion
