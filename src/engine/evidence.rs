@@ -94,7 +94,7 @@ impl Engine {
 
     pub(super) fn source_block(&mut self, ev: &Event<'_>, now: Millis) {
         let tenant = self.tenant_key(ev);
-        let wms = self.cfg.an0443.time_window_secs as Millis * 1000;
+        let wms = signals::window_ms(&self.cfg);
         if let Some(ip) = ev.ip.as_deref() {
             let key = Keyer::mix(tenant, self.keyer.hash(dom::IP, cut(ip, 512).as_bytes()));
             let s = self.state.sources.entry(key, Source::default);

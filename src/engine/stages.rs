@@ -198,7 +198,7 @@ impl Engine {
         };
         let budget = budget_reason(cfg, ev.tenant.as_deref().unwrap_or(""), t);
         let tenant_snapshot = (t.sends, t.long_run);
-        let tenant_window = f64::from(t.window.get(now, cfg.an0443.time_window_secs as Millis * 1000));
+        let tenant_window = f64::from(t.window.get(now, signals::window_ms(cfg)));
         FlowView {
             view,
             dow,
@@ -602,8 +602,7 @@ impl Engine {
                 c.cusum = 0.0;
             }
             if blocked {
-                c.blocks
-                    .add(now, 1.0, cfg.an0443.time_window_secs as Millis * 1000);
+                c.blocks.add(now, 1.0, signals::window_ms(cfg));
             }
             // Whether the country's strangers may be the attack's: not verifying like usual in
             // the matured window, and over the last 24 hours (the current day and the share of
@@ -838,7 +837,7 @@ impl Engine {
                 .convs
                 .get(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV))
             {
-                let n = c.blocks.get(now, cfg.an0443.time_window_secs as Millis * 1000);
+                let n = c.blocks.get(now, signals::window_ms(cfg));
                 if n >= 0.5 {
                     reasons.push(Reason {
                         code: code::PROVIDER_BLOCK,
@@ -923,7 +922,7 @@ impl Engine {
         let fb = &cfg.signals.fresh_block;
 
         // A key's sends in the window and in the last hour.
-        let wms = cfg.an0443.time_window_secs as Millis * 1000;
+        let wms = signals::window_ms(cfg);
         let convs = &self.state.convs;
         let counts = |c: &Conv| {
             (
