@@ -3331,3 +3331,116 @@ fn a_named_users_own_number_is_not_held_on_its_offices_addresses_where_nothing_c
     let (high, velocity) = enrol(true, &one_block);
     assert!(high > 250 && velocity > 250, "{high} and {velocity} of 300");
 }
+
+/// An attacker that spreads one block's sends over the sign-up and the login flow halves the
+/// block's evidence in each. The block is judged over the tenant's flows that send codes
+/// (`low_conversion.pool_flows`), each send's own flow's key with the others': it goes `high`
+/// sooner, and the tenant's own sends to the country's other blocks are not held with it.
+#[test]
+fn a_block_pumped_through_two_flows_is_judged_over_both() {
+    let run = |cfg: &str| {
+        let mut r = Rng(71);
+        let mut e = engine_with(cfg);
+        // Three days: 60 logins and 8 sign-ups an hour, 80 and 70 % verified.
+        let mut events = us_sends(0, 3 * 24, 60, "login", 8, 0, &mut r);
+        events.extend(us_sends(0, 3 * 24, 8, "signup", 7, 0, &mut r));
+        let base = 3 * DAY + 10 * 3600;
+        events.extend(us_sends(base, 4, 60, "login", 8, 2, &mut r));
+        events.extend(us_sends(base, 4, 8, "signup", 7, 2, &mut r));
+        // 40 sends over four hours into one block, every other one a login, none verified.
+        for k in 0..40 {
+            let t = base + k * 360 + 11;
+            let flow = ["signup", "login"][k as usize % 2];
+            let ip = format!(r#","workflow":"{flow}","ip":"203.0.113.{}""#, 1 + r.below(250));
+            let to = format!("+16464{:06}", r.below(1_000_000));
+            events.push((t, sms(t, "acme", &to, &ip), 1));
+        }
+        let out = score_in_order(&mut e, events, 3);
+        let first = out[1].iter().position(|v| v.level >= Level::High);
+        let pooled = out[1]
+            .iter()
+            .filter(|v| {
+                v.reasons
+                    .iter()
+                    .any(|r| r.detail.contains("over the tenant's flows"))
+            })
+            .count();
+        let held = out[2].iter().filter(|v| v.level >= Level::High).count();
+        let after = first.map_or(0, |f| {
+            out[1][f..].iter().filter(|v| v.level >= Level::High).count()
+        });
+        (first, after, pooled, held, out[1].len())
+    };
+    let (first, after, pooled, held, n) = run("{}");
+    let first = first.expect("the pumped block goes high");
+    assert!(first <= 10, "first high at attack send {first}");
+    assert_eq!(
+        after,
+        n - first,
+        "every attack send from the first high on is held"
+    );
+    assert!(pooled >= 25, "{pooled} of {n} judged over both flows");
+    assert_eq!(held, 0, "the tenant's own sends held");
+    // Each flow's half alone: later, and not every send after.
+    let (first_alone, after_alone, pooled, held, _) =
+        run(r#"{"signals":{"low_conversion":{"pool_flows":false}}}"#);
+    let first_alone = first_alone.expect("the pumped block goes high in one flow");
+    assert!(
+        first_alone >= first + 4,
+        "alone: first high at {first_alone}, pooled at {first}"
+    );
+    assert!(after_alone < n - first_alone, "alone: {after_alone} held");
+    assert_eq!((pooled, held), (0, 0));
+}
+
+/// A key that only joins an incident (the tenant's blocks, a network, the flow's strangers) is
+/// too wide to reopen one that closed: an attack on a block of another country three hours
+/// after the tenant's last one went quiet opens its own incident, with its own alert.
+/// (The same block after a pause is still the same attack:
+/// `a_paused_attack_is_one_incident_with_at_most_three_alerts`.)
+#[test]
+fn a_later_attack_on_another_block_of_the_tenant_opens_its_own_incident() {
+    let mut r = Rng(21);
+    let mut e = engine_with(CONFIGURED_GRACE);
+    warm(&mut e, "t", 2, 60, &mut r);
+    let t0 = 2 * DAY + 12 * 3600;
+    let ids = |v: &[pumpguard::Verdict]| -> std::collections::BTreeSet<String> {
+        v.iter()
+            .filter(|v| v.level >= Level::High)
+            .filter_map(|v| v.incident.clone())
+            .collect()
+    };
+    let mut attack = Vec::new();
+    for h in 0..2 {
+        attack.extend(blocks_hour(&mut e, &mut r, t0 + h * 3600, 60, &["4156"], 10).0);
+    }
+    let first = ids(&attack);
+    assert!(first.len() == 1 && attack.iter().any(|v| v.alert), "{first:?}");
+    // Three quiet hours of the tenant's own traffic (past the idle hour, inside the reopen
+    // window), then 40 unverified sends into one Kyrgyz block from one address.
+    for h in 2..5 {
+        blocks_hour(&mut e, &mut r, t0 + h * 3600, 60, &[], 0);
+    }
+    let t1 = t0 + 5 * 3600;
+    let second: Vec<_> = (0..40)
+        .map(|i| {
+            let to = format!("+99655512{:04}", r.below(10_000));
+            verdict(
+                &mut e,
+                &sms(
+                    t1 + i * 60,
+                    "t",
+                    &to,
+                    r#","workflow":"login","ip":"185.220.101.7""#,
+                ),
+            )
+        })
+        .collect();
+    let second_ids = ids(&second);
+    assert!(!second_ids.is_empty(), "the second attack goes high");
+    assert!(second_ids.is_disjoint(&first), "{second_ids:?} joined {first:?}");
+    assert!(
+        second.iter().any(|v| v.alert),
+        "the second attack raises its own alert"
+    );
+}

@@ -305,6 +305,12 @@ pub struct LowConversion {
     /// countries are counted too: while the rest of them fall short, a country's strangers are
     /// decisive on half the evidence (an attacker spread over the tenant's country mix).
     pub strangers: bool,
+    /// A block's shortfall is judged over every flow of its tenant that sends codes (each a
+    /// flow with a conversion baseline of its own), pooled bucket by bucket: the send's flow's
+    /// block key with the same block's keys in the others. An attacker that spreads its sends
+    /// over the sign-up and the login flow no longer halves each block's evidence. Off: a
+    /// block is judged in the send's flow alone.
+    pub pool_flows: bool,
 }
 
 /// `workflow_concentration` settings.
@@ -591,6 +597,7 @@ impl Default for LowConversion {
             accumulate_countries: true,
             cost_severity: true,
             strangers: true,
+            pool_flows: true,
         }
     }
 }

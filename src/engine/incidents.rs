@@ -77,18 +77,23 @@ impl Engine {
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         let reopen = self.cfg.incident_reopen_secs as Millis * 1000;
         let alert_level = self.cfg.alert_level;
-        let keys = open_keys.iter().flatten().copied();
         // The newest incident still open under any of the keys (or closed less than
-        // `incident_reopen_secs` ago: an attack that paused is the same attack); stale links
-        // are dropped.
+        // `incident_reopen_secs` ago under one of the keys that carry: an attack that paused is
+        // the same attack); stale links are dropped. A key that only joins (a network, the
+        // tenant's blocks, the flow's strangers) is too wide to reopen one: hours later, a send
+        // of the same tenant with evidence about another block is another attack (an attack
+        // on one block through three tenants took in the attacks on two of them hours later).
         let mut current: Option<(OpenRef, Millis)> = None;
-        for key in keys.clone() {
+        for (i, key) in open_keys.iter().enumerate() {
+            let Some(key) = *key else { continue };
             let Some(o) = self.state.open.get(key).copied() else {
                 continue;
             };
             let last = match self.state.incidents.get_mut(o.incident) {
                 Some(inc) if inc.open && now - inc.last <= idle => inc.last,
-                Some(inc) if v.level >= alert_level && now - inc.last <= idle + reopen => {
+                Some(inc)
+                    if i < OPEN_JOIN_ONLY && v.level >= alert_level && now - inc.last <= idle + reopen =>
+                {
                     inc.open = true;
                     inc.last
                 }

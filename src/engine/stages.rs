@@ -583,6 +583,37 @@ impl Engine {
             let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
             strangers_window = ((v, n), p);
         }
+        // The same block in the tenant's other flows that send codes (each with a baseline of
+        // its own), for the block's shortfall over all of them (`low_conversion.pool_flows`).
+        let siblings: Vec<Conv> =
+            if cfg.signals.low_conversion.pool_flows && judge_conversion && own_baseline && !gap {
+                let bh = self
+                    .keyer
+                    .hash(dom::BLOCK, block.trim_start_matches('+').as_bytes());
+                let (tenants, convs) = (&self.state.tenants, &self.state.convs);
+                tenants.get(tenant).map_or_else(Vec::new, |t| {
+                    t.workflows
+                        .iter()
+                        .filter(|w| Some(w.hash) != f.workflow_hash)
+                        .filter(|w| {
+                            matches!(
+                                signals::flow_conversion(cfg, t, Some(w.hash), now),
+                                signals::FlowConversion::Rate(_)
+                            )
+                        })
+                        .filter_map(|w| {
+                            convs.get(Keyer::mix(
+                                Keyer::mix(keys::flow_key(tenant, Some(w.hash)), bh),
+                                KEY_BLOCK_CONV,
+                            ))
+                        })
+                        .cloned()
+                        .collect()
+                })
+            } else {
+                Vec::new()
+            };
+        let pooled_flows = !siblings.is_empty();
         for (key, group) in [
             (Some(country_conv), ConvGroup::Country),
             (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
@@ -633,6 +664,9 @@ impl Engine {
             };
             if cfg.signals.low_conversion.enabled && judge_conversion && !explained {
                 let what = || match group {
+                    ConvGroup::Block if pooled_flows => {
+                        format!("{country} {block}, over the tenant's flows that send codes")
+                    }
                     ConvGroup::Block => format!("{country} {block}"),
                     ConvGroup::Country => country.to_string(),
                     ConvGroup::Rare => format!("countries new to the tenant ({country} …)"),
@@ -661,9 +695,12 @@ impl Engine {
                     (flow_windows[0], key_window(rest)),
                     (flow_windows[1], key_window(signals::HOUR)),
                 ];
+                // A block is judged over the flows of its tenant that send codes.
+                let pooled = (group == ConvGroup::Block && pooled_flows)
+                    .then(|| signals::pool_block(c, &siblings, now));
                 if let Some((r, from_volume)) = signals::low_conversion(
                     cfg,
-                    c,
+                    pooled.as_ref().unwrap_or(c),
                     prior,
                     now,
                     signals::ConvContext {

@@ -308,6 +308,59 @@ pub fn last_day(c: &Conv, now: Millis, pending: u32) -> (u32, u32) {
     (v + part(d.prev_verified), n + part(d.prev_sends))
 }
 
+/// One block's conversion over every flow of its tenant that sends codes: `own` (the send's
+/// flow's key, current to `now`) with the same block's keys in the tenant's other such flows
+/// (`others`), bucket by bucket. An attacker that spreads its sends over the sign-up and the
+/// login flow splits each block's evidence in two; a block's ordinary sends verify in every
+/// flow that sends codes, each near its own rate, and their pooled baseline is the block's
+/// learned rate over all of them. Read-only: nothing is stored.
+pub fn pool_block(own: &Conv, others: &[Conv], now: Millis) -> Conv {
+    let mut m = own.clone();
+    let mut usual = usual_per_bucket(own);
+    let mut d = days(own, now);
+    let mut last_min = if d.start == own.day_start {
+        own.day_last_min
+    } else {
+        0
+    };
+    for o in others.iter().filter(|o| o.head != 0) {
+        for b in (m.head - CONV_BUCKETS as i64 + 1)..=m.head {
+            if b > o.head || b <= o.head - CONV_BUCKETS as i64 {
+                continue;
+            }
+            let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+            m.sends[i] = m.sends[i].saturating_add(o.sends[i]);
+            m.verified[i] = m.verified[i].saturating_add(o.verified[i]);
+        }
+        m.rate_num += o.rate_num;
+        m.rate_den += o.rate_den;
+        m.young_n += o.young_n;
+        m.young_v += o.young_v;
+        m.cusum += o.cusum;
+        usual += usual_per_bucket(o);
+        let od = days(o, now);
+        // The sibling's day as of now, counted in the send's key's day when the two overlap.
+        if (od.start - d.start).abs() < DAY_MS {
+            d.sends = d.sends.saturating_add(od.sends);
+            d.verified = d.verified.saturating_add(od.verified);
+            d.prev_sends = d.prev_sends.saturating_add(od.prev_sends);
+            d.prev_verified = d.prev_verified.saturating_add(od.prev_verified);
+            d.prev_last_min = d.prev_last_min.max(od.prev_last_min);
+            if od.start == o.day_start {
+                last_min = last_min.max(o.day_last_min);
+            }
+        }
+        m.last = m.last.max(o.last);
+    }
+    m.span = m.span.max(1.0);
+    m.vol = (usual * f64::from(m.span)) as f32;
+    m.day_start = d.start;
+    (m.day_sends, m.day_verified) = (d.sends, d.verified);
+    (m.prev_sends, m.prev_verified, m.prev_last_min) = (d.prev_sends, d.prev_verified, d.prev_last_min);
+    m.day_last_min = last_min;
+    m
+}
+
 /// Credits a conversion of a send made at `sent_at`.
 pub fn conv_verified(cfg: &Config, c: &mut Conv, sent_at: Option<Millis>, now: Millis, prior: f64) {
     let bms = bucket_ms(cfg);
