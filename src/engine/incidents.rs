@@ -85,7 +85,9 @@ impl Engine {
         // on one block through three tenants took in the attacks on two of them hours later).
         let mut current: Option<(OpenRef, Millis)> = None;
         for (i, key) in open_keys.iter().enumerate() {
-            let Some(key) = *key else { continue };
+            let Some(key) = key.filter(|_| i != OPEN_COUNTRY_BLOCKS) else {
+                continue;
+            };
             let Some(o) = self.state.open.get(key).copied() else {
                 continue;
             };

@@ -78,6 +78,10 @@ pub(super) const OPEN_TENANT_BLOCKS: usize = 5;
 /// strangers' shortfall joins an incident of the flow opened on such evidence in another
 /// country (an attacker spread over the tenant's country mix).
 pub(super) const OPEN_STRANGERS: usize = 6;
+/// The tenant × country's incident on evidence about its blocks: never joined, only read, so
+/// that a country's accumulated shortfall is known to be its pumped blocks' (the tenant's
+/// blocks key holds only the newest such incident, which may be in another country).
+pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
 /// Half-lives of a shared block's recent and long-run send counts.
 pub(super) const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
 pub(super) const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;

@@ -187,6 +187,7 @@ impl Engine {
             matches!(conv_group, Some(ConvGroup::Country | ConvGroup::Strangers)) && !block_evidence;
         if !block_evidence {
             open_keys[OPEN_TENANT_BLOCKS] = None;
+            open_keys[OPEN_COUNTRY_BLOCKS] = None;
         }
         if conv_group != Some(ConvGroup::Strangers) && !by_strangers {
             open_keys[OPEN_STRANGERS] = None;
@@ -491,7 +492,7 @@ impl Engine {
         conv: &ConvFindings,
         global_block: u64,
         reasons: &mut Vec<Reason>,
-    ) -> ([Option<u64>; 7], bool, bool) {
+    ) -> ([Option<u64>; 8], bool, bool) {
         let SendFacts {
             now,
             tenant,
@@ -532,6 +533,7 @@ impl Engine {
             network.map(|n| Keyer::mix(n, KEY_OPEN)),
             Some(tenant_blocks_open),
             Some(conv.strangers_open),
+            Some(conv.country_blocks_open),
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets

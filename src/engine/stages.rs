@@ -40,6 +40,8 @@ pub(super) struct ConvFindings {
     pub(super) tenant_blocks_open: u64,
     /// The open-incident key of the flow's strangers' incidents.
     pub(super) strangers_open: u64,
+    /// The open-incident key of the tenant × country's incidents on evidence about its blocks.
+    pub(super) country_blocks_open: u64,
     /// A stranger's send (`low_conversion.strangers`) in a flow judged by its conversion, to a
     /// country whose strangers do not verify like usual (`requesters_verify`) in the matured
     /// window and, over the last 24 hours, verified under half the baseline, or sent none with
@@ -488,7 +490,16 @@ impl Engine {
                     KEY_BLOCK_CONV,
                 )
             });
-        let block_explains = explaining_block.is_some();
+        // Or an incident on evidence about a block of this country is open (its blocks' sends
+        // sustained it within the idle time), wherever it was opened: an attacker rotating
+        // blocks over the tenant's country mix has its blocks' sends in the country's count,
+        // and its blocks are what hold them.
+        let country_blocks_open = Keyer::mix(
+            Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN),
+            u64::from(country.id()),
+        );
+        let block_explains =
+            explaining_block.is_some() || self.open_incident(&[Some(country_blocks_open)], now).is_some();
         // And the country's (or its strangers') matured sends outside that block verify like
         // usual: the shortfall the key shows is the block's, and this send, to another block of
         // the country, is not judged by it. A tenant's home block pumped at its whole volume
@@ -843,6 +854,7 @@ impl Engine {
             rare_key,
             tenant_blocks_open,
             strangers_open,
+            country_blocks_open,
             strangers_unproven,
         }
     }
