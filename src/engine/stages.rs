@@ -477,12 +477,14 @@ impl Engine {
         };
         let flow_windows = [flow_window(rest), flow_window(signals::HOUR)];
         // An open incident of the tenant on another block of this country: it explains the
-        // country's accumulated evidence (see `ConvContext::may_accumulate`).
+        // country's accumulated evidence (see `ConvContext::may_accumulate`). Not one that is
+        // country-wide: a spread attack's incident, which one of its blocks joined by chance,
+        // is the country's shortfall (its spread sends went from 167 of 192 held to 11).
         let tenant_blocks_open = Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN);
         // The flow's conversion key of that block.
         let explaining_block = self
             .open_incident(&[Some(tenant_blocks_open)], now)
-            .filter(|(_, inc)| inc.country == country.as_str() && inc.block != *block)
+            .filter(|(_, inc)| inc.country == country.as_str() && inc.block != *block && !inc.country_wide)
             .map(|(_, inc)| {
                 let digits = inc.block.trim_start_matches('+').as_bytes();
                 Keyer::mix(
@@ -490,16 +492,19 @@ impl Engine {
                     KEY_BLOCK_CONV,
                 )
             });
-        // Or an incident on evidence about a block of this country is open (its blocks' sends
-        // sustained it within the idle time), wherever it was opened: an attacker rotating
-        // blocks over the tenant's country mix has its blocks' sends in the country's count,
-        // and its blocks are what hold them.
+        // Or an incident opened in another country is open under this country's blocks (sends
+        // with evidence about them sustained it within the idle time): an attacker pumping
+        // blocks over the tenant's country mix has its blocks' sends in this country's count,
+        // and its blocks are what hold them. The tenant's blocks key names only the incident's
+        // first block, in the country it opened in.
         let country_blocks_open = Keyer::mix(
             Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN),
             u64::from(country.id()),
         );
-        let block_explains =
-            explaining_block.is_some() || self.open_incident(&[Some(country_blocks_open)], now).is_some();
+        let block_explains = explaining_block.is_some()
+            || self
+                .open_incident(&[Some(country_blocks_open)], now)
+                .is_some_and(|(_, inc)| inc.country != country.as_str());
         // And the country's (or its strangers') matured sends outside that block verify like
         // usual: the shortfall the key shows is the block's, and this send, to another block of
         // the country, is not judged by it. A tenant's home block pumped at its whole volume
