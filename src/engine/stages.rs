@@ -477,14 +477,14 @@ impl Engine {
         };
         let flow_windows = [flow_window(rest), flow_window(signals::HOUR)];
         // An open incident of the tenant on another block of this country: it explains the
-        // country's accumulated evidence (see `ConvContext::may_accumulate`). Not one that is
-        // country-wide: a spread attack's incident, which one of its blocks joined by chance,
-        // is the country's shortfall (its spread sends went from 167 of 192 held to 11).
+        // country's accumulated evidence (see `ConvContext::may_accumulate`). (Even a spread
+        // attack's country-wide incident that one of its blocks joined by chance: not holding
+        // the country's ordinary sends weighs more, see EVALUATION.md, eighteenth round.)
         let tenant_blocks_open = Keyer::mix(Keyer::mix(tenant, KEY_TENANT_BLOCKS), KEY_OPEN);
         // The flow's conversion key of that block.
         let explaining_block = self
             .open_incident(&[Some(tenant_blocks_open)], now)
-            .filter(|(_, inc)| inc.country == country.as_str() && inc.block != *block && !inc.country_wide)
+            .filter(|(_, inc)| inc.country == country.as_str() && inc.block != *block)
             .map(|(_, inc)| {
                 let digits = inc.block.trim_start_matches('+').as_bytes();
                 Keyer::mix(
