@@ -1103,6 +1103,21 @@ fn us_sends(
     out
 }
 
+/// Three days of the tenant's US traffic (60 logins and 8 sign-ups an hour, 80 and 70 %
+/// verified), then `hours` more from `base` with its logins and sign-ups as the given kinds.
+fn logins_and_signups(
+    base: i64,
+    hours: i64,
+    (logins, signups): (usize, usize),
+    r: &mut Rng,
+) -> Vec<(i64, String, usize)> {
+    let mut events = us_sends(0, 3 * 24, 60, "login", 8, 0, r);
+    events.extend(us_sends(0, 3 * 24, 8, "signup", 7, 0, r));
+    events.extend(us_sends(base, hours, 60, "login", 8, logins, r));
+    events.extend(us_sends(base, hours, 8, "signup", 7, signups, r));
+    events
+}
+
 /// `events` as a conversion log that stopped: its `otp_verified` records dropped.
 fn unlogged(events: Vec<(i64, String, usize)>) -> Vec<(i64, String, usize)> {
     events
@@ -1239,12 +1254,8 @@ fn a_gap_during_another_flows_burst_is_still_a_gap() {
 fn a_pumped_block_does_not_hold_the_rest_of_its_country() {
     let mut r = Rng(47);
     let mut e = engine();
-    // Three days: 60 logins and 8 sign-ups an hour, 80 and 70 % verified.
-    let mut events = us_sends(0, 3 * 24, 60, "login", 8, 0, &mut r);
-    events.extend(us_sends(0, 3 * 24, 8, "signup", 7, 0, &mut r));
     let base = 3 * DAY + 10 * 3600;
-    events.extend(us_sends(base, 2, 60, "login", 8, 0, &mut r));
-    events.extend(us_sends(base, 2, 8, "signup", 7, 2, &mut r));
+    let mut events = logins_and_signups(base, 2, (0, 2), &mut r);
     for k in 0..240 {
         let t = base + k * 30 + 7;
         let ip = format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250));
@@ -3341,12 +3352,8 @@ fn a_block_pumped_through_two_flows_is_judged_over_both() {
     let run = |cfg: &str| {
         let mut r = Rng(71);
         let mut e = engine_with(cfg);
-        // Three days: 60 logins and 8 sign-ups an hour, 80 and 70 % verified.
-        let mut events = us_sends(0, 3 * 24, 60, "login", 8, 0, &mut r);
-        events.extend(us_sends(0, 3 * 24, 8, "signup", 7, 0, &mut r));
         let base = 3 * DAY + 10 * 3600;
-        events.extend(us_sends(base, 4, 60, "login", 8, 2, &mut r));
-        events.extend(us_sends(base, 4, 8, "signup", 7, 2, &mut r));
+        let mut events = logins_and_signups(base, 4, (2, 2), &mut r);
         // 40 sends over four hours into one block, every other one a login, none verified.
         for k in 0..40 {
             let t = base + k * 360 + 11;
