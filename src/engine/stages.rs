@@ -599,36 +599,14 @@ impl Engine {
             let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
             strangers_window = ((v, n), p);
         }
-        // The same block in the tenant's other flows that send codes (each with a baseline of
-        // its own), for the block's shortfall over all of them (`low_conversion.pool_flows`).
-        let siblings: Vec<Conv> =
-            if cfg.signals.low_conversion.pool_flows && judge_conversion && own_baseline && !gap {
-                let bh = self
-                    .keyer
-                    .hash(dom::BLOCK, block.trim_start_matches('+').as_bytes());
-                let (tenants, convs) = (&self.state.tenants, &self.state.convs);
-                tenants.get(tenant).map_or_else(Vec::new, |t| {
-                    t.workflows
-                        .iter()
-                        .filter(|w| Some(w.hash) != f.workflow_hash)
-                        .filter(|w| {
-                            matches!(
-                                signals::flow_conversion(cfg, t, Some(w.hash), now),
-                                signals::FlowConversion::Rate(_)
-                            )
-                        })
-                        .filter_map(|w| {
-                            convs.get(Keyer::mix(
-                                Keyer::mix(keys::flow_key(tenant, Some(w.hash)), bh),
-                                KEY_BLOCK_CONV,
-                            ))
-                        })
-                        .cloned()
-                        .collect()
-                })
-            } else {
-                Vec::new()
-            };
+        // The same block in the tenant's other flows that send codes, for the block's shortfall
+        // over all of them (`low_conversion.pool_flows`).
+        let lc = &cfg.signals.low_conversion;
+        let siblings = if lc.enabled && lc.pool_flows && judge_conversion && own_baseline && !gap {
+            self.block_in_other_flows(f)
+        } else {
+            Vec::new()
+        };
         let pooled_flows = !siblings.is_empty();
         for (key, group) in [
             (Some(country_conv), ConvGroup::Country),
@@ -862,6 +840,35 @@ impl Engine {
             country_blocks_open,
             strangers_unproven,
         }
+    }
+
+    /// The conversion keys of the send's block in its tenant's other flows that send codes
+    /// (each with a baseline of its own: [`signals::FlowConversion::Rate`]), for the block's
+    /// shortfall over all of them ([`signals::pool_block`]).
+    fn block_in_other_flows(&self, f: &SendFacts) -> Vec<Conv> {
+        let Some(t) = self.state.tenants.get(f.tenant) else {
+            return Vec::new();
+        };
+        let block = self
+            .keyer
+            .hash(dom::BLOCK, f.block.trim_start_matches('+').as_bytes());
+        t.workflows
+            .iter()
+            .filter(|w| Some(w.hash) != f.workflow_hash)
+            .filter(|w| {
+                matches!(
+                    signals::flow_conversion(&self.cfg, t, Some(w.hash), f.now),
+                    signals::FlowConversion::Rate(_)
+                )
+            })
+            .filter_map(|w| {
+                let key = Keyer::mix(
+                    Keyer::mix(flow_key(f.tenant, Some(w.hash)), block),
+                    KEY_BLOCK_CONV,
+                );
+                self.state.convs.get(key).cloned()
+            })
+            .collect()
     }
 
     /// The provider's own blocks: of this send, or of recent sends of the tenant to the country.
