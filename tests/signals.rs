@@ -1055,6 +1055,90 @@ fn a_gap_hours_after_the_stream_started_is_a_gap_and_pumping_one_country_is_not(
     held_after_first_high(&attack, "pumping into GB hours after the stream started");
 }
 
+/// A busy tenant's conversion log stops in an hour a third busier than its usual (not a spike),
+/// its sends arriving at random: the extra-volume evidence of its busiest key does not read the
+/// missing codes of every bucket over its mean as pumping (its usual sends do not verify
+/// either), and the gap is reported within the half hour its matured sends take to show it.
+/// Nothing is held. Pumping 30 sends an hour on top, into GB's blocks while the rest verifies,
+/// is no gap, and is detected within its first 20 sends. (Once its incident opens in the block
+/// of its first `high`, that block explains GB's accumulated shortfall, and about 60 % of its
+/// later sends are held: the weakness EVALUATION.md's eighteenth round keeps, for the
+/// legitimate sends it spares.)
+#[test]
+fn a_busy_tenants_outage_holds_nothing_from_its_first_minutes() {
+    let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
+    // One hour from `h`: 90 US and 10 GB logins at random times, 17 of 20 verified, and
+    // `pumped` unverified GB sends on top; unlogged, 130 logins and none verified.
+    let hour = |e: &mut pumpguard::Engine, r: &mut Rng, h: i64, logged: bool, pumped: i64| {
+        let mut events: Vec<(i64, String, bool)> = Vec::new();
+        let ordinary = if logged { 100 } else { 130 };
+        for i in 0..ordinary + pumped {
+            let t = h * 3600 + r.below(3600) as i64;
+            let to = if i % 10 == 0 || i >= ordinary {
+                gb(r)
+            } else {
+                us_number(r)
+            };
+            let ip = format!(
+                r#","workflow":"login","ip":"198.51.{}.{}""#,
+                r.below(255),
+                1 + r.below(250)
+            );
+            events.push((t, sms(t, "acme", &to, &ip), i >= ordinary));
+            if logged && i < ordinary && r.below(20) < 17 {
+                events.push((t + 40, verified(t + 40, "acme", &to), false));
+            }
+        }
+        events.sort_by_key(|(t, _, _)| *t);
+        let mut out = Vec::new();
+        for (_, rec, attack) in events {
+            if rec.contains("otp_verified") {
+                e.score(rec.as_bytes(), None);
+            } else {
+                out.push((attack, verdict(e, &rec)));
+            }
+        }
+        out
+    };
+    let mut r = Rng(41);
+    let mut e = engine();
+    for h in 0..3 * 24 {
+        hour(&mut e, &mut r, h, true, 0);
+    }
+    let outage: Vec<_> = (72..75).flat_map(|h| hour(&mut e, &mut r, h, false, 0)).collect();
+    let high: Vec<_> = outage.iter().filter(|(_, v)| v.level >= Level::High).collect();
+    assert!(
+        high.is_empty(),
+        "{} of {} held: {:?}",
+        high.len(),
+        outage.len(),
+        high.first()
+    );
+    let late = &outage[outage.len() / 4..];
+    let gap = late
+        .iter()
+        .filter(|(_, v)| weight(v, "conversion_gap").is_some())
+        .count();
+    assert!(
+        gap * 10 >= late.len() * 9,
+        "the gap is reported: {gap} of {}",
+        late.len()
+    );
+    let mut r = Rng(41);
+    let mut e = engine();
+    for h in 0..3 * 24 {
+        hour(&mut e, &mut r, h, true, 0);
+    }
+    let attack: Vec<_> = (72..75)
+        .flat_map(|h| hour(&mut e, &mut r, h, true, 30))
+        .filter(|(a, _)| *a)
+        .map(|(_, v)| v)
+        .collect();
+    assert!(attack.iter().all(|v| weight(v, "conversion_gap").is_none()));
+    let first = attack.iter().position(|v| v.level >= Level::High);
+    assert!(first.is_some_and(|k| k < 20), "first high at {first:?}");
+}
+
 /// Scores `(time, record, kind)` events in time order; returns each kind's verdicts (`kind` 0 is
 /// not kept; conversions are scored and not kept).
 fn score_in_order(

@@ -354,12 +354,31 @@ impl Engine {
             && (view.country_share >= cfg.signals.conversion_gap.min_country_share
                 || (country_volume_ordinary
                     && view.country_share >= cfg.signals.destination_country.rare_share));
-        let gap = (cfg.signals.conversion_gap.enabled
-            && tenant_rate > 0.0
-            && volume_ordinary
-            && usual_country)
-            .then(|| signals::conversion_gap(cfg, signals::matured_rate(cfg, tc, tenant_rate, now, grace)))
-            .flatten();
+        // Over the window, or over its last half hour at no more than its usual volume there:
+        // a webhook that stopped 20 minutes ago has the window still half full of codes
+        // verified before, while the busiest country's evidence already reads the missing ones
+        // as pumping (on a second generator's outage, 25 minutes of `high` before the window
+        // fell under the ratio). The half hour's own volume, as its count is half the window's:
+        // pumping at twice or three times a small tenant's volume does not spike it, and its
+        // half hour can fall under the ratio by chance.
+        let window = cfg.signals.low_conversion.window_secs as Millis * 1000;
+        let recent = signals::REST_SPAN.min(window);
+        let gap =
+            (cfg.signals.conversion_gap.enabled && tenant_rate > 0.0 && volume_ordinary && usual_country)
+                .then(|| {
+                    let hour = signals::matured_rate(cfg, tc, tenant_rate, now, grace);
+                    let (v, n) = signals::matured_span(cfg, tc, now, recent, grace);
+                    let usual = signals::usual_in(cfg, tc, tenant_season, recent);
+                    signals::conversion_gap(cfg, hour)
+                        .map(|g| (g, window))
+                        .or_else(|| {
+                            (f64::from(n) <= usual + 2.0 * usual.sqrt() + 2.0)
+                                .then(|| signals::conversion_gap(cfg, (v, n, hour.2)))
+                                .flatten()
+                                .map(|g| (g, recent))
+                        })
+                })
+                .flatten();
         // A gap loses conversions everywhere and leaves the sends as they were: the flow's sends
         // outside this country still arrive at their usual volume. When they stopped, the
         // tenant's traffic has turned into this country (pumping at an hour when its users are
@@ -369,8 +388,7 @@ impl Engine {
         // The flow's usual sends at this hour follow the tenant's hours (all its countries, each
         // in its own local time), the country's its own: the country's factor over the whole
         // flow took a 12-hour outage, at a US evening peak, for pumping once Brazil was asleep.
-        let gap = gap.filter(|&(_, _, p)| {
-            let window = cfg.signals.low_conversion.window_secs as Millis * 1000;
+        let gap = gap.filter(|&((_, _, p), window)| {
             let count = |key, season| {
                 self.state.convs.get(key).map_or(((0, 0), 0.0), |c| {
                     (
@@ -382,16 +400,25 @@ impl Engine {
             let ((vf, nf), uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV), tenant_season);
             let ((vk, nk), uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), season);
             let rest = (vf.saturating_sub(vk), nf.saturating_sub(nk));
-            signals::rest_still_sends(rest.1, uf - uk) && !signals::rest_verifies(rest, p)
+            // The rest stopping says the tenant's traffic turned into this country, which
+            // shows in the country's own volume too when it is busy at this hour: a country at
+            // its ordinary volume with at least `REST_BUSY_USUAL` sends expected has not turned
+            // (pumping that takes its conversion under the gap's ratio would multiply its
+            // volume), whatever the rest's rough estimate says (a second generator's outage at
+            // a Brazilian evening peak had its rest at 10 of an estimated 47 sends, and 18 of
+            // its sends held).
+            let turned = !signals::rest_still_sends(rest.1, uf - uk)
+                && !(country_volume_ordinary && uk >= signals::REST_BUSY_USUAL);
+            !turned && !signals::rest_verifies(rest, p)
         });
         let judge_conversion = judge_conversion && gap.is_none();
-        if let Some((v, n, p)) = gap {
+        if let Some(((v, n, p), span)) = gap {
             reasons.push(Reason {
                 code: code::CONVERSION_GAP,
                 weight: cfg.signals.conversion_gap.weight as i32,
                 detail: format!(
                     "tenant: {v} of {n} verified in {}m (usual {:.0}%) at ordinary volume: a gap in the conversion log; conversion evidence set aside",
-                    cfg.signals.low_conversion.window_secs / 60,
+                    span / 60_000,
                     p * 100.0
                 ),
             });

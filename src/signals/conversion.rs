@@ -86,9 +86,14 @@ pub(super) fn conv_advance(cfg: &Config, c: &mut Conv, bucket: i64, prior: f64) 
             // 80 %). A key that truly converts under half its flow's rate still learns, at 5 %.
             let low = day_low || binomial_surprise(f64::from(v), f64::from(n), p) >= FOLD_SURPRISE;
             w = if low { 0.05 } else { 1.0 };
-            if low && c.young_n > 0.0 {
+            if day_low && c.young_n > 0.0 {
                 // The key's first day turned attack-like: what it learned at full weight so far
-                // counts at 5 % too (the volume is taken back the same way below).
+                // counts at 5 % too (the volume is taken back the same way below). Its day, not
+                // one bucket: a bucket of a busy key falls short by chance a few times a day (0
+                // of 3 at 78 % is a 1 % chance), and taking its first day back on one such
+                // bucket halved the usual volume of every busy key for days (a second
+                // generator's webhook outage at ordinary volume then read as 3x its usual
+                // volume, unverified).
                 let back = 0.95;
                 c.rate_num = (c.rate_num - back * c.young_v).max(0.0);
                 c.rate_den = (c.rate_den - back * c.young_n).max(0.0);
@@ -155,7 +160,11 @@ pub(super) fn cusum_to(c: &mut Conv, upto: i64, p: f64, usual: f64) {
         let llr = if b >= oldest && b <= c.head {
             let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
             let (n, v) = (f64::from(c.sends[i]), f64::from(c.verified[i]));
-            excess_llr_at(v, n, p, usual)
+            if usual_unverified(v, n, p, usual) {
+                0.0
+            } else {
+                excess_llr_at(v, n, p, usual)
+            }
         } else {
             0.0
         };
@@ -534,8 +543,12 @@ pub fn low_conversion(
             let last_hour = f64::from(sends_since(cfg, c, now - HOUR));
             let extra = last_hour > usual_hour + 2.0 * usual_hour.sqrt() + 1.0;
             let short_hour = n_hour > 0 && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour);
+            // And the hour's usual sends verify like usual: what the CUSUM holds, from hours
+            // before, is about extra sends, and says nothing when the usual ones stopped verifying
+            // too (a second generator's outage met 38 nats a busy key had gathered over the day).
+            let usual_verify = !usual_unverified(f64::from(v_hour), f64::from(n_hour), p, usual_hour);
             // Decisive or nothing: below `needed` it is the windows' evidence that speaks.
-            (extra && short_hour && acc >= needed().0).then_some(lc.decisive_weight as i32)
+            (extra && short_hour && usual_verify && acc >= needed().0).then_some(lc.decisive_weight as i32)
         })
         .flatten();
     let acc_note = || {
@@ -649,6 +662,12 @@ pub fn rest_verifies((v, n): (u32, u32), p: f64) -> bool {
 /// Fewest sends expected in the rest of a flow for [`rest_still_sends`] to tell.
 pub const REST_MIN_USUAL: f64 = 4.0;
 
+/// Sends a country is expected to carry in the gap's span from which its own volume tells
+/// whether the tenant's traffic turned into it: pumping that takes the tenant's conversion
+/// under `conversion_gap.max_ratio` adds four times its usual sends, which `volume_spike` sees
+/// at this count.
+pub const REST_BUSY_USUAL: f64 = 20.0;
+
 /// Nats of binomial surprise at which the rest of a flow verifies improbably few codes (about
 /// 1 in 20): with few codes expected, a count under half of them is often chance, and an
 /// empty rest is a gap only once it is unlikely.
@@ -696,8 +715,29 @@ pub fn excess_llr(v: f64, n: f64, p: f64, usual: f64) -> f64 {
     // The usual count is a mean: a window may carry two standard deviations more of it
     // (Poisson) without any extra sends.
     let usual = usual.max(0.0);
+    if usual_unverified(v, n, p, usual) {
+        return 0.0;
+    }
     excess_llr_at(v, n, p, usual + 2.0 * usual.sqrt()) / (1.0 + n.max(0.0) / OVERDISPERSION)
 }
+
+/// Whether `v` verified codes of `n` sends, no more than `USUAL_UNVERIFIED_MAX` times the key's
+/// `usual`, are improbably few (a binomial surprise of `FOLD_SURPRISE`) for the usual sends
+/// among them alone at the baseline `p`. The pumping hypothesis of [`excess_llr`] has the usual
+/// sends verify like usual and the extra ones not: when the usual ones do not either, the
+/// shortfall is not in extra sends (conversions that stopped being logged or delivered), and
+/// the volume's evidence is void. Without it a key at about its usual volume in an outage gained
+/// nats from every bucket a few sends over its mean (a second generator's webhook outage: 69
+/// nats in 25 minutes at 1.2x its usual volume, with 5-minute buckets at twice their usual).
+pub fn usual_unverified(v: f64, n: f64, p: f64, usual: f64) -> bool {
+    n <= USUAL_UNVERIFIED_MAX * usual
+        && binomial_surprise(v, usual.min(n), p.min(EXCESS_MAX_RATE)) >= FOLD_SURPRISE
+}
+
+/// The most sends, in times a key's usual, for which [`usual_unverified`] tells: a key pumped for
+/// hours has learned its attack's sends as usual ones at 5 % (a twentieth of its sends), and
+/// those do not verify; a busy key's legitimate sends, which do, keep it under the bar anyway.
+pub const USUAL_UNVERIFIED_MAX: f64 = 4.0;
 
 /// The log-likelihood ratio of [`excess_llr`] for exactly `usual` usual sends, without the
 /// allowance and the inflation: the step of the CUSUM, where a bucket holds a few sends and
