@@ -407,9 +407,9 @@ impl Engine {
             // volume), whatever the rest's rough estimate says (a second generator's outage at
             // a Brazilian evening peak had its rest at 10 of an estimated 47 sends, and 18 of
             // its sends held).
-            let turned = !signals::rest_still_sends(rest.1, uf - uk)
-                && !(country_volume_ordinary && uk >= signals::REST_BUSY_USUAL);
-            !turned && !signals::rest_verifies(rest, p)
+            let busy_and_ordinary = country_volume_ordinary && uk >= signals::REST_BUSY_USUAL;
+            (busy_and_ordinary || signals::rest_still_sends(rest.1, uf - uk))
+                && !signals::rest_verifies(rest, p)
         });
         let judge_conversion = judge_conversion && gap.is_none();
         if let Some(((v, n, p), span)) = gap {
