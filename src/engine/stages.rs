@@ -354,13 +354,13 @@ impl Engine {
             && (view.country_share >= cfg.signals.conversion_gap.min_country_share
                 || (country_volume_ordinary
                     && view.country_share >= cfg.signals.destination_country.rare_share));
-        // Over the window, or over its last half hour at no more than its usual volume there:
-        // a webhook that stopped 20 minutes ago has the window still half full of codes
-        // verified before, while the busiest country's evidence already reads the missing ones
-        // as pumping (on a second generator's outage, 25 minutes of `high` before the window
-        // fell under the ratio). The half hour's own volume, as its count is half the window's:
-        // pumping at twice or three times a small tenant's volume does not spike it, and its
-        // half hour can fall under the ratio by chance.
+        // Over the window, or over its last half hour while that half hour carries no more than
+        // its usual count: a webhook that stopped 20 minutes ago leaves the window still half
+        // full of codes verified before, while the busiest country's evidence already reads the
+        // missing ones as pumping (on a second generator's outage, 25 minutes of `high` before
+        // the window fell under the ratio). The half hour's own count is asked because pumping
+        // at two or three times a small tenant's volume does not spike it, and half as many
+        // sends fall under the ratio by chance more often.
         let window = cfg.signals.low_conversion.window_secs as Millis * 1000;
         let recent = signals::REST_SPAN.min(window);
         let gap =
