@@ -962,11 +962,7 @@ fn a_conversion_logging_gap_is_reported_and_never_makes_high() {
     let (mut gap, mut low_after, mut high) = (0, 0, 0);
     for i in 0..60 {
         let t = base + i * 180;
-        let ip = format!(
-            r#","workflow":"login","ip":"198.51.{}.{}""#,
-            r.below(255),
-            1 + r.below(250)
-        );
+        let ip = login_from_198_51(&mut r);
         let v = verdict(&mut e, &sms(t, "acme", &us_number(&mut r), &ip));
         // Until the tenant's own matured hour shows the collapse, the US key's shortfall shows.
         if gap > 0 {
@@ -1003,11 +999,7 @@ fn a_gap_hours_after_the_stream_started_is_a_gap_and_pumping_one_country_is_not(
         for i in 0..n {
             let t = h * 3600 + i * 3600 / n;
             let to = if i % (n / gbs) == 0 { gb(r) } else { us_number(r) };
-            let ip = format!(
-                r#","workflow":"login","ip":"198.51.{}.{}""#,
-                r.below(255),
-                1 + r.below(250)
-            );
+            let ip = login_from_198_51(r);
             out.push(verdict(e, &sms(t, "acme", &to, &ip)));
             if logged && r.below(10) < 8 {
                 e.score(verified(t + 30, "acme", &to).as_bytes(), None);
@@ -1079,11 +1071,7 @@ fn a_busy_tenants_outage_holds_nothing_from_its_first_minutes() {
             } else {
                 us_number(r)
             };
-            let ip = format!(
-                r#","workflow":"login","ip":"198.51.{}.{}""#,
-                r.below(255),
-                1 + r.below(250)
-            );
+            let ip = login_from_198_51(r);
             events.push((t, sms(t, "acme", &to, &ip), i >= ordinary));
             if logged && i < ordinary && r.below(20) < 17 {
                 events.push((t + 40, verified(t + 40, "acme", &to), false));
@@ -1137,6 +1125,15 @@ fn a_busy_tenants_outage_holds_nothing_from_its_first_minutes() {
     assert!(attack.iter().all(|v| weight(v, "conversion_gap").is_none()));
     let first = attack.iter().position(|v| v.level >= Level::High);
     assert!(first.is_some_and(|k| k < 20), "first high at {first:?}");
+}
+
+/// A login's fields from a random address in 198.51.0.0/16, for [`sms`].
+fn login_from_198_51(r: &mut Rng) -> String {
+    format!(
+        r#","workflow":"login","ip":"198.51.{}.{}""#,
+        r.below(255),
+        1 + r.below(250)
+    )
 }
 
 /// Scores `(time, record, kind)` events in time order; returns each kind's verdicts (`kind` 0 is
@@ -1382,11 +1379,7 @@ fn a_shortfall_where_the_tenants_sends_turn_into_one_country_is_not_a_gap() {
         for i in 0..30 {
             let t = h * 3600 + i * 120 + r.below(60) as i64;
             let to = if i % 5 == 0 { mx(&mut r) } else { us_number(&mut r) };
-            let ip = format!(
-                r#","workflow":"login","ip":"198.51.{}.{}""#,
-                r.below(255),
-                1 + r.below(250)
-            );
+            let ip = login_from_198_51(&mut r);
             e.score(sms(t, "acme", &to, &ip).as_bytes(), None);
             if r.below(100) < 85 {
                 e.score(verified(t + 30, "acme", &to).as_bytes(), None);
@@ -1434,11 +1427,7 @@ fn what_a_key_accumulated_during_a_conversion_gap_decides_nothing_after_it() {
             } else {
                 us_number(r)
             };
-            let ip = format!(
-                r#","workflow":"login","ip":"198.51.{}.{}""#,
-                r.below(255),
-                1 + r.below(250)
-            );
+            let ip = login_from_198_51(r);
             let v = verdict(e, &sms(t, "acme", &to, &ip));
             if to.starts_with("+44") {
                 out.push(v);
