@@ -367,11 +367,11 @@ impl Engine {
             (cfg.signals.conversion_gap.enabled && tenant_rate > 0.0 && volume_ordinary && usual_country)
                 .then(|| {
                     let hour = signals::matured_rate(cfg, tc, tenant_rate, now, grace);
-                    let (v, n) = signals::matured_span(cfg, tc, now, recent, grace);
-                    let usual = signals::usual_in(cfg, tc, tenant_season, recent);
                     signals::conversion_gap(cfg, hour)
                         .map(|g| (g, window))
                         .or_else(|| {
+                            let (v, n) = signals::matured_span(cfg, tc, now, recent, grace);
+                            let usual = signals::usual_in(cfg, tc, tenant_season, recent);
                             (f64::from(n) <= usual + 2.0 * usual.sqrt() + 2.0)
                                 .then(|| signals::conversion_gap(cfg, (v, n, hour.2)))
                                 .flatten()
