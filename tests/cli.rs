@@ -75,11 +75,9 @@ fn scan_of_stdin_with_bad_lines_loses_nothing() {
 
 #[test]
 fn report_file_and_state_file() {
-    let dir = std::env::temp_dir().join(format!("pumpguard-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
+    let dir = crate::support::Scratch::new("cli");
     let report = dir.join("incidents.json");
     let state = dir.join("state.bin");
-    let _ = std::fs::remove_file(&state);
     let sample = root().join("samples/demo.ndjson");
     let out = bin()
         .arg("scan")
@@ -157,8 +155,7 @@ fn coverage_names_the_blind_spots() {
 
 #[test]
 fn config_check_lists_every_problem_and_defaults_are_printable() {
-    let dir = std::env::temp_dir().join(format!("pumpguard-cfg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
+    let dir = crate::support::Scratch::new("cfg");
     let bad = dir.join("bad.json");
     std::fs::write(&bad, br#"{"block_digits": 0, "incident_idle_secs": 1}"#).expect("write");
     let out = bin()
@@ -187,8 +184,7 @@ fn config_check_lists_every_problem_and_defaults_are_printable() {
 
 #[test]
 fn ocsf_findings_one_per_alert() {
-    let dir = std::env::temp_dir().join(format!("pumpguard-ocsf-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
+    let dir = crate::support::Scratch::new("ocsf");
     let findings = dir.join("findings.ndjson");
     let out = bin()
         .arg("scan")
@@ -309,9 +305,7 @@ fn key_prints_the_partition_key_of_every_line() {
 #[test]
 fn state_export_and_import_shared_move_cross_tenant_state_between_state_files() {
     use pumpguard::partition::kafka_partition;
-    let dir = std::env::temp_dir().join(format!("pumpguard-cli-shared-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = crate::support::Scratch::new("cli-shared");
     let lines = pumpguard_sim::traffic::simulate(&pumpguard_sim::traffic::Settings {
         seed: 11,
         days: 1,
@@ -401,5 +395,4 @@ fn state_export_and_import_shared_move_cross_tenant_state_between_state_files() 
     assert_eq!(code, Some(1));
     assert!(said.contains("refused: shared state: corrupt"), "{said}");
     assert!(std::fs::read(path("1.state")).expect("state") == after);
-    let _ = std::fs::remove_dir_all(&dir);
 }

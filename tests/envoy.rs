@@ -257,6 +257,8 @@ struct Envoy {
     port: u16,
     admin: u16,
     log: PathBuf,
+    /// Its configuration and log, removed once it is stopped.
+    _dir: crate::support::Scratch,
 }
 
 impl Drop for Envoy {
@@ -296,8 +298,7 @@ fn config(
 
 /// Starts Envoy and waits (bounded) for `/ready`; `Err` with the log if it exits or never does.
 fn start(yaml: &str, name: &str) -> Result<Envoy, String> {
-    let dir = std::env::temp_dir().join(format!("pumpguard-envoy-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = crate::support::Scratch::new(&format!("envoy-{name}"));
     let cfg = dir.join("envoy.yaml");
     std::fs::write(&cfg, yaml).expect("write");
     let admin = yaml
@@ -337,6 +338,7 @@ fn start(yaml: &str, name: &str) -> Result<Envoy, String> {
                 port,
                 admin,
                 log,
+                _dir: dir,
             });
         }
         if Instant::now() > deadline {

@@ -335,9 +335,9 @@ fn exit_status(s: &mut Sidecar) -> std::process::ExitStatus {
 
 #[test]
 fn sigterm_finishes_and_writes_the_state() {
+    let dir = crate::support::Scratch::new("serve");
     let r = receiver();
-    let state = std::env::temp_dir().join(format!("pumpguard-serve-{}.state", std::process::id()));
-    let _ = std::fs::remove_file(&state);
+    let state = dir.join("state");
     let mut s = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
     assert_eq!(request(&s.addr, "POST", "/", &[NDJSON], &batch(0, 100)).0, 200);
     sigterm(&s);
@@ -346,7 +346,6 @@ fn sigterm_finishes_and_writes_the_state() {
     // Restored at the next start.
     let s2 = sidecar(&r.url, &["--native", "--state", state.to_str().expect("utf8")]);
     assert_eq!(request(&s2.addr, "GET", "/healthz", &[], b"").0, 200);
-    let _ = std::fs::remove_file(&state);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Helpers shared by the test modules.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use pumpguard::{Config, Engine, Outcome, Verdict};
 
@@ -9,6 +9,39 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("cli/ is inside the repository")
+}
+
+/// A test's scratch directory, `pumpguard-<name>-<pid>` under the system's temporary directory:
+/// made empty, and removed when dropped unless the test is failing (then kept, and its path
+/// printed, for the logs in it). Declared before what writes into it (a host, a sidecar saving
+/// its state when stopped), so that it is dropped after.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("pumpguard-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        Scratch(dir)
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept {} for the failing test", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// 2026-01-05T00:00:00Z, a Monday.
