@@ -835,6 +835,9 @@ pub struct SentRef {
     /// Keys in `State::known` of the requester's network and user (0: none), marked when the
     /// send is verified.
     pub requester_marks: [u64; 2],
+    /// The keyed hash of its user agent's product (0: none): its verification counts in the
+    /// flow × country's key of that kind of client too.
+    pub agent_class: u32,
 }
 
 impl Aged for SentRef {

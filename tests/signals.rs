@@ -1271,6 +1271,69 @@ fn a_launch_beside_pumping_into_another_new_country_is_not_held_with_it() {
     );
 }
 
+/// Pumping into Kyrgyzstan from 09:00 to 12:00, then at 15:00, while its incident may still
+/// reopen, a country launch (Poland) or, `pumped`, a second attack into another new country
+/// (Sierra Leone), 40 sends an hour for two hours. Returns the first attack's verdicts and the
+/// later sends'.
+fn a_new_country_after_pumping_into_another(pumped: bool) -> [Vec<pumpguard::Verdict>; 2] {
+    let mut r = Rng(43);
+    let mut e = engine();
+    warm(&mut e, "acme", 2, 30, &mut r);
+    let base = 2 * DAY + 9 * 3600;
+    let mut events = us_sends(base, 8, 30, "login", 8, 0, &mut r);
+    for k in 0..120 {
+        let t = base + k * 90;
+        let ip = format!(r#","workflow":"login","ip":"203.0.113.{}""#, 1 + r.below(250));
+        events.push((
+            t,
+            sms(t, "acme", &format!("+99655{:07}", r.below(10_000_000)), &ip),
+            1,
+        ));
+    }
+    for k in 0..80 {
+        let t = base + 6 * 3600 + k * 90 + 45;
+        let to = if pumped {
+            format!("+23276{:06}", r.below(1_000_000))
+        } else {
+            format!("+485{:08}", r.below(100_000_000))
+        };
+        let ip = format!(
+            r#","workflow":"login","ip":"100.{}.{}.{}""#,
+            64 + r.below(60),
+            r.below(255),
+            1 + r.below(250)
+        );
+        events.push((t, sms(t, "acme", &to, &ip), 2));
+        if !pumped && r.below(4) < 3 {
+            events.push((t + 40, verified(t + 40, "acme", &to), 2));
+        }
+    }
+    let mut out = score_in_order(&mut e, events, 3);
+    [std::mem::take(&mut out[1]), std::mem::take(&mut out[2])]
+}
+
+/// A country's first sends are not judged by what the tenant's new countries' pooled key holds
+/// over its day (`signals::first_sends_pending`): a launch three hours after pumping into
+/// another new country is not held from its first send (its first 10 sign-ups were, with the
+/// attack's incident), and a second attack into a new country is still held within 20 sends,
+/// on the evidence of its own sends.
+#[test]
+fn a_launch_after_pumping_into_another_new_country_is_not_held_by_its_day() {
+    let [attack, launch] = a_new_country_after_pumping_into_another(false);
+    held_after_first_high(&attack, "pumping into KG");
+    let held: Vec<_> = (0..launch.len())
+        .filter(|&i| launch[i].level >= Level::High)
+        .collect();
+    assert!(
+        held.is_empty(),
+        "the launch's sends {held:?} held: {:?}",
+        held.first().map(|&i| &launch[i])
+    );
+    let [_, second] = a_new_country_after_pumping_into_another(true);
+    let first = held_after_first_high(&second, "pumping into SL");
+    assert!(first < 20, "first held at send {first}");
+}
+
 /// A gap in the conversion log covers a smaller country the tenant serves (3 % of its sends)
 /// while that country's volume is ordinary: its conversions are lost as the others' are, and its
 /// usual volume, learned over a few days, is too rough to weigh a shortfall by its extra sends
@@ -2126,6 +2189,92 @@ fn a_known_requesters_send_into_a_pumped_block_is_cleared_only_while_the_blocks_
     );
     let [known, fresh] = block_pumping_then_two_fresh_numbers(true, true);
     for v in [&known, &fresh] {
+        assert!(v.level >= Level::High, "{v:?}");
+        assert!(weight(v, "known_requester").is_none(), "{v:?}");
+    }
+}
+
+const APP_UA: &str = "Acme/3.2 (Android 14)";
+const BROWSER_UA: &str = "Mozilla/5.0 (ua 1)";
+
+/// Spread pumping into the tenant's country (260 fresh numbers an hour from fresh addresses,
+/// none verified) with `attack_ua` for two hours, while its new users sign in with `users_ua`
+/// (40 an hour, fresh numbers from fresh networks, 80 % verified). Returns the attack's
+/// verdicts, then a fresh number from a fresh network with the app's user agent and one with a
+/// browser's.
+fn pumping_through_one_kind_of_client(
+    config: &str,
+    attack_ua: &str,
+    users_ua: &str,
+) -> (Vec<pumpguard::Verdict>, [pumpguard::Verdict; 2]) {
+    let mut e = engine_with(config);
+    let mut r = Rng(41);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let mut events = Vec::new();
+    for k in 0..520 {
+        let ip = format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{attack_ua}""#);
+        let t = base + k * 3600 / 260;
+        events.push((t, sms(t, "acme", &us_number(&mut r), &extra), 1));
+    }
+    for k in 0..80 {
+        let ip = format!("172.{}.{}.{}", 16 + r.below(16), r.below(255), 1 + r.below(250));
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{users_ua}""#);
+        let (t, to) = (base + k * 90, us_number(&mut r));
+        events.push((t, sms(t, "acme", &to, &extra), 0));
+        if r.below(10) < 8 {
+            events.push((t + 30, verified(t + 30, "acme", &to), 0));
+        }
+    }
+    let attack = score_in_order(&mut e, events, 2).swap_remove(1);
+    let mut probe = |t: i64, ua: &str| {
+        let extra = format!(
+            r#","workflow":"login","ip":"100.99.7.{}","user_agent":"{ua}""#,
+            t % 100
+        );
+        verdict(&mut e, &sms(t, "acme", &us_number(&mut Rng(t as u64)), &extra))
+    };
+    let probes = [probe(base + 7200, APP_UA), probe(base + 7210, BROWSER_UA)];
+    (attack, probes)
+}
+
+/// `known_requester`'s `agent_class`: during spread pumping through browsers, a new user's
+/// fresh number from the tenant's app is not held by the country's shortfall, since the app's
+/// sends to the country verify like usual and miss none of its codes; a browser's is, and the
+/// attack is held as before. Through the app, the reverse. Through the client the users use
+/// too, its sends carry the missing codes, and nothing is cleared; nor with the rule off.
+#[test]
+fn a_send_from_a_kind_of_client_whose_sends_verify_is_cleared() {
+    let held_after_first_hour =
+        |attack: &[pumpguard::Verdict]| attack[260..].iter().filter(|v| v.level >= Level::High).count();
+    let (attack, [app, browser]) = pumping_through_one_kind_of_client("{}", BROWSER_UA, APP_UA);
+    assert!(browser.level >= Level::High, "{browser:?}");
+    assert!(weight(&browser, "known_requester").is_none(), "{browser:?}");
+    assert!(app.level < Level::High, "{app:?}");
+    assert!(
+        app.reasons
+            .iter()
+            .any(|r| r.code == "known_requester" && r.weight < 0 && r.detail.contains("its kind of client")),
+        "{app:?}"
+    );
+    assert!(
+        held_after_first_hour(&attack) >= 250,
+        "{}",
+        held_after_first_hour(&attack)
+    );
+    let (attack, [app, browser]) = pumping_through_one_kind_of_client("{}", APP_UA, BROWSER_UA);
+    assert!(app.level >= Level::High, "{app:?}");
+    assert!(browser.level < Level::High, "{browser:?}");
+    assert!(
+        held_after_first_hour(&attack) >= 250,
+        "{}",
+        held_after_first_hour(&attack)
+    );
+    let (_, probes) = pumping_through_one_kind_of_client("{}", APP_UA, APP_UA);
+    let off = r#"{"signals":{"known_requester":{"agent_class":false}}}"#;
+    let (_, off_probes) = pumping_through_one_kind_of_client(off, BROWSER_UA, APP_UA);
+    for v in probes.iter().chain(&off_probes) {
         assert!(v.level >= Level::High, "{v:?}");
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
     }

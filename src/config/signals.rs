@@ -43,7 +43,33 @@ pub struct Signals {
     /// or user verified a code of this tenant before is not judged by the evidence about its
     /// key while the flow × country's sends from such requesters verify like usual
     /// (`conversion_normal`'s test on them): the shortfall is then in the other sends.
-    pub known_requester: Toggle,
+    pub known_requester: KnownRequester,
+}
+
+/// `known_requester` settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KnownRequester {
+    /// Run the signal.
+    pub enabled: bool,
+    /// Also clear a send whose client (its user agent's product, the first token: `Chattr`
+    /// of `Chattr/6.4 (Android 14)`, `Mozilla` of every browser) sends to the key verify like
+    /// usual while carrying at most `agent_share` of the key's missing codes: an attack through
+    /// one kind of client leaves the tenant's other clients' codes verifying.
+    pub agent_class: bool,
+    /// The largest share of the key's missing codes (its baseline's expected verified codes
+    /// less those verified) the client's own sends may carry and still be cleared.
+    pub agent_share: f64,
+}
+
+impl Default for KnownRequester {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            agent_class: true,
+            agent_share: 0.25,
+        }
+    }
 }
 
 /// A signal that only needs switching.
@@ -516,7 +542,7 @@ impl Default for Signals {
             conversion_normal: ConversionNormal::default(),
             conversion_gap: ConversionGap::default(),
             known_recipient: Toggle { enabled: true },
-            known_requester: Toggle { enabled: true },
+            known_requester: KnownRequester::default(),
         }
     }
 }

@@ -315,6 +315,10 @@ impl Config {
             ),
             ("signals.conversion_gap.max_ratio", s.conversion_gap.max_ratio),
             (
+                "signals.known_requester.agent_share",
+                s.known_requester.agent_share,
+            ),
+            (
                 "signals.conversion_gap.min_country_share",
                 s.conversion_gap.min_country_share,
             ),

@@ -81,6 +81,7 @@ impl Engine {
             } else {
                 0
             },
+            agent_conv_key(sent.country_key, sent.agent_class),
         ] {
             if let Some(c) = self.state.convs.get_mut(key).filter(|_| key != 0) {
                 signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);

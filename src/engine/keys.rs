@@ -19,6 +19,7 @@ pub(super) mod dom {
     pub const INCIDENT: u8 = 12;
     pub const SUFFIX: u8 = 13;
     pub const TENANTLESS: u8 = 14;
+    pub const AGENT_CLASS: u8 = 15;
 }
 
 #[derive(Clone)]
@@ -86,6 +87,9 @@ pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
 pub(super) const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
 pub(super) const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;
 pub(super) const KEY_SOURCE_CONV: u64 = 0x5C1;
+/// A requester's conversion key is made once its earlier sends (decayed over `LONG_RUN`) reach
+/// this: at its third send.
+pub(super) const SOURCE_CONV_AFTER: f32 = 1.5;
 pub(super) const KEY_NO_WORKFLOW: u64 = 0xF10;
 pub(super) const KEY_RARE_CONV: u64 = 0xA4E;
 pub(super) const KEY_FLOW_CONV: u64 = 0xF1C;
@@ -100,9 +104,25 @@ pub(super) const KEY_KNOWN_CONV: u64 = 0x6C1;
 /// A flow × country's (or a flow's) sends to numbers that never verified, from requesters not
 /// known to the tenant (a conversion key).
 pub(super) const KEY_STRANGER_CONV: u64 = 0x57C;
+/// A flow × country's sends from one kind of client (`known_requester`'s
+/// `agent_class`), mixed with the class's hash.
+pub(super) const KEY_AGENT_CONV: u64 = 0xAC1;
 /// The owner of a generic `verification_id`'s attribution key, for every tenant alike
 /// ([`super::stages::ref_key`]).
 pub(super) const KEY_ANY_TENANT: u64 = 0xA11;
+
+/// A user agent's product, its first token (`Chattr` of `Chattr/6.4 (Android 14)`, `Mozilla`
+/// of every browser, `okhttp` of `okhttp/4.12.0`), ASCII-lowercased, at most 32 bytes: the kind
+/// of client, whatever its version and device (`known_requester`'s `agent_class`). `None` when
+/// the text has no token.
+pub(super) fn agent_product(ua: &str) -> Option<String> {
+    let token = ua
+        .trim()
+        .split(|c: char| c == '/' || c == '(' || c == ';' || c.is_whitespace())
+        .next()
+        .filter(|t| !t.is_empty())?;
+    Some(cut(token, 32).to_ascii_lowercase())
+}
 
 /// The network of an address as its leading bytes: an IPv4 /24 or an IPv6 /48 (an IPv4-mapped
 /// IPv6 address counts as IPv4; `a.b.c.d:port` is read as its address). `None` when the text is
@@ -129,7 +149,7 @@ pub(super) fn flow_key(tenant: u64, workflow_hash: Option<u64>) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::ip_network;
+    use super::{agent_product, ip_network};
 
     #[test]
     pub(super) fn an_address_is_joined_by_its_network() {
@@ -141,6 +161,24 @@ mod tests {
         assert_ne!(ip_network("2001:db8:1::1"), ip_network("2001:db8:2::1"));
         for junk in ["", "unknown", "300.1.2.3", "1.2.3", "-", "1.2.3.4.5"] {
             assert_eq!(ip_network(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    pub(super) fn a_user_agent_is_joined_by_its_product() {
+        let p = |ua: &str| agent_product(ua);
+        assert_eq!(p("Chattr/6.4 (Android 14)"), p("Chattr/5.10 (iOS 17.0)"));
+        assert_eq!(p("Chattr/6.4 (Android 14)").as_deref(), Some("chattr"));
+        assert_eq!(
+            p("Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X) AppleWebKit/605.1.15").as_deref(),
+            Some("mozilla")
+        );
+        assert_eq!(p("okhttp/4.12.0").as_deref(), Some("okhttp"));
+        assert_eq!(p("  curl 8.4").as_deref(), Some("curl"));
+        assert_ne!(p("Chattr/6.4"), p("Mozilla/5.0"));
+        assert_eq!(p(&"x".repeat(500)).map(|s| s.len()), Some(32));
+        for junk in ["", "   ", "/5.0", "(compatible)"] {
+            assert_eq!(p(junk), None, "{junk:?}");
         }
     }
 }

@@ -103,6 +103,9 @@ pub(super) struct SendFacts {
     /// The requester (IP, else user, else session) and the user agent.
     pub(super) requester: Option<u64>,
     pub(super) agent: Option<u64>,
+    /// The keyed hash of the user agent's product (`keys::agent_product`; 0: none), whose
+    /// sends per flow × country are counted apart (`known_requester`'s `agent_class`).
+    pub(super) agent_class: u32,
 }
 
 impl Engine {
@@ -332,6 +335,11 @@ impl Engine {
                 .map(|s| s.1)
         };
         let (requester, agent) = (source_of(false), source_of(true));
+        let agent_class = ev
+            .user_agent
+            .as_deref()
+            .and_then(agent_product)
+            .map_or(0, |p| (k.hash(dom::AGENT_CLASS, p.as_bytes()) as u32) | 1);
         Ok(SendFacts {
             now,
             number,
@@ -355,6 +363,7 @@ impl Engine {
             send,
             requester,
             agent,
+            agent_class,
         })
     }
 
@@ -439,6 +448,10 @@ impl Engine {
                 ),
                 Some((Clearance::OwnSends, v, n, p)) => format!(
                     "its requester's own sends verify like usual ({v} of {n}, baseline {:.0}%): the shortfall is in the other sends",
+                    p * 100.0
+                ),
+                Some((Clearance::AgentClass, v, n, p)) => format!(
+                    "the sends of its kind of client (its user agent's product) to {country} verify like usual ({v} of {n}, baseline {:.0}%) and miss few of its codes: the shortfall is in the other clients' sends",
                     p * 100.0
                 ),
             };
@@ -591,7 +604,9 @@ impl Engine {
                 // too seldom for evidence of their own, and its first sends there are the attack
                 // going on. A country whose few new users a day verify is not carried.
                 .or_else(|| {
-                    let own = (short && conv.group == Some(ConvGroup::Strangers)) || conv.strangers_unproven;
+                    let own = ((short && conv.group == Some(ConvGroup::Strangers))
+                        || conv.strangers_unproven)
+                        && conv.requester_clears.is_none();
                     own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))
                         .flatten()
                         .map(|(_, inc)| (OPEN_STRANGERS, inc))

@@ -64,6 +64,9 @@ pub(super) enum Clearance {
     KnownRequesters(ConvGroup),
     /// Its own recent sends verify like usual.
     OwnSends,
+    /// The sends from its kind of client (its user agent's product) to the flow × country
+    /// verify like usual and carry little of the country's missing codes.
+    AgentClass,
 }
 
 /// A stranger's send (`low_conversion.strangers`): to a number that never verified a code of
@@ -112,6 +115,15 @@ pub(super) fn conversion_keys(k: &Keyer, plan: &NumberingPlan, tenant: u64, ev: 
 /// A source's own conversion key (for the second condition of `source_velocity`).
 pub(super) fn source_conv_key(s: Option<u64>) -> u64 {
     s.map_or(0, |sk| Keyer::mix(sk, KEY_SOURCE_CONV))
+}
+
+/// A flow × country's conversion key (`country_conv`: as in `SentRef`) of the sends from one
+/// kind of client (`SendFacts::agent_class`; 0: none).
+pub(super) fn agent_conv_key(conv_key: u64, agent_class: u32) -> u64 {
+    if agent_class == 0 {
+        return 0;
+    }
+    Keyer::mix(Keyer::mix(conv_key, KEY_AGENT_CONV), u64::from(agent_class))
 }
 
 /// Whether a send's country is counted in its flow's key of the countries new to the tenant:
@@ -635,6 +647,19 @@ impl Engine {
             Vec::new()
         };
         let pooled_flows = !siblings.is_empty();
+        // The new countries' pooled day judges a send only while its own country's day falls
+        // short with it: two or more of its matured sends there, converting under `max_ratio`
+        // of the flow's rate. A country's first sends (none matured yet,
+        // `signals::first_sends_pending`; or a single one, unverified: a one-in-four chance for
+        // a launch) and a country whose sends verify are not judged by other countries' sends
+        // over the day: a launch a day after an attack into other new countries had its first
+        // 20 sign-ups held by that day, until its own sends verified like usual. A slow drip's
+        // countries each fall short with the pool.
+        let rare_day = self.state.convs.get(country_conv).is_some_and(|c| {
+            let short = cfg.signals.low_conversion.max_ratio * prior;
+            let (v, n, _) = signals::day_counts(c, now, signals::sends_since(cfg, c, now - grace), short);
+            !signals::first_sends_pending(c, now, grace) && n >= 2 && f64::from(v) <= short * f64::from(n)
+        });
         for (key, group) in [
             (Some(country_conv), ConvGroup::Country),
             (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
@@ -737,6 +762,7 @@ impl Engine {
                         announced: announced
                             .as_deref()
                             .map(|l| (cut(l, 64), cfg.signals.expected_change.extra_nats)),
+                        day: group != ConvGroup::Rare || rare_day,
                     },
                     what,
                 ) {
@@ -842,6 +868,40 @@ impl Engine {
             let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
             signals::requesters_verify(cfg, (v, n, p.max(country_window.1)), prior)
                 .map(|(v, n, p)| (Clearance::OwnSends, v, n, p))
+        });
+        // Or the sends from its kind of client (its user agent's product) to the flow × country
+        // verify like usual, and carry at most `agent_share` of the country's missing codes,
+        // for a country's, the new countries' or the strangers' shortfall: the shortfall is in
+        // the other clients' sends. An attack through the tenant's app leaves the app's sends
+        // short and its browsers' verifying; one through browsers, the reverse; one whose sends
+        // are a small part of a busy client's is in that client's missing codes, and clears
+        // nothing. (Not a block's: a key per block and client would crowd the conversion keys
+        // out of their bound, and a block's shortfall holds few of the users' sends.)
+        let kr = &cfg.signals.known_requester;
+        let agent_key = if kr.enabled && kr.agent_class {
+            agent_conv_key(country_conv, f.agent_class)
+        } else {
+            0
+        };
+        if agent_key != 0 {
+            let c = self.state.convs.entry(agent_key, Conv::new);
+            if trial {
+                signals::conv_send(cfg, c, now, prior);
+            }
+        }
+        let requester_clears = requester_clears.or_else(|| {
+            conv_group.filter(|&g| judge_conversion && g != ConvGroup::Block && agent_key != 0)?;
+            let own = self.state.convs.get(agent_key)?;
+            let country = self.state.convs.get(country_conv)?;
+            let (v, n, p) = signals::matured_rate(cfg, own, prior, now, grace);
+            let p = p.max(country_window.1);
+            let (vc, nc) = signals::matured(cfg, country, now, grace);
+            let missing = |v: u32, n: u32| p * f64::from(n) - f64::from(v);
+            let (own_missing, country_missing) = (missing(v, n), missing(vc, nc));
+            (country_missing > 0.0 && own_missing <= kr.agent_share * country_missing)
+                .then(|| signals::requesters_verify(cfg, (v, n, p), prior))
+                .flatten()
+                .map(|(v, n, p)| (Clearance::AgentClass, v, n, p))
         });
         // Evidence is counted once: a shortfall weighed by how far the extra sends explain it
         // has used the volume, so a volume spike is not added to it again. The shortfall keeps
@@ -955,6 +1015,7 @@ impl Engine {
             trial,
             requester,
             agent,
+            agent_class,
             ..
         } = *f;
         let k = &self.keyer;
@@ -971,6 +1032,7 @@ impl Engine {
                 known_good,
                 known_requester,
                 requester_marks,
+                agent_class,
             };
             for key in send_keys(k, tenant, ev).into_iter().flatten() {
                 *self.state.sent.entry(key, || sent) = sent;
@@ -1217,8 +1279,25 @@ impl Engine {
         // Two conditions: where the flow's logs show conversions, a source reaching many numbers
         // counts only when its own matured sends convert poorly.
         let judge_sources = cfg.signals.source_velocity.require_low_conversion && judge_conversion;
-        let mut poorly = |sk: u64| {
-            let c = self.state.convs.entry(source_conv_key(Some(sk)), Conv::new);
+        // A requester's conversion counts begin at its third send: most addresses send once or
+        // twice (a user's, a residential proxy's), and a key for each of them crowded the
+        // tenants' flow, country and block keys out of the conversion keys' bound (a second
+        // generator's five days had 78,000 addresses, 44,500 of them seen once, for 32,768
+        // keys). A requester is judged on its own sends only when it has many of them. A user
+        // agent's are counted from its first: a tenant's agents are few, and a fan-out through
+        // one rare agent is judged within its first burst.
+        let (sources, convs) = (&self.state.sources, &mut self.state.convs);
+        let mut poorly = |sk: u64, from_first: bool| {
+            let key = source_conv_key(Some(sk));
+            let seen_twice = || {
+                sources
+                    .get(sk)
+                    .is_some_and(|s| s.long_run.get(now, crate::state::LONG_RUN) >= SOURCE_CONV_AFTER)
+            };
+            if !from_first && convs.get(key).is_none() && !seen_twice() {
+                return !judge_sources;
+            }
+            let c = convs.entry(key, Conv::new);
             if trial {
                 signals::conv_send(cfg, c, now, prior);
             }
@@ -1236,13 +1315,14 @@ impl Engine {
                         grace,
                         cost: &|| (0.0, 1.0),
                         announced: None,
+                        day: true,
                     },
                     String::new,
                 )
                 .is_some()
         };
-        let requester_poorly = requester.map(&mut poorly);
-        let agent_poorly = agent.map(&mut poorly);
+        let requester_poorly = requester.map(|r| poorly(r, false));
+        let agent_poorly = agent.map(|a| poorly(a, true));
         // Where the second condition cannot be checked (no conversions show whether a source's
         // sends verify: logs without conversions, a flow without codes, a gap), a send that
         // names a user who asked for at most one other number in the window, into a block

@@ -206,6 +206,14 @@ pub fn conv_rate(cfg: &Config, c: &Conv, prior: f64) -> f64 {
     (f64::from(c.rate_num) + prior * 20.0) / (f64::from(c.rate_den) + 20.0)
 }
 
+/// Whether all the key's sends are inside the grace period: its first sends, none matured yet
+/// (none at all in the day before, and its day began within `grace`). A new country's first
+/// sends have no part in what the tenant's new countries' pooled key holds over its day (an
+/// earlier attack's sends elsewhere), and are not judged by that day.
+pub fn first_sends_pending(c: &Conv, now: Millis, grace: Millis) -> bool {
+    c.prev_sends == 0 && now - c.day_start < grace
+}
+
 /// Counts a send in a conversion key.
 pub fn conv_send(cfg: &Config, c: &mut Conv, now: Millis, prior: f64) {
     let b = now.div_euclid(bucket_ms(cfg));
@@ -421,6 +429,7 @@ pub fn low_conversion(
         grace,
         cost,
         announced,
+        day: day_judges,
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
@@ -504,7 +513,7 @@ pub fn low_conversion(
     // The day: sends made since the key's day started, less those still inside the grace
     // period (they may yet be verified).
     let day = || {
-        if lc.day_min_sends == 0 {
+        if lc.day_min_sends == 0 || !day_judges {
             return None;
         }
         let (v, n, hours) = day_counts(c, now, sends_since(cfg, c, now - grace), lc.max_ratio * p);
@@ -606,6 +615,9 @@ pub struct ConvContext<'a> {
     /// shortfall resting on the extra volume needs (`expected_change.extra_nats`): the
     /// announced change explains extra sends, and its new users' first codes say less.
     pub announced: Option<(&'a str, f64)>,
+    /// The key's day may judge the send (the new countries' pooled key's: only while the send's
+    /// own country falls short with it).
+    pub day: bool,
 }
 
 /// Matured windows `(verified, sends)` of a flow and of one of its keys over one span, each with
