@@ -1136,6 +1136,33 @@ fn login_from_198_51(r: &mut Rng) -> String {
     )
 }
 
+/// A login from a random address in 100.64/10 (a network the tenant's users are not on), as
+/// extra members for [`sms`].
+fn login_from_100_64(r: &mut Rng) -> String {
+    format!(
+        r#","workflow":"login","ip":"100.{}.{}.{}""#,
+        64 + r.below(60),
+        r.below(255),
+        1 + r.below(250)
+    )
+}
+
+/// Pumping into Kyrgyzstan (+99655…) from `base`, one send every 90 s, each from an address of
+/// 203.0.113/24, none verified: `sends` events of kind 1 for [`score_in_order`].
+fn pumping_kyrgyzstan(base: i64, sends: i64, r: &mut Rng) -> Vec<(i64, String, usize)> {
+    (0..sends)
+        .map(|k| {
+            let t = base + k * 90;
+            let ip = format!(r#","workflow":"login","ip":"203.0.113.{}""#, 1 + r.below(250));
+            (
+                t,
+                sms(t, "acme", &format!("+99655{:07}", r.below(10_000_000)), &ip),
+                1,
+            )
+        })
+        .collect()
+}
+
 /// Scores `(time, record, kind)` events in time order; returns each kind's verdicts (`kind` 0 is
 /// not kept; conversions are scored and not kept).
 fn score_in_order(
@@ -1235,26 +1262,12 @@ fn a_launch_beside_pumping_into_another_new_country_is_not_held_with_it() {
     let base = 2 * DAY + 9 * 3600;
     let mut events = us_sends(base, 4, 30, "login", 8, 0, &mut r);
     // Pumping into Kyrgyzstan from 09:00, 40 an hour for four hours, nothing verified.
-    for k in 0..160 {
-        let t = base + k * 90;
-        let ip = format!(r#","workflow":"login","ip":"203.0.113.{}""#, 1 + r.below(250));
-        events.push((
-            t,
-            sms(t, "acme", &format!("+99655{:07}", r.below(10_000_000)), &ip),
-            1,
-        ));
-    }
+    events.extend(pumping_kyrgyzstan(base, 160, &mut r));
     // Poland launches at 10:00: 40 sign-ins an hour for three hours, 3 in 4 verified.
     for k in 0..120 {
         let t = base + 3600 + k * 90 + 45;
         let to = format!("+485{:08}", r.below(100_000_000));
-        let ip = format!(
-            r#","workflow":"login","ip":"100.{}.{}.{}""#,
-            64 + r.below(60),
-            r.below(255),
-            1 + r.below(250)
-        );
-        events.push((t, sms(t, "acme", &to, &ip), 2));
+        events.push((t, sms(t, "acme", &to, &login_from_100_64(&mut r)), 2));
         if r.below(4) < 3 {
             events.push((t + 40, verified(t + 40, "acme", &to), 2));
         }
@@ -1281,15 +1294,7 @@ fn a_new_country_after_pumping_into_another(pumped: bool) -> [Vec<pumpguard::Ver
     warm(&mut e, "acme", 2, 30, &mut r);
     let base = 2 * DAY + 9 * 3600;
     let mut events = us_sends(base, 8, 30, "login", 8, 0, &mut r);
-    for k in 0..120 {
-        let t = base + k * 90;
-        let ip = format!(r#","workflow":"login","ip":"203.0.113.{}""#, 1 + r.below(250));
-        events.push((
-            t,
-            sms(t, "acme", &format!("+99655{:07}", r.below(10_000_000)), &ip),
-            1,
-        ));
-    }
+    events.extend(pumping_kyrgyzstan(base, 120, &mut r));
     for k in 0..80 {
         let t = base + 6 * 3600 + k * 90 + 45;
         let to = if pumped {
@@ -1297,13 +1302,7 @@ fn a_new_country_after_pumping_into_another(pumped: bool) -> [Vec<pumpguard::Ver
         } else {
             format!("+485{:08}", r.below(100_000_000))
         };
-        let ip = format!(
-            r#","workflow":"login","ip":"100.{}.{}.{}""#,
-            64 + r.below(60),
-            r.below(255),
-            1 + r.below(250)
-        );
-        events.push((t, sms(t, "acme", &to, &ip), 2));
+        events.push((t, sms(t, "acme", &to, &login_from_100_64(&mut r)), 2));
         if !pumped && r.below(4) < 3 {
             events.push((t + 40, verified(t + 40, "acme", &to), 2));
         }
