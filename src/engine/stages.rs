@@ -655,11 +655,12 @@ impl Engine {
         // over the day: a launch a day after an attack into other new countries had its first
         // 20 sign-ups held by that day, until its own sends verified like usual. A slow drip's
         // countries each fall short with the pool.
-        let rare_day = self.state.convs.get(country_conv).is_some_and(|c| {
-            let short = cfg.signals.low_conversion.max_ratio * prior;
-            let (v, n, _) = signals::day_counts(c, now, signals::sends_since(cfg, c, now - grace), short);
-            !signals::first_sends_pending(c, now, grace) && n >= 2 && f64::from(v) <= short * f64::from(n)
-        });
+        let rare_day = rare_key.is_some()
+            && self.state.convs.get(country_conv).is_some_and(|c| {
+                let short = cfg.signals.low_conversion.max_ratio * prior;
+                let (v, n, _) = signals::day_counts(c, now, signals::sends_since(cfg, c, now - grace), short);
+                !signals::first_sends_pending(c, now, grace) && n >= 2 && f64::from(v) <= short * f64::from(n)
+            });
         for (key, group) in [
             (Some(country_conv), ConvGroup::Country),
             (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),
@@ -892,10 +893,9 @@ impl Engine {
         let requester_clears = requester_clears.or_else(|| {
             conv_group.filter(|&g| judge_conversion && g != ConvGroup::Block && agent_key != 0)?;
             let own = self.state.convs.get(agent_key)?;
-            let country = self.state.convs.get(country_conv)?;
             let (v, n, p) = signals::matured_rate(cfg, own, prior, now, grace);
-            let p = p.max(country_window.1);
-            let (vc, nc) = signals::matured(cfg, country, now, grace);
+            let ((vc, nc), country_p) = country_window;
+            let p = p.max(country_p);
             let missing = |v: u32, n: u32| p * f64::from(n) - f64::from(v);
             let (own_missing, country_missing) = (missing(v, n), missing(vc, nc));
             (country_missing > 0.0 && own_missing <= kr.agent_share * country_missing)
