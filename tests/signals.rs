@@ -1047,6 +1047,71 @@ fn a_gap_hours_after_the_stream_started_is_a_gap_and_pumping_one_country_is_not(
     held_after_first_high(&attack, "pumping into GB hours after the stream started");
 }
 
+/// A gap loses every code, returning users' too. A tenant's logins go to 300 returning users'
+/// numbers, 60 an hour, 80 % verified. Then for three hours its users are quiet (10 logins an
+/// hour) and 50 an hour go to fresh US numbers from fresh addresses, none verified: its volume
+/// is ordinary and its matured hour verifies 13 % (under the gap's fifth of 80 %), but the
+/// returning users' codes still arrive, so it is no gap in the conversion log and the attack's
+/// shortfall is judged. The same quiet hours with nothing logged at all are a gap.
+#[test]
+fn a_shortfall_while_returning_users_still_verify_is_not_a_gap() {
+    let run = |attack: bool| {
+        let mut r = Rng(31);
+        let mut e = engine();
+        let users: Vec<String> = (0..300).map(|_| us_number(&mut r)).collect();
+        let login = |e: &mut pumpguard::Engine, r: &mut Rng, t: i64, logged: bool| {
+            let to = users[r.below(300) as usize].clone();
+            let v = verdict(e, &sms(t, "acme", &to, &login_from_198_51(r)));
+            if logged && r.below(10) < 8 {
+                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+            }
+            v
+        };
+        for h in 0..48 {
+            for i in 0..60 {
+                login(&mut e, &mut r, h * 3600 + i * 60, true);
+            }
+        }
+        let mut out = Vec::new();
+        for h in 48..51 {
+            for i in 0..60 {
+                let t = h * 3600 + i * 60;
+                if i % 6 == 0 {
+                    out.push(login(&mut e, &mut r, t, attack));
+                } else if attack {
+                    let ip = format!(
+                        r#","workflow":"login","ip":"100.{}.{}.{}""#,
+                        64 + r.below(64),
+                        r.below(255),
+                        1 + r.below(250)
+                    );
+                    out.push(verdict(&mut e, &sms(t, "acme", &us_number(&mut r), &ip)));
+                } else {
+                    out.push(login(&mut e, &mut r, t, false));
+                }
+            }
+        }
+        out
+    };
+    let gap = |v: &[pumpguard::Verdict]| v.iter().filter(|v| weight(v, "conversion_gap").is_some()).count();
+    let outage = run(false);
+    assert!(
+        gap(&outage) > 60,
+        "the outage is a gap: {} of {}",
+        gap(&outage),
+        outage.len()
+    );
+    assert!(outage.iter().all(|v| v.level < Level::High));
+    let attack = run(true);
+    assert_eq!(gap(&attack), 0, "the attack is reported as a gap");
+    let held = attack.iter().filter(|v| v.level >= Level::High).count();
+    assert!(
+        held >= 75,
+        "{held} of the attack hours' {} sends held",
+        attack.len()
+    );
+}
+
 /// A busy tenant's conversion log stops in an hour a third busier than its usual (not a spike),
 /// its sends arriving at random: the extra-volume evidence of its busiest key does not read the
 /// missing codes of every bucket over its mean as pumping (its usual sends do not verify
@@ -2513,6 +2578,13 @@ fn acme_logins(
 /// a fresh address, none verified; the users and new users go on. Returns the attack's verdicts
 /// and the legitimate sends' during the attack (returning users', DE new users').
 fn spread_thin_under_returning_users(config: &str) -> [Vec<pumpguard::Verdict>; 3] {
+    spread_thin_and_a_block(config, false)
+}
+
+/// [`spread_thin_under_returning_users`], and with `block` the attacker also pumps a Kyrgyz
+/// block through the same logins, 30 an hour from a hosting range: its verdicts are the
+/// attack's too.
+fn spread_thin_and_a_block(config: &str, block: bool) -> [Vec<pumpguard::Verdict>; 3] {
     let mut e = engine_with(config);
     let mut r = Rng(71);
     let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
@@ -2550,6 +2622,11 @@ fn spread_thin_under_returning_users(config: &str) -> [Vec<pumpguard::Verdict>; 
             for i in 0..30 {
                 let to = if i % 5 == 4 { gb(&mut r) } else { us_number(&mut r) };
                 sends.push((h * 3600 + i * 120 + 7, to, fresh_ip(&mut r), false, 3));
+                if block {
+                    let to = format!("+99655512{:04}", r.below(10_000));
+                    let ip = format!("185.220.101.{}", 1 + r.below(250));
+                    sends.push((h * 3600 + i * 120 + 67, to, ip, false, 3));
+                }
             }
         }
     }
@@ -2621,6 +2698,26 @@ fn pumping_spread_under_returning_users_shows_in_their_strangers() {
         flagged(&off),
         flagged(&attack)
     );
+}
+
+/// The same spread pumping while the attacker also pumps a Kyrgyz block through the same flow:
+/// the block's evidence and the strangers' shortfall are one attack on the tenant, one
+/// incident with at most three alerts (before, the block opened an incident of its own).
+#[test]
+fn spread_pumping_and_a_block_pumped_beside_it_are_one_incident() {
+    let [attack, users, _] = spread_thin_and_a_block("{}", true);
+    let incidents: std::collections::BTreeSet<_> = attack.iter().filter_map(|v| v.incident.clone()).collect();
+    let alerts = attack.iter().filter(|v| v.alert).count();
+    let kg = |v: &&pumpguard::Verdict| v.keys.country.as_deref() == Some("KG");
+    assert!(attack
+        .iter()
+        .filter(kg)
+        .any(|v| v.level >= Level::High && weight(v, "adjacent_numbers").is_some()));
+    assert!(
+        incidents.len() == 1 && alerts <= 3,
+        "{incidents:?}, {alerts} alerts"
+    );
+    assert_eq!(users.iter().filter(|v| v.level >= Level::High).count(), 0);
 }
 
 /// `known_requester` in a block whose own known requesters sent too few codes to tell: the
@@ -3671,6 +3768,69 @@ fn a_later_attack_on_another_block_of_the_tenant_opens_its_own_incident() {
         second.iter().any(|v| v.alert),
         "the second attack raises its own alert"
     );
+}
+
+/// One Kyrgyz block pumped through two tenants. Tenant `a`, one send every 3 minutes over it
+/// and another block, is detected by its new countries' shortfall (no evidence about a block,
+/// as a second generator's tenant was at an attack's start); tenant `b`, one a
+/// minute from 40 minutes on, by the block itself. `b` joins `a`'s incident, which had hit
+/// the block: one incident, at most three alerts (before, `b` opened its own: a second
+/// generator's cross-tenant attack raised four alerts so).
+#[test]
+fn a_block_detected_by_one_tenant_through_its_country_and_by_another_through_the_block_is_one_incident() {
+    let mut r = Rng(33);
+    let mut e = engine_with(CONFIGURED_GRACE);
+    for h in 0..48 {
+        for i in 0..30 {
+            let tenant = ["a", "b"][i % 2];
+            let t = h * 3600 + i as i64 * 120;
+            let to = us_number(&mut r);
+            e.score(sms(t, tenant, &to, &login_from_198_51(&mut r)).as_bytes(), None);
+            if r.below(10) < 8 {
+                e.score(verified(t + 30, tenant, &to).as_bytes(), None);
+            }
+        }
+    }
+    let t0 = 2 * DAY + 10 * 3600;
+    let mut sends: Vec<(&str, pumpguard::Verdict)> = Vec::new();
+    for m in 0..120 {
+        let t = t0 + m * 60;
+        for (tenant, every, from) in [("a", 3, 0), ("b", 1, 40)] {
+            if m % every == 0 && m >= from {
+                // `a` alternates between two blocks, too seldom in each for evidence about it.
+                let block = if tenant == "a" && m % 6 == 3 {
+                    "70012"
+                } else {
+                    "55512"
+                };
+                let to = format!("+996{block}{:04}", r.below(10_000));
+                let ip = format!(
+                    r#","workflow":"login","ip":"185.220.{}.{}""#,
+                    r.below(255),
+                    1 + r.below(250)
+                );
+                sends.push((
+                    tenant,
+                    verdict(&mut e, &sms(t + r.below(30) as i64, tenant, &to, &ip)),
+                ));
+            }
+        }
+    }
+    let first_high = |tenant: &str| {
+        sends
+            .iter()
+            .position(|(t, v)| *t == tenant && v.level >= Level::High)
+    };
+    let (a, b) = (
+        first_high("a").expect("a reaches high"),
+        first_high("b").expect("b reaches high"),
+    );
+    assert!(a < b, "a is detected first ({a}, {b})");
+    assert!(weight(&sends[a].1, "fresh_block").is_none(), "{:?}", sends[a].1);
+    let ids: std::collections::BTreeSet<_> = sends.iter().filter_map(|(_, v)| v.incident.clone()).collect();
+    let alerts = sends.iter().filter(|(_, v)| v.alert).count();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert!((1..=3).contains(&alerts), "{alerts} alerts");
 }
 
 /// An attacker pumping blocks in two countries: its incident opens on a US block, and GB's

@@ -82,6 +82,11 @@ impl Engine {
                 0
             },
             agent_conv_key(sent.country_key, sent.agent_class),
+            if sent.known_good {
+                Keyer::mix(flow_conv, KEY_KNOWN_GOOD_CONV)
+            } else {
+                0
+            },
         ] {
             if let Some(c) = self.state.convs.get_mut(key).filter(|_| key != 0) {
                 signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);

@@ -85,12 +85,20 @@ impl Engine {
         // on one block through three tenants took in the attacks on two of them hours later).
         let mut current: Option<(OpenRef, Millis)> = None;
         for (i, key) in open_keys.iter().enumerate() {
-            let Some(key) = key.filter(|_| i != OPEN_COUNTRY_BLOCKS) else {
+            let read = match i {
+                OPEN_COUNTRY_BLOCKS => false,
+                OPEN_BLOCK_SEEN => block_evidence,
+                _ => true,
+            };
+            let Some(key) = key.filter(|_| read) else {
                 continue;
             };
             let Some(o) = self.state.open.get(key).copied() else {
                 continue;
             };
+            if i == OPEN_BLOCK_SEEN && now - o.last > idle {
+                continue;
+            }
             let last = match self.state.incidents.get_mut(o.incident) {
                 Some(inc) if inc.open && now - inc.last <= idle => inc.last,
                 Some(inc)

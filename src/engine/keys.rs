@@ -83,6 +83,21 @@ pub(super) const OPEN_STRANGERS: usize = 6;
 /// that a country's accumulated shortfall is known to be its pumped blocks' (the tenant's
 /// blocks key holds only the newest such incident, which may be in another country).
 pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
+/// The block as any incident's send at alert level hit it, with evidence about the block or
+/// not: joined only by a send with evidence about its block, and only while the incident's
+/// sends still hit the block (a tenant that detects a block's attack by its country's or new
+/// countries' shortfall before another tenant detects it by the block leaves one incident, not
+/// two).
+pub(super) const OPEN_BLOCK_SEEN: usize = 8;
+/// The tenant's incidents on evidence about a block or a country's strangers, in any flow:
+/// joined only by a send with such evidence (an attacker spread over the tenant's country mix
+/// and its sign-up and login flows, held by blocks in its main country and by the strangers'
+/// shortfall in its smaller ones, is one incident, not one per flow and kind of evidence).
+pub(super) const OPEN_TENANT_ATTACK: usize = 9;
+/// The tenant's key as [`OPEN_TENANT_ATTACK`] links it.
+pub(super) const KEY_TENANT_ATTACK: u64 = 0x7A7;
+/// The block's key as [`OPEN_BLOCK_SEEN`] links it.
+pub(super) const KEY_OPEN_SEEN: u64 = 0x0E5;
 /// Half-lives of a shared block's recent and long-run send counts.
 pub(super) const SHARED_FAST_HALF_LIFE: Millis = 90 * 60_000;
 pub(super) const SHARED_SLOW_HALF_LIFE: Millis = 2 * 86_400_000;
@@ -104,6 +119,9 @@ pub(super) const KEY_KNOWN_CONV: u64 = 0x6C1;
 /// A flow × country's (or a flow's) sends to numbers that never verified, from requesters not
 /// known to the tenant (a conversion key).
 pub(super) const KEY_STRANGER_CONV: u64 = 0x57C;
+/// The flow's sends to numbers that verified before (`conversion_gap`: a gap loses their codes
+/// too).
+pub(super) const KEY_KNOWN_GOOD_CONV: u64 = 0x6C6;
 /// A flow × country's sends from one kind of client (`known_requester`'s
 /// `agent_class`), mixed with the class's hash.
 pub(super) const KEY_AGENT_CONV: u64 = 0xAC1;

@@ -192,8 +192,12 @@ impl Engine {
             open_keys[OPEN_TENANT_BLOCKS] = None;
             open_keys[OPEN_COUNTRY_BLOCKS] = None;
         }
-        if conv_group != Some(ConvGroup::Strangers) && !by_strangers {
+        let by_strangers = conv_group == Some(ConvGroup::Strangers) || by_strangers;
+        if !by_strangers {
             open_keys[OPEN_STRANGERS] = None;
+        }
+        if !(block_evidence || by_strangers) {
+            open_keys[OPEN_TENANT_ATTACK] = None;
         }
         self.track_incident(
             &mut verdict,
@@ -505,7 +509,7 @@ impl Engine {
         conv: &ConvFindings,
         global_block: u64,
         reasons: &mut Vec<Reason>,
-    ) -> ([Option<u64>; 8], bool, bool) {
+    ) -> ([Option<u64>; 10], bool, bool) {
         let SendFacts {
             now,
             tenant,
@@ -547,6 +551,8 @@ impl Engine {
             Some(tenant_blocks_open),
             Some(conv.strangers_open),
             Some(conv.country_blocks_open),
+            Some(Keyer::mix(block_link, KEY_OPEN_SEEN)),
+            Some(Keyer::mix(Keyer::mix(tenant, KEY_TENANT_ATTACK), KEY_OPEN)),
         ];
         // Carry: an attack keeps going after it is detected, and its later sends look like its
         // earlier ones. While an incident is open, a send to a fresh number into what it targets

@@ -356,6 +356,11 @@ impl Engine {
         if trial {
             signals::conv_send(cfg, tc, now, tenant_rate);
         }
+        // The flow's sends to numbers that verified before, which a gap loses like the others.
+        if trial && f.known_good {
+            let key = Keyer::mix(Keyer::mix(flow_key, KEY_FLOW_CONV), KEY_KNOWN_GOOD_CONV);
+            signals::conv_send(cfg, self.state.convs.entry(key, Conv::new), now, tenant_rate);
+        }
         // Only sends to the tenant's usual countries are covered by a gap: a shortfall in a
         // country it rarely or never serves stays evidence. A smaller country it serves (not
         // rare) is covered while its own volume is ordinary too: the gap loses its conversions
@@ -409,9 +414,23 @@ impl Engine {
                     )
                 })
             };
-            let ((vf, nf), uf) = count(Keyer::mix(flow_key, KEY_FLOW_CONV), tenant_season);
+            let flow_conv = Keyer::mix(flow_key, KEY_FLOW_CONV);
+            let ((vf, nf), uf) = count(flow_conv, tenant_season);
             let ((vk, nk), uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), season);
             let rest = (vf.saturating_sub(vk), nf.saturating_sub(nk));
+            // A gap loses every code, those of numbers that verified before too. When the
+            // flow's sends to such numbers still verify like usual, the codes are being logged
+            // and the ones missing are fresh numbers': an attack over the tenant's whole country
+            // mix at an hour its users are quiet (a second generator's adaptive attacker, at 6
+            // of 86 verified in an hour, set conversion evidence aside as a gap). Requesters
+            // known to the tenant do not tell: an attacker's residential addresses share the
+            // networks its users verified from.
+            if signals::rest_verifies(
+                count(Keyer::mix(flow_conv, KEY_KNOWN_GOOD_CONV), tenant_season).0,
+                p,
+            ) {
+                return false;
+            }
             // The rest stopping says the tenant's traffic turned into this country, which
             // shows in the country's own volume too when it is busy at this hour: a country at
             // its ordinary volume with at least `REST_BUSY_USUAL` sends expected has not turned
