@@ -96,7 +96,18 @@ impl Engine {
             let Some(o) = self.state.open.get(key).copied() else {
                 continue;
             };
-            if i == OPEN_BLOCK_SEEN && now - o.last > idle {
+            // An incident that hit the block joins it only when it was opened on that block:
+            // the tenant's incident on a block explains its country's shortfall by the block it
+            // names (`conversion_stage`), and another tenant's incident named for another block
+            // took that away (a second generator's German sign-ups were held so).
+            if i == OPEN_BLOCK_SEEN
+                && (now - o.last > idle
+                    || self
+                        .state
+                        .incidents
+                        .get(o.incident)
+                        .is_none_or(|inc| inc.block != block))
+            {
                 continue;
             }
             let last = match self.state.incidents.get_mut(o.incident) {

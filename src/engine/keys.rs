@@ -84,10 +84,10 @@ pub(super) const OPEN_STRANGERS: usize = 6;
 /// blocks key holds only the newest such incident, which may be in another country).
 pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
 /// The block as any incident's send at alert level hit it, with evidence about the block or
-/// not: joined only by a send with evidence about its block, and only while the incident's
-/// sends still hit the block (a tenant that detects a block's attack by its country's or new
-/// countries' shortfall before another tenant detects it by the block leaves one incident, not
-/// two).
+/// not: joined only by a send with evidence about its block, only while the incident's sends
+/// still hit the block, and only for an incident opened on that block (a tenant that detects a
+/// block's attack by its country's or new countries' shortfall before another tenant detects
+/// it by the block leaves one incident, not two).
 pub(super) const OPEN_BLOCK_SEEN: usize = 8;
 /// The tenant's incidents on evidence about a block or a country's strangers, in any flow:
 /// joined only by a send with such evidence (an attacker spread over the tenant's country mix
