@@ -357,9 +357,11 @@ impl Engine {
             signals::conv_send(cfg, tc, now, tenant_rate);
         }
         // The flow's sends to numbers that verified before, which a gap loses like the others.
+        let flow_conv = Keyer::mix(flow_key, KEY_FLOW_CONV);
+        let known_good_conv = Keyer::mix(flow_conv, KEY_KNOWN_GOOD_CONV);
         if trial && f.known_good {
-            let key = Keyer::mix(Keyer::mix(flow_key, KEY_FLOW_CONV), KEY_KNOWN_GOOD_CONV);
-            signals::conv_send(cfg, self.state.convs.entry(key, Conv::new), now, tenant_rate);
+            let c = self.state.convs.entry(known_good_conv, Conv::new);
+            signals::conv_send(cfg, c, now, tenant_rate);
         }
         // Only sends to the tenant's usual countries are covered by a gap: a shortfall in a
         // country it rarely or never serves stays evidence. A smaller country it serves (not
@@ -414,7 +416,6 @@ impl Engine {
                     )
                 })
             };
-            let flow_conv = Keyer::mix(flow_key, KEY_FLOW_CONV);
             let ((vf, nf), uf) = count(flow_conv, tenant_season);
             let ((vk, nk), uk) = count(Keyer::mix(flow_country_key, KEY_COUNTRY_CONV), season);
             let rest = (vf.saturating_sub(vk), nf.saturating_sub(nk));
@@ -425,10 +426,7 @@ impl Engine {
             // of 86 verified in an hour, set conversion evidence aside as a gap). Requesters
             // known to the tenant do not tell: an attacker's residential addresses share the
             // networks its users verified from.
-            if signals::rest_verifies(
-                count(Keyer::mix(flow_conv, KEY_KNOWN_GOOD_CONV), tenant_season).0,
-                p,
-            ) {
+            if signals::rest_verifies(count(known_good_conv, tenant_season).0, p) {
                 return false;
             }
             // The rest stopping says the tenant's traffic turned into this country, which
