@@ -36,6 +36,9 @@ pub struct Limits {
     pub messages: usize,
     /// Requesters' networks and users that verified a code (`known_requester`).
     pub known_requesters: usize,
+    /// Numbers that verified a code of their tenant (`known_recipient`), remembered apart from
+    /// the recent sends so that a user who verified days ago is still known.
+    pub known_numbers: usize,
     /// Open incidents.
     pub incidents: usize,
     /// Annotations (configured plus received as records).
@@ -62,7 +65,8 @@ impl Default for Limits {
             sources: 32_768,
             recent_sends: 65_536,
             messages: 131_072,
-            known_requesters: 32_768,
+            known_requesters: 65_536,
+            known_numbers: 262_144,
             incidents: 4_096,
             annotations: 1_024,
             shared_blocks: 16_384,
@@ -838,6 +842,8 @@ pub struct SentRef {
     /// The keyed hash of its user agent's product (0: none): its verification counts in the
     /// flow × country's key of that kind of client too.
     pub agent_class: u32,
+    /// Key of its tenant × number in `State::known_numbers`, marked when the send is verified.
+    pub number: u64,
 }
 
 impl Aged for SentRef {
@@ -849,6 +855,90 @@ impl Aged for SentRef {
 /// A message id seen (to count each message once).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Seen(pub Millis);
+
+/// Slots per bucket of a [`KnownSet`].
+const KNOWN_BUCKET: usize = 8;
+
+/// A set of 64-bit keyed hashes kept as 16-bit fingerprints in buckets of eight, most recently
+/// inserted first: two bytes per member, so it can remember far more numbers and requesters
+/// than a map of recent sends. A full bucket forgets its least recently inserted member. A key
+/// that was never inserted is taken for a member with probability about 8 in 65,535 (its
+/// bucket's fingerprints), so pumping a fresh number is almost never mistaken for a known one.
+/// The slots are allocated at the first insert.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KnownSet {
+    buckets: usize,
+    slots: Vec<u16>,
+}
+
+impl KnownSet {
+    /// An empty set of at least `cap` slots (rounded up to a power of two of buckets).
+    pub fn new(cap: usize) -> Self {
+        KnownSet {
+            buckets: Self::bucket_count(cap),
+            slots: Vec::new(),
+        }
+    }
+
+    fn bucket_count(cap: usize) -> usize {
+        cap.div_ceil(KNOWN_BUCKET).max(1).next_power_of_two()
+    }
+
+    /// Upper bound of the bytes a set of `cap` slots may use.
+    pub fn bytes_bound(cap: usize) -> usize {
+        Self::bucket_count(cap) * KNOWN_BUCKET * size_of::<u16>() + size_of::<Self>()
+    }
+
+    /// Bytes in use now.
+    pub fn bytes_used(&self) -> usize {
+        self.slots.capacity() * size_of::<u16>() + size_of::<Self>()
+    }
+
+    /// The bucket (its first slot) and the fingerprint (never 0, the empty slot) of `key`.
+    fn locate(&self, key: u64) -> (usize, u16) {
+        let bucket = (key as usize) & (self.buckets - 1);
+        ((bucket * KNOWN_BUCKET), ((key >> 48) as u16).max(1))
+    }
+
+    /// Whether `key` was inserted (and not yet forgotten).
+    pub fn contains(&self, key: u64) -> bool {
+        if self.slots.is_empty() {
+            return false;
+        }
+        let (at, fp) = self.locate(key);
+        self.slots[at..at + KNOWN_BUCKET].contains(&fp)
+    }
+
+    /// Inserts `key` as its bucket's most recent member (forgetting the least recent of a full
+    /// bucket).
+    pub fn insert(&mut self, key: u64) {
+        if self.slots.is_empty() {
+            self.slots = vec![0; self.buckets * KNOWN_BUCKET];
+        }
+        let (at, fp) = self.locate(key);
+        let bucket = &mut self.slots[at..at + KNOWN_BUCKET];
+        let upto = bucket
+            .iter()
+            .position(|&x| x == fp || x == 0)
+            .unwrap_or(KNOWN_BUCKET - 1);
+        bucket[..=upto].rotate_right(1);
+        bucket[0] = fp;
+    }
+
+    /// Checks a restored set against the capacity `cap`.
+    pub fn rebuild(&mut self, cap: usize) -> Result<(), String> {
+        if self.buckets != Self::bucket_count(cap)
+            || !(self.slots.is_empty() || self.slots.len() == self.buckets * KNOWN_BUCKET)
+        {
+            return Err(format!(
+                "a known set of {} slots, but the limit makes {}",
+                self.buckets * KNOWN_BUCKET,
+                Self::bucket_count(cap) * KNOWN_BUCKET
+            ));
+        }
+        Ok(())
+    }
+}
 
 impl Aged for Seen {
     fn last_seen(&self) -> Millis {
@@ -935,8 +1025,10 @@ pub struct State {
     pub sent: BoundedMap<SentRef>,
     /// Message ids.
     pub messages: BoundedMap<Seen>,
-    /// Requesters' networks and users that verified a code of their tenant: when last.
-    pub known: BoundedMap<Seen>,
+    /// Requesters' networks and users that verified a code of their tenant.
+    pub known: KnownSet,
+    /// Numbers that verified a code of their tenant (keyed by tenant × number).
+    pub known_numbers: KnownSet,
     /// Incidents by id key.
     pub incidents: BoundedMap<Incident>,
     /// Open incident per tenant × country: incident id key.
@@ -975,7 +1067,8 @@ impl State {
             sources: BoundedMap::new(l.sources),
             sent: BoundedMap::new(l.recent_sends),
             messages: BoundedMap::new(l.messages),
-            known: BoundedMap::new(l.known_requesters),
+            known: KnownSet::new(l.known_requesters),
+            known_numbers: KnownSet::new(l.known_numbers),
             incidents: BoundedMap::new(l.incidents),
             open: BoundedMap::new(l.incidents),
             annotations: Vec::new(),
@@ -992,7 +1085,8 @@ impl State {
             + BoundedMap::<Source>::bytes_bound(l.sources)
             + BoundedMap::<SentRef>::bytes_bound(l.recent_sends)
             + BoundedMap::<Seen>::bytes_bound(l.messages)
-            + BoundedMap::<Seen>::bytes_bound(l.known_requesters)
+            + KnownSet::bytes_bound(l.known_requesters)
+            + KnownSet::bytes_bound(l.known_numbers)
             + BoundedMap::<Incident>::bytes_bound(l.incidents)
             + BoundedMap::<OpenRef>::bytes_bound(l.incidents)
             + l.annotations * (size_of::<ActiveAnnotation>() + 128)
@@ -1009,6 +1103,7 @@ impl State {
             + self.sent.bytes_used()
             + self.messages.bytes_used()
             + self.known.bytes_used()
+            + self.known_numbers.bytes_used()
             + self.incidents.bytes_used()
             + self.open.bytes_used()
             + self.annotations.capacity() * (size_of::<ActiveAnnotation>() + 128)
@@ -1025,6 +1120,7 @@ impl State {
         self.sent.rebuild(l.recent_sends)?;
         self.messages.rebuild(l.messages)?;
         self.known.rebuild(l.known_requesters)?;
+        self.known_numbers.rebuild(l.known_numbers)?;
         self.incidents.rebuild(l.incidents)?;
         self.open.rebuild(l.incidents)?;
         if self.annotations.len() > l.annotations {
@@ -1057,6 +1153,44 @@ mod tests {
         for (k, v) in m.iter() {
             assert_eq!(m.get(k), Some(v));
         }
+    }
+
+    #[test]
+    fn known_set_keeps_the_most_recent_of_a_bucket_and_rarely_mistakes_a_stranger() {
+        let mut k = KnownSet::new(1 << 12);
+        assert_eq!(k.buckets, 1 << 9);
+        assert!(!k.contains(42));
+        assert_eq!(k.bytes_used(), size_of::<KnownSet>());
+        // Nine keys of one bucket (same low bits, distinct fingerprints): the first is forgotten,
+        // unless it was inserted again before the ninth.
+        let key = |i: u64| (i + 1) << 48 | 7;
+        for i in 0..8 {
+            k.insert(key(i));
+        }
+        k.insert(key(0));
+        k.insert(key(8));
+        assert!(k.contains(key(0)));
+        assert!(!k.contains(key(1)));
+        assert!((2..9).all(|i| k.contains(key(i))));
+        // A full set of random members; strangers taken for members about 8 in 65,535.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let members: Vec<u64> = (0..4096).map(|_| next()).collect();
+        for &m in &members {
+            k.insert(m);
+        }
+        let kept = members.iter().filter(|&&m| k.contains(m)).count();
+        assert!(kept > 3_000, "{kept}");
+        let mistaken = (0..1_000_000).filter(|_| k.contains(next())).count();
+        assert!(mistaken < 250, "{mistaken}");
+        assert_eq!(k.bytes_used(), KnownSet::bytes_bound(1 << 12));
+        assert!(k.rebuild(1 << 12).is_ok());
+        assert!(k.rebuild(1 << 13).is_err());
     }
 
     #[test]
@@ -1094,7 +1228,8 @@ mod size_report {
             ("sources", BoundedMap::<Source>::bytes_bound(l.sources)),
             ("sent", BoundedMap::<SentRef>::bytes_bound(l.recent_sends)),
             ("messages", BoundedMap::<Seen>::bytes_bound(l.messages)),
-            ("known", BoundedMap::<Seen>::bytes_bound(l.known_requesters)),
+            ("known", KnownSet::bytes_bound(l.known_requesters)),
+            ("numbers", KnownSet::bytes_bound(l.known_numbers)),
             ("incidents", BoundedMap::<Incident>::bytes_bound(l.incidents)),
             ("shared", Shared::bytes_bound(&l)),
         ] {

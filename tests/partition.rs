@@ -136,6 +136,7 @@ fn with_cross_tenant_evidence_only_the_cross_tenant_reasons_differ() {
     }
     let mut tight = roomy(true);
     tight.limits.recent_sends = Config::default().limits.recent_sends / 4;
+    tight.limits.known_numbers = 1024;
     let keyer = Engine::new(tight.clone()).expect("config");
     let one = {
         let mut e = Engine::new(tight.clone()).expect("config");

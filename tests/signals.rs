@@ -1638,6 +1638,45 @@ fn a_known_good_recipient_is_not_judged_by_its_blocks_evidence() {
     assert!(known.score < fresh.score, "{} vs {}", known.score, fresh.score);
 }
 
+/// A returning user who verified days ago is still a known recipient after the recent sends
+/// have turned over many times (`limits.known_numbers`): a busy stream forgets a send in hours,
+/// and its users' next login comes days later, into a block an attacker may be pumping.
+#[test]
+fn a_recipient_that_verified_long_before_is_still_known() {
+    let mut r = Rng(127);
+    // The recent sends hold 256; the known numbers keep the user among thousands verified since.
+    let mut e = engine_with(r#"{"limits":{"recent_sends":256}}"#);
+    let user = "+12126550123";
+    e.score(sms(0, "acme", user, "").as_bytes(), None);
+    e.score(verified(30, "acme", user).as_bytes(), None);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    for i in 0..120 {
+        let to = format!("+12126{}", 100_000 + r.below(900_000));
+        e.score(sms(base + i * 20, "acme", &to, "").as_bytes(), None);
+    }
+    let fresh = verdict(&mut e, &sms(base + 2410, "acme", "+12126999001", ""));
+    assert!(fresh.level >= Level::High, "{fresh:?}");
+    let known = verdict(&mut e, &sms(base + 2420, "acme", user, ""));
+    assert!(
+        weight(&known, "known_recipient").is_some_and(|w| w < 0),
+        "{known:?}"
+    );
+    assert!(known.level < Level::High, "{known:?}");
+    // With the set too small to keep it, the user is a stranger like the pumped numbers.
+    let mut e = engine_with(r#"{"limits":{"recent_sends":256,"known_numbers":16}}"#);
+    let mut r = Rng(127);
+    e.score(sms(0, "acme", user, "").as_bytes(), None);
+    e.score(verified(30, "acme", user).as_bytes(), None);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    for i in 0..120 {
+        let to = format!("+12126{}", 100_000 + r.below(900_000));
+        e.score(sms(base + i * 20, "acme", &to, "").as_bytes(), None);
+    }
+    let forgotten = verdict(&mut e, &sms(base + 2420, "acme", user, ""));
+    assert!(weight(&forgotten, "known_recipient").is_none(), "{forgotten:?}");
+}
+
 /// Resends of a code to the same number within the grace period are not new verification
 /// trials: an app that resends each code four times does not look like a conversion collapse.
 #[test]

@@ -384,6 +384,7 @@ impl Config {
             ("limits.recent_sends", lim.recent_sends),
             ("limits.messages", lim.messages),
             ("limits.known_requesters", lim.known_requesters),
+            ("limits.known_numbers", lim.known_numbers),
             ("limits.incidents", lim.incidents),
             ("limits.shared_blocks", lim.shared_blocks),
             ("limits.shared_evidence", lim.shared_evidence),

@@ -92,9 +92,13 @@ impl Engine {
                 signals::conv_verified(&self.cfg, c, Some(sent.at), now, prior);
             }
         }
-        // The requester's network and user are known from now on (`known_requester`).
+        // The number is a known-good recipient from now on (`known_recipient`), and the
+        // requester's network and user are known (`known_requester`).
+        if sent.number != 0 {
+            self.state.known_numbers.insert(sent.number);
+        }
         for mark in sent.requester_marks.into_iter().filter(|&m| m != 0) {
-            self.state.known.entry(mark, || crate::state::Seen(now)).0 = now;
+            self.state.known.insert(mark);
         }
     }
 

@@ -255,16 +255,14 @@ impl Engine {
         // it yet (a user asking again, an app bug). It is not a new verification trial, so it does
         // not count in the conversion keys, and the first send keeps the attribution.
         let grace = cfg.signals.low_conversion.grace_secs as Millis * 1000;
-        let (known_good, resend) =
-            self.state
-                .sent
-                .get(Keyer::mix(tenant, number_hash))
-                .map_or((false, false), |s| {
-                    (
-                        s.verified || s.known_good,
-                        !s.verified && now >= s.at && now - s.at < grace,
-                    )
-                });
+        let number_key = Keyer::mix(tenant, number_hash);
+        let (known_good, resend) = self.state.sent.get(number_key).map_or((false, false), |s| {
+            (
+                s.verified || s.known_good,
+                !s.verified && now >= s.at && now - s.at < grace,
+            )
+        });
+        let known_good = known_good || self.state.known_numbers.contains(number_key);
         // A known requester: the requester's network (IPv4 /24, IPv6 /48) or user verified a
         // code of this tenant before (kept in the bounded, keyed `known` map).
         let network = ev.ip.as_deref().and_then(ip_network).map(|n| k.hash(dom::IP, &n));
@@ -279,7 +277,7 @@ impl Engine {
         let known_requester = cfg.signals.known_requester.enabled
             && requester_marks
                 .iter()
-                .any(|&m| m != 0 && self.state.known.get(m).is_some());
+                .any(|&m| m != 0 && self.state.known.contains(m));
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         let range = range_digits.map(|r| Keyer::mix(tenant, k.hash(dom::RANGE, r.as_bytes())));
         let suffix = if privacy {

@@ -1050,6 +1050,7 @@ impl Engine {
                 known_requester,
                 requester_marks,
                 agent_class,
+                number: Keyer::mix(tenant, number_hash),
             };
             for key in send_keys(k, tenant, ev).into_iter().flatten() {
                 *self.state.sent.entry(key, || sent) = sent;
