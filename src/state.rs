@@ -34,9 +34,12 @@ pub struct Limits {
     pub recent_sends: usize,
     /// Message ids kept to count each message once across its status events.
     pub messages: usize,
-    /// Requesters' networks and users that verified a code (`known_requester`). Not as large
-    /// as `known_numbers`: a network (/24, /48) is a weak identity, and the more of a country's
-    /// residential networks are known, the more of an attacker's residential proxies are too.
+    /// Requesters' networks and users that verified a code (`known_requester`), as
+    /// fingerprints in buckets of eight. At 32,768 slots busy buckets overflowed and forgot
+    /// marks that the bounded map of 32,768 it replaces had kept (seed 2's week then differed
+    /// between one engine and two); at 65,536 it keeps them. Not as large as `known_numbers`:
+    /// a network (/24, /48) is a weak identity, and the more of a country's residential
+    /// networks are known, the more of an attacker's residential proxies are too.
     pub known_requesters: usize,
     /// Numbers that verified a code of their tenant (`known_recipient`), remembered apart from
     /// the recent sends so that a user who verified days ago is still known.
@@ -67,7 +70,7 @@ impl Default for Limits {
             sources: 32_768,
             recent_sends: 65_536,
             messages: 131_072,
-            known_requesters: 32_768,
+            known_requesters: 65_536,
             known_numbers: 262_144,
             incidents: 4_096,
             annotations: 1_024,

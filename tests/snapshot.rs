@@ -102,6 +102,26 @@ fn snapshot_larger_than_the_new_capacity_is_refused() {
     assert!(small.restore(&snap).is_err());
 }
 
+/// The known recipients are fingerprints placed by their hash: a snapshot's set cannot be
+/// re-placed into a set of another size, so it is refused with the reason, and the engine keeps
+/// its state.
+#[test]
+fn a_snapshot_of_known_numbers_of_another_size_is_refused() {
+    let records = stream();
+    let mut e = engine();
+    for r in &records[..500] {
+        e.score(r.as_bytes(), None);
+    }
+    let snap = e.snapshot();
+    let mut other = engine_with(r#"{"limits": {"known_numbers": 1024}}"#);
+    let before = other.snapshot();
+    let err = other.restore(&snap).expect_err("another size");
+    assert!(err.to_string().contains("known set of 262144 slots"), "{err}");
+    assert_eq!(other.snapshot(), before);
+    let mut same = engine();
+    same.restore(&snap).expect("same size");
+}
+
 #[test]
 fn a_snapshot_from_another_salt_is_refused() {
     let salted = r#"{"privacy": {"enabled": true, "salt": "first-salt-0123456789"}}"#;
