@@ -861,6 +861,12 @@ impl Aged for SentRef {
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Seen(pub Millis);
 
+impl Aged for Seen {
+    fn last_seen(&self) -> Millis {
+        self.0
+    }
+}
+
 /// Slots per bucket of a [`KnownSet`].
 const KNOWN_BUCKET: usize = 8;
 
@@ -902,7 +908,7 @@ impl KnownSet {
     /// The bucket (its first slot) and the fingerprint (never 0, the empty slot) of `key`.
     fn locate(&self, key: u64) -> (usize, u16) {
         let bucket = (key as usize) & (self.buckets - 1);
-        ((bucket * KNOWN_BUCKET), ((key >> 48) as u16).max(1))
+        (bucket * KNOWN_BUCKET, ((key >> 48) as u16).max(1))
     }
 
     /// Whether `key` was inserted (and not yet forgotten).
@@ -942,12 +948,6 @@ impl KnownSet {
             ));
         }
         Ok(())
-    }
-}
-
-impl Aged for Seen {
-    fn last_seen(&self) -> Millis {
-        self.0
     }
 }
 

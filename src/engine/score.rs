@@ -249,8 +249,9 @@ impl Engine {
         let flow_country_key = Keyer::mix(flow_key, KEY_COUNTRY ^ u64::from(country.id()) << 8);
         let block_key = Keyer::mix(flow_key, k.hash(dom::BLOCK, block_digits.as_bytes()));
         let number_hash = k.hash(dom::NUMBER, number.digits().as_bytes());
-        // A known-good recipient: this number verified a code of this tenant before (kept in the
-        // bounded, keyed attribution map, so privacy mode holds and spraying cannot grow it).
+        // A known-good recipient: this number verified a code of this tenant before (its recent
+        // send says so, or the bounded set of keyed fingerprints of the numbers that verified,
+        // which remembers them for days: privacy mode holds and spraying cannot grow it).
         // A resend: the same number was sent a code within the grace period and has not verified
         // it yet (a user asking again, an app bug). It is not a new verification trial, so it does
         // not count in the conversion keys, and the first send keeps the attribution.
@@ -264,7 +265,7 @@ impl Engine {
         });
         let known_good = known_good || self.state.known_numbers.contains(number_key);
         // A known requester: the requester's network (IPv4 /24, IPv6 /48) or user verified a
-        // code of this tenant before (kept in the bounded, keyed `known` map).
+        // code of this tenant before (kept in the bounded, keyed `known` set).
         let network = ev.ip.as_deref().and_then(ip_network).map(|n| k.hash(dom::IP, &n));
         let network_mark = network.map(|n| Keyer::mix(Keyer::mix(tenant, KEY_KNOWN_NETWORK), n));
         let user_mark = ev.user.as_deref().map(|u| {
