@@ -50,14 +50,18 @@ fn restart_mid_stream_gives_the_same_verdicts() {
     assert!(!second.incidents().is_empty(), "the stream has an attack");
 }
 
-#[test]
-fn corrupt_truncated_and_foreign_snapshots_are_refused_without_harm() {
-    let records = stream();
+/// A default engine's snapshot after the first 500 records of [`stream`].
+fn snapshot_of_500() -> Vec<u8> {
     let mut e = engine();
-    for r in &records[..500] {
+    for r in &stream()[..500] {
         e.score(r.as_bytes(), None);
     }
-    let snap = e.snapshot();
+    e.snapshot()
+}
+
+#[test]
+fn corrupt_truncated_and_foreign_snapshots_are_refused_without_harm() {
+    let snap = snapshot_of_500();
     let mut target = engine();
     let before = target.snapshot();
     let mut flipped = snap.clone();
@@ -107,12 +111,7 @@ fn snapshot_larger_than_the_new_capacity_is_refused() {
 /// its state.
 #[test]
 fn a_snapshot_of_known_numbers_of_another_size_is_refused() {
-    let records = stream();
-    let mut e = engine();
-    for r in &records[..500] {
-        e.score(r.as_bytes(), None);
-    }
-    let snap = e.snapshot();
+    let snap = snapshot_of_500();
     let mut other = engine_with(r#"{"limits": {"known_numbers": 1024}}"#);
     let before = other.snapshot();
     let err = other.restore(&snap).expect_err("another size");
