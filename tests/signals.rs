@@ -1643,37 +1643,33 @@ fn a_known_good_recipient_is_not_judged_by_its_blocks_evidence() {
 /// and its users' next login comes days later, into a block an attacker may be pumping.
 #[test]
 fn a_recipient_that_verified_long_before_is_still_known() {
-    let mut r = Rng(127);
-    // The recent sends hold 256; the known numbers keep the user among thousands verified since.
-    let mut e = engine_with(r#"{"limits":{"recent_sends":256}}"#);
     let user = "+12126550123";
-    e.score(sms(0, "acme", user, "").as_bytes(), None);
-    e.score(verified(30, "acme", user).as_bytes(), None);
-    warm(&mut e, "acme", 2, 20, &mut r);
     let base = 2 * DAY;
-    for i in 0..120 {
-        let to = format!("+12126{}", 100_000 + r.below(900_000));
-        e.score(sms(base + i * 20, "acme", &to, "").as_bytes(), None);
-    }
-    let fresh = verdict(&mut e, &sms(base + 2410, "acme", "+12126999001", ""));
+    // The user verifies a code, two days of logins follow, then the user's block is pumped;
+    // a fresh number of the block and the user's own number are sent a code.
+    let scored = |limits: &str| {
+        let mut r = Rng(127);
+        let mut e = engine_with(&format!(r#"{{"limits":{limits}}}"#));
+        e.score(sms(0, "acme", user, "").as_bytes(), None);
+        e.score(verified(30, "acme", user).as_bytes(), None);
+        warm(&mut e, "acme", 2, 20, &mut r);
+        for i in 0..120 {
+            let to = format!("+12126{}", 100_000 + r.below(900_000));
+            e.score(sms(base + i * 20, "acme", &to, "").as_bytes(), None);
+        }
+        let fresh = verdict(&mut e, &sms(base + 2410, "acme", "+12126999001", ""));
+        (fresh, verdict(&mut e, &sms(base + 2420, "acme", user, "")))
+    };
+    // The recent sends hold 256; the known numbers keep the user among thousands verified since.
+    let (fresh, known) = scored(r#"{"recent_sends":256}"#);
     assert!(fresh.level >= Level::High, "{fresh:?}");
-    let known = verdict(&mut e, &sms(base + 2420, "acme", user, ""));
     assert!(
         weight(&known, "known_recipient").is_some_and(|w| w < 0),
         "{known:?}"
     );
     assert!(known.level < Level::High, "{known:?}");
     // With the set too small to keep it, the user is a stranger like the pumped numbers.
-    let mut e = engine_with(r#"{"limits":{"recent_sends":256,"known_numbers":16}}"#);
-    let mut r = Rng(127);
-    e.score(sms(0, "acme", user, "").as_bytes(), None);
-    e.score(verified(30, "acme", user).as_bytes(), None);
-    warm(&mut e, "acme", 2, 20, &mut r);
-    for i in 0..120 {
-        let to = format!("+12126{}", 100_000 + r.below(900_000));
-        e.score(sms(base + i * 20, "acme", &to, "").as_bytes(), None);
-    }
-    let forgotten = verdict(&mut e, &sms(base + 2420, "acme", user, ""));
+    let (_, forgotten) = scored(r#"{"recent_sends":256,"known_numbers":16}"#);
     assert!(weight(&forgotten, "known_recipient").is_none(), "{forgotten:?}");
 }
 

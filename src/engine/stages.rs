@@ -1055,7 +1055,7 @@ impl Engine {
             for key in send_keys(k, tenant, ev).into_iter().flatten() {
                 *self.state.sent.entry(key, || sent) = sent;
             }
-            *self.state.sent.entry(Keyer::mix(tenant, number_hash), || sent) = sent;
+            *self.state.sent.entry(sent.number, || sent) = sent;
         }
     }
 
