@@ -976,9 +976,6 @@ pub struct Incident {
     pub cost: f64,
     /// The cost mark's alert was raised.
     pub cost_alerted: bool,
-    /// A record at alert level had country-wide evidence (a country's conversion falling short
-    /// with nothing pointing at one block): later sends into the country may be carried.
-    pub country_wide: bool,
     /// Strongest reasons seen: code and highest weight.
     pub reasons: Vec<(String, i32)>,
     /// Whether it is still open.

@@ -3951,3 +3951,80 @@ fn a_countrys_pumped_blocks_explain_its_shortfall_when_the_newest_block_incident
         in_blocks.len()
     );
 }
+
+/// An attack on one tenant that pumps a Kyrgyz block from a hosting range (evidence about the
+/// block) and, at the same time, fresh GB numbers through the users' own networks (residential
+/// proxies: the GB shortfall is the country's, not its strangers'): one attack, one incident
+/// with at most three alerts (before, the country's shortfall opened an incident of its own).
+/// The tenant's users, US and GB, are not held.
+#[test]
+fn a_block_and_a_country_pumped_at_once_are_one_incident() {
+    let mut e = engine();
+    let mut r = Rng(72);
+    let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
+    let users: Vec<(String, String)> = (0..360)
+        .map(|i| {
+            let to = if i < 300 { us_number(&mut r) } else { gb(&mut r) };
+            (to, format!("198.51.{}.{}", i % 250, 1 + r.below(250)))
+        })
+        .collect();
+    let attack_from = 3 * DAY + 9 * 3600;
+    let during = |t: i64| (attack_from..attack_from + 7200).contains(&t);
+    let mut sends: Vec<(i64, String, String, bool, u8)> = Vec::new();
+    for h in 0..(3 * 24 + 11) {
+        for i in 0..46 {
+            let u = if i % 8 == 7 {
+                300 + r.below(60)
+            } else {
+                r.below(300)
+            } as usize;
+            let (to, ip) = users[u].clone();
+            sends.push((h * 3600 + i * 78, to, ip, r.below(10) < 9, 0));
+        }
+        if during(h * 3600) {
+            for i in 0..30 {
+                let to = format!("+99655512{:04}", r.below(10_000));
+                let ip = format!("185.220.101.{}", 1 + r.below(250));
+                sends.push((h * 3600 + i * 120 + 67, to, ip, false, 3));
+            }
+            for i in 0..20 {
+                let ip = format!("198.51.{}.{}", 50 + r.below(60), 1 + r.below(250));
+                sends.push((h * 3600 + i * 180 + 31, gb(&mut r), ip, false, 4));
+            }
+        }
+    }
+    let (mut attack, mut users_during) = (Vec::new(), Vec::new());
+    for (t, kind, v) in acme_logins(&mut e, sends) {
+        match kind {
+            3 | 4 => attack.push(v),
+            0 if during(t) => users_during.push(v),
+            _ => {}
+        }
+    }
+    let held_in = |cc: &str| {
+        attack
+            .iter()
+            .filter(|v| v.keys.country.as_deref() == Some(cc) && v.level >= Level::High)
+            .count()
+    };
+    assert!(
+        held_in("KG") > 0 && held_in("GB") > 0,
+        "KG {}, GB {}",
+        held_in("KG"),
+        held_in("GB")
+    );
+    // The GB sends are held on the country's own shortfall (country-wide evidence).
+    let gb_country = attack
+        .iter()
+        .filter(|v| v.level >= Level::High)
+        .filter(|v| weight(v, "low_conversion").is_some_and(|w| w >= 65))
+        .any(|v| v.reasons.iter().any(|r| r.detail.starts_with("GB:")));
+    assert!(gb_country);
+    let incidents: std::collections::BTreeSet<_> = attack.iter().filter_map(|v| v.incident.clone()).collect();
+    let alerts = attack.iter().filter(|v| v.alert).count();
+    assert!(
+        incidents.len() == 1 && alerts <= 3,
+        "{incidents:?}, {alerts} alerts"
+    );
+    assert_eq!(users_during.iter().filter(|v| v.level >= Level::High).count(), 0);
+}

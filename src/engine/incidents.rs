@@ -166,7 +166,6 @@ impl Engine {
                     sends: 0,
                     cost: 0.0,
                     cost_alerted: false,
-                    country_wide: false,
                     reasons: Vec::new(),
                     open: true,
                 });
@@ -188,7 +187,6 @@ impl Engine {
         // but does not keep it open: the incident closes when its own evidence stops.
         if v.level >= alert_level && sustains {
             inc.last = inc.last.max(now);
-            inc.country_wide |= country_wide;
             inc.max_level = inc.max_level.max(rank);
             let link = OpenRef {
                 incident: ik,
@@ -201,7 +199,11 @@ impl Engine {
                 .enumerate()
                 .filter(|&(i, _)| i != OPEN_BLOCK || block_evidence)
                 .filter_map(|(_, k)| *k);
-            for key in links {
+            // Country-wide evidence also links the country as such (`KEY_COUNTRY_WIDE`).
+            let wide = open_keys[OPEN_COUNTRY]
+                .filter(|_| country_wide)
+                .map(|k| Keyer::mix(k, KEY_COUNTRY_WIDE));
+            for key in links.chain(wide) {
                 *self.state.open.entry(key, || link) = link;
             }
         }

@@ -89,13 +89,19 @@ pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
 /// block's attack by its country's or new countries' shortfall before another tenant detects
 /// it by the block leaves one incident, not two).
 pub(super) const OPEN_BLOCK_SEEN: usize = 8;
-/// The tenant's incidents on evidence about a block or a country's strangers, in any flow:
-/// joined only by a send with such evidence (an attacker spread over the tenant's country mix
-/// and its sign-up and login flows, held by blocks in its main country and by the strangers'
-/// shortfall in its smaller ones, is one incident, not one per flow and kind of evidence).
+/// The tenant's incidents on evidence about a block, a country's strangers or a country, in
+/// any flow: joined only by a send with such evidence (an attacker spread over the tenant's
+/// country mix and its sign-up and login flows, held by blocks in its main country and by the
+/// strangers' or the country's shortfall in its smaller ones, is one incident, not one per
+/// flow, country and kind of evidence).
 pub(super) const OPEN_TENANT_ATTACK: usize = 9;
 /// The tenant's key as [`OPEN_TENANT_ATTACK`] links it.
 pub(super) const KEY_TENANT_ATTACK: u64 = 0x7A7;
+/// The tenant × country's key (`OPEN_COUNTRY`) as a send with country-wide evidence links it:
+/// an incident carries the country's sends only where its own evidence was country-wide. One
+/// incident over several countries (joined by [`OPEN_TENANT_ATTACK`]) is country-wide in some
+/// of them, and its blocks' country is not held with those.
+pub(super) const KEY_COUNTRY_WIDE: u64 = 0xC3D;
 /// The block's key as [`OPEN_BLOCK_SEEN`] links it.
 pub(super) const KEY_OPEN_SEEN: u64 = 0x0E5;
 /// Half-lives of a shared block's recent and long-run send counts.

@@ -196,7 +196,7 @@ impl Engine {
         if !by_strangers {
             open_keys[OPEN_STRANGERS] = None;
         }
-        if !(block_evidence || by_strangers) {
+        if !(block_evidence || by_strangers || country_wide) {
             open_keys[OPEN_TENANT_ATTACK] = None;
         }
         self.track_incident(
@@ -578,7 +578,14 @@ impl Engine {
             let carried = self
                 .open_incident(&open_keys[..OPEN_JOIN_ONLY], now)
                 .filter(|(i, inc)| match *i {
-                    OPEN_COUNTRY => short && inc.country_wide && conv.requester_clears.is_none(),
+                    OPEN_COUNTRY => {
+                        short
+                            && conv.requester_clears.is_none()
+                            && open_keys[OPEN_COUNTRY]
+                                .map(|k| Keyer::mix(k, KEY_COUNTRY_WIDE))
+                                .and_then(|k| self.open_incident(&[Some(k)], now))
+                                .is_some_and(|(_, wide)| wide.id == inc.id)
+                    }
                     // Another tenant's send into the block is carried only with evidence of its
                     // own that the block is shared by an attack. A send cleared of the block's
                     // shortfall (`known_requester`) is not carried by the block's incident.
