@@ -619,7 +619,7 @@ impl Engine {
                     let own = ((short && conv.group == Some(ConvGroup::Strangers))
                         || conv.strangers_unproven)
                         && conv.requester_clears.is_none();
-                    own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS], open_keys[OPEN_TENANT_ATTACK]], now))
+                    own.then(|| self.open_incident(&[open_keys[OPEN_STRANGERS]], now))
                         .flatten()
                         .map(|(_, inc)| (OPEN_STRANGERS, inc))
                 })
