@@ -3881,6 +3881,71 @@ fn two_tenants_one_kyrgyz_block(b_block: &str) -> (std::collections::BTreeSet<St
     (ids, sends.iter().filter(|(_, v)| v.alert).count())
 }
 
+/// One Kyrgyz block pumped through two tenants, each one send every 8 minutes (too seldom for
+/// evidence about the block in either), four minutes apart: each detects it by its new
+/// countries' shortfall. The second joins the incident the first opened on that block: one
+/// incident (before, one each: a second generator's cross-tenant attack under `volume=2`
+/// raised four alerts so, its first two tenants detecting the block within seconds of each
+/// other, before `shared_block` had three tenants; here it needs three, so two do not tell).
+#[test]
+fn a_block_two_tenants_detect_through_their_new_countries_is_one_incident() {
+    let mut r = Rng(34);
+    let mut e = engine_with(
+        r#"{"signals":{"low_conversion":{"learn_grace":false},"shared_block":{"min_tenants":3}}}"#,
+    );
+    for h in 0..48 {
+        for i in 0..30 {
+            let tenant = ["a", "b"][i % 2];
+            let t = h * 3600 + i as i64 * 120;
+            let to = us_number(&mut r);
+            e.score(sms(t, tenant, &to, &login_from_198_51(&mut r)).as_bytes(), None);
+            if r.below(10) < 8 {
+                e.score(verified(t + 30, tenant, &to).as_bytes(), None);
+            }
+        }
+    }
+    let t0 = 2 * DAY + 10 * 3600;
+    let mut sends: Vec<(&str, pumpguard::Verdict)> = Vec::new();
+    for k in 0..30 {
+        for (tenant, from) in [("a", 0), ("b", 240)] {
+            let to = format!("+99655512{:04}", r.below(10_000));
+            let ip = format!(
+                r#","workflow":"login","ip":"185.220.{}.{}""#,
+                r.below(255),
+                1 + r.below(250)
+            );
+            sends.push((
+                tenant,
+                verdict(&mut e, &sms(t0 + from + k * 480, tenant, &to, &ip)),
+            ));
+        }
+    }
+    for tenant in ["a", "b"] {
+        let first = sends
+            .iter()
+            .find(|(t, v)| *t == tenant && v.level >= Level::High)
+            .map(|(_, v)| v);
+        let first = first.unwrap_or_else(|| panic!("{tenant} reaches high"));
+        assert!(
+            first
+                .reasons
+                .iter()
+                .any(|r| r.detail.starts_with("countries new to the tenant")),
+            "{first:?}"
+        );
+        assert!(!first.reasons.iter().any(about_the_block), "{first:?}");
+    }
+    let ids: std::collections::BTreeSet<_> = sends.iter().filter_map(|(_, v)| v.incident.clone()).collect();
+    let alerts = sends.iter().filter(|(_, v)| v.alert).count();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert!((1..=3).contains(&alerts), "{alerts} alerts");
+}
+
+/// Evidence about a send's block (as `engine::score::about_the_block` reads it).
+fn about_the_block(r: &pumpguard::Reason) -> bool {
+    ["fresh_block", "block_surge", "adjacent_numbers", "shared_block"].contains(&r.code)
+}
+
 /// An attacker pumping blocks in two countries: its incident opens on a US block, and GB's
 /// blocks join it, so the tenant's block incident names a US block. While GB's blocks sustain
 /// it, GB's accumulated shortfall is its pumped blocks', as it is for an incident opened on a

@@ -66,7 +66,7 @@ impl Engine {
     pub(super) fn track_incident(
         &mut self,
         v: &mut Verdict,
-        (country_wide, block_evidence, sustains): (bool, bool, bool),
+        (country_wide, block_evidence, new_countries, sustains): (bool, bool, bool, bool),
         open_keys: &[Option<u64>],
         tenant_name: &str,
         country: Country,
@@ -87,7 +87,11 @@ impl Engine {
         for (i, key) in open_keys.iter().enumerate() {
             let read = match i {
                 OPEN_COUNTRY_BLOCKS => false,
-                OPEN_BLOCK_SEEN => block_evidence,
+                // And a send held on its tenant's new countries' shortfall: a block new to
+                // the whole country for it, hit by another tenant's incident named for it, is
+                // that attack's (two tenants that detect one block through their new countries
+                // within seconds of each other opened an incident each).
+                OPEN_BLOCK_SEEN => block_evidence || new_countries,
                 _ => true,
             };
             let Some(key) = key.filter(|_| read) else {

@@ -201,7 +201,12 @@ impl Engine {
         }
         self.track_incident(
             &mut verdict,
-            (country_wide, block_evidence, sustains),
+            (
+                country_wide,
+                block_evidence,
+                conv_group == Some(ConvGroup::Rare),
+                sustains,
+            ),
             &open_keys,
             &ev.owner(),
             country,
