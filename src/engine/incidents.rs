@@ -66,7 +66,7 @@ impl Engine {
     pub(super) fn track_incident(
         &mut self,
         v: &mut Verdict,
-        (country_wide, block_evidence, new_countries, sustains): (bool, bool, bool, bool),
+        evidence: IncidentEvidence,
         open_keys: &[Option<u64>],
         tenant_name: &str,
         country: Country,
@@ -74,6 +74,12 @@ impl Engine {
         now: Millis,
         cost: f64,
     ) {
+        let IncidentEvidence {
+            country_wide,
+            block: block_evidence,
+            new_countries,
+            sustains,
+        } = evidence;
         let idle = self.cfg.incident_idle_secs as Millis * 1000;
         let reopen = self.cfg.incident_reopen_secs as Millis * 1000;
         let alert_level = self.cfg.alert_level;
@@ -87,10 +93,10 @@ impl Engine {
         for (i, key) in open_keys.iter().enumerate() {
             let read = match i {
                 OPEN_COUNTRY_BLOCKS => false,
-                // And a send held on its tenant's new countries' shortfall: a block new to
-                // the whole country for it, hit by another tenant's incident named for it, is
-                // that attack's (two tenants that detect one block through their new countries
-                // within seconds of each other opened an incident each).
+                // And a send held on its tenant's new countries' shortfall: its block, in a
+                // country new to the tenant, is the one another tenant's incident is named for
+                // and still hits (two tenants that detect one block through their new
+                // countries within seconds of each other opened an incident each).
                 OPEN_BLOCK_SEEN => block_evidence || new_countries,
                 _ => true,
             };

@@ -84,11 +84,25 @@ pub(super) const OPEN_STRANGERS: usize = 6;
 /// blocks key holds only the newest such incident, which may be in another country).
 pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
 /// The block as any incident's send at alert level hit it, with evidence about the block or
-/// not: joined only by a send with evidence about its block, only while the incident's sends
-/// still hit the block, and only for an incident opened on that block (a tenant that detects a
-/// block's attack by its country's or new countries' shortfall before another tenant detects
-/// it by the block leaves one incident, not two).
+/// not: joined only by a send with evidence about its block or held on its tenant's new
+/// countries' shortfall, only while the incident's sends still hit the block, and only for an
+/// incident opened on that block (a tenant that detects a block's attack by its country's or
+/// new countries' shortfall before another tenant detects it by the block, or by its own new
+/// countries', leaves one incident, not two).
 pub(super) const OPEN_BLOCK_SEEN: usize = 8;
+
+/// What a verdict at alert level says about the incident it opens or joins.
+#[derive(Clone, Copy)]
+pub(super) struct IncidentEvidence {
+    /// The country's (or its strangers') shortfall, with nothing pointing at a block.
+    pub country_wide: bool,
+    /// Evidence about the send's block.
+    pub block: bool,
+    /// The tenant's new countries' shortfall.
+    pub new_countries: bool,
+    /// The send keeps the incident open (its own evidence, not only the carry).
+    pub sustains: bool,
+}
 /// The tenant's incidents on evidence about a block, a country's strangers or a country, in
 /// any flow: joined only by a send with such evidence (an attacker spread over the tenant's
 /// country mix and its sign-up and login flows, held by blocks in its main country and by the

@@ -201,12 +201,12 @@ impl Engine {
         }
         self.track_incident(
             &mut verdict,
-            (
+            IncidentEvidence {
                 country_wide,
-                block_evidence,
-                conv_group == Some(ConvGroup::Rare),
+                block: block_evidence,
+                new_countries: conv_group == Some(ConvGroup::Rare),
                 sustains,
-            ),
+            },
             &open_keys,
             &ev.owner(),
             country,
