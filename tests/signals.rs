@@ -2606,6 +2606,40 @@ fn acme_logins(
     out
 }
 
+/// A GB mobile number.
+fn gb_number(r: &mut Rng) -> String {
+    format!("+4474{:08}", r.below(100_000_000))
+}
+
+/// 300 US and 60 GB users: a stable number each, and an address in one of 250 networks
+/// (`198.51.x.0/24`).
+fn us_and_gb_users(r: &mut Rng) -> Vec<(String, String)> {
+    (0..360)
+        .map(|i| {
+            let to = if i < 300 { us_number(r) } else { gb_number(r) };
+            (to, format!("198.51.{}.{}", i % 250, 1 + r.below(250)))
+        })
+        .collect()
+}
+
+/// Hour `h` of the users' logins: 46 (one in eight a GB user's), 90 % verified.
+fn users_hour(
+    r: &mut Rng,
+    users: &[(String, String)],
+    h: i64,
+    sends: &mut Vec<(i64, String, String, bool, u8)>,
+) {
+    for i in 0..46 {
+        let u = if i % 8 == 7 {
+            300 + r.below(60)
+        } else {
+            r.below(300)
+        } as usize;
+        let (to, ip) = users[u].clone();
+        sends.push((h * 3600 + i * 78, to, ip, r.below(10) < 9, 0));
+    }
+}
+
 /// Spread pumping under a tenant's returning users: 300 US and 60 GB users (stable numbers and
 /// networks) log in 46 times an hour, 90 % verified, and a new user signs up every four hours
 /// or so in the US, GB or DE (a fresh number and network, 80 % verified). On day 3 at 09:00 an
@@ -2622,28 +2656,15 @@ fn spread_thin_under_returning_users(config: &str) -> [Vec<pumpguard::Verdict>; 
 fn spread_thin_and_a_block(config: &str, block: bool) -> [Vec<pumpguard::Verdict>; 3] {
     let mut e = engine_with(config);
     let mut r = Rng(71);
-    let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
-    let users: Vec<(String, String)> = (0..360)
-        .map(|i| {
-            let to = if i < 300 { us_number(&mut r) } else { gb(&mut r) };
-            (to, format!("198.51.{}.{}", i % 250, 1 + r.below(250)))
-        })
-        .collect();
+    let gb = gb_number;
+    let users = us_and_gb_users(&mut r);
     let fresh_ip = |r: &mut Rng| format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
     let attack_from = 3 * DAY + 9 * 3600;
     let during = |t: i64| (attack_from..attack_from + 7200).contains(&t);
     // (time, number, address, verified, 0 user / 1 DE new user / 2 other new user / 3 attack)
     let mut sends: Vec<(i64, String, String, bool, u8)> = Vec::new();
     for h in 0..(3 * 24 + 11) {
-        for i in 0..46 {
-            let u = if i % 8 == 7 {
-                300 + r.below(60)
-            } else {
-                r.below(300)
-            } as usize;
-            let (to, ip) = users[u].clone();
-            sends.push((h * 3600 + i * 78, to, ip, r.below(10) < 9, 0));
-        }
+        users_hour(&mut r, &users, h, &mut sends);
         if r.below(4) == 0 {
             let to = match r.below(3) {
                 0 => us_number(&mut r),
@@ -3823,6 +3844,33 @@ fn a_block_detected_by_one_tenant_through_its_country_and_by_another_through_the
     assert!(ids.iter().any(|i| i.starts_with("inc-b-KG-9967001")), "{ids:?}");
 }
 
+/// A login code to a fresh number of the Kyrgyz block `+996{block}…` from a hosting range:
+/// the number and the record's extra fields.
+fn kyrgyz_login_from_hosting(r: &mut Rng, block: &str) -> (String, String) {
+    let to = format!("+996{block}{:04}", r.below(10_000));
+    let ip = format!(
+        r#","workflow":"login","ip":"185.220.{}.{}""#,
+        r.below(255),
+        1 + r.below(250)
+    );
+    (to, ip)
+}
+
+/// Two days of US logins for tenants `a` and `b`, 15 an hour each, 80 % verified.
+fn two_days_of_us_logins(e: &mut Engine, r: &mut Rng) {
+    for h in 0..48 {
+        for i in 0..30 {
+            let tenant = ["a", "b"][i % 2];
+            let t = h * 3600 + i as i64 * 120;
+            let to = us_number(r);
+            e.score(sms(t, tenant, &to, &login_from_198_51(r)).as_bytes(), None);
+            if r.below(10) < 8 {
+                e.score(verified(t + 30, tenant, &to).as_bytes(), None);
+            }
+        }
+    }
+}
+
 /// Two tenants with two days of US logins; then `a` sends to two Kyrgyz blocks (`+99655512…`
 /// and `+99670012…`, alternating) every 3 minutes, and from 40 minutes on `b` sends one a minute
 /// to `b_block` (`55512` or `70012`); both from a hosting range, none verified. The incident ids
@@ -3830,17 +3878,7 @@ fn a_block_detected_by_one_tenant_through_its_country_and_by_another_through_the
 fn two_tenants_one_kyrgyz_block(b_block: &str) -> (std::collections::BTreeSet<String>, usize) {
     let mut r = Rng(33);
     let mut e = engine_with(CONFIGURED_GRACE);
-    for h in 0..48 {
-        for i in 0..30 {
-            let tenant = ["a", "b"][i % 2];
-            let t = h * 3600 + i as i64 * 120;
-            let to = us_number(&mut r);
-            e.score(sms(t, tenant, &to, &login_from_198_51(&mut r)).as_bytes(), None);
-            if r.below(10) < 8 {
-                e.score(verified(t + 30, tenant, &to).as_bytes(), None);
-            }
-        }
-    }
+    two_days_of_us_logins(&mut e, &mut r);
     let t0 = 2 * DAY + 10 * 3600;
     let mut sends: Vec<(&str, pumpguard::Verdict)> = Vec::new();
     for m in 0..120 {
@@ -3853,12 +3891,7 @@ fn two_tenants_one_kyrgyz_block(b_block: &str) -> (std::collections::BTreeSet<St
                     "a" => "55512",
                     _ => b_block,
                 };
-                let to = format!("+996{block}{:04}", r.below(10_000));
-                let ip = format!(
-                    r#","workflow":"login","ip":"185.220.{}.{}""#,
-                    r.below(255),
-                    1 + r.below(250)
-                );
+                let (to, ip) = kyrgyz_login_from_hosting(&mut r, block);
                 sends.push((
                     tenant,
                     verdict(&mut e, &sms(t + r.below(30) as i64, tenant, &to, &ip)),
@@ -3893,27 +3926,12 @@ fn a_block_two_tenants_detect_through_their_new_countries_is_one_incident() {
     let mut e = engine_with(
         r#"{"signals":{"low_conversion":{"learn_grace":false},"shared_block":{"min_tenants":3}}}"#,
     );
-    for h in 0..48 {
-        for i in 0..30 {
-            let tenant = ["a", "b"][i % 2];
-            let t = h * 3600 + i as i64 * 120;
-            let to = us_number(&mut r);
-            e.score(sms(t, tenant, &to, &login_from_198_51(&mut r)).as_bytes(), None);
-            if r.below(10) < 8 {
-                e.score(verified(t + 30, tenant, &to).as_bytes(), None);
-            }
-        }
-    }
+    two_days_of_us_logins(&mut e, &mut r);
     let t0 = 2 * DAY + 10 * 3600;
     let mut sends: Vec<(&str, pumpguard::Verdict)> = Vec::new();
     for k in 0..30 {
         for (tenant, from) in [("a", 0), ("b", 240)] {
-            let to = format!("+99655512{:04}", r.below(10_000));
-            let ip = format!(
-                r#","workflow":"login","ip":"185.220.{}.{}""#,
-                r.below(255),
-                1 + r.below(250)
-            );
+            let (to, ip) = kyrgyz_login_from_hosting(&mut r, "55512");
             sends.push((
                 tenant,
                 verdict(&mut e, &sms(t0 + from + k * 480, tenant, &to, &ip)),
@@ -4026,26 +4044,13 @@ fn a_countrys_pumped_blocks_explain_its_shortfall_when_the_newest_block_incident
 fn a_block_and_a_country_pumped_at_once_are_one_incident() {
     let mut e = engine();
     let mut r = Rng(72);
-    let gb = |r: &mut Rng| format!("+4474{:08}", r.below(100_000_000));
-    let users: Vec<(String, String)> = (0..360)
-        .map(|i| {
-            let to = if i < 300 { us_number(&mut r) } else { gb(&mut r) };
-            (to, format!("198.51.{}.{}", i % 250, 1 + r.below(250)))
-        })
-        .collect();
+    let gb = gb_number;
+    let users = us_and_gb_users(&mut r);
     let attack_from = 3 * DAY + 9 * 3600;
     let during = |t: i64| (attack_from..attack_from + 7200).contains(&t);
     let mut sends: Vec<(i64, String, String, bool, u8)> = Vec::new();
     for h in 0..(3 * 24 + 11) {
-        for i in 0..46 {
-            let u = if i % 8 == 7 {
-                300 + r.below(60)
-            } else {
-                r.below(300)
-            } as usize;
-            let (to, ip) = users[u].clone();
-            sends.push((h * 3600 + i * 78, to, ip, r.below(10) < 9, 0));
-        }
+        users_hour(&mut r, &users, h, &mut sends);
         if during(h * 3600) {
             for i in 0..30 {
                 let to = format!("+99655512{:04}", r.below(10_000));
