@@ -35,6 +35,19 @@ pub(super) fn id_part(s: &str) -> String {
     }
 }
 
+/// What a verdict at alert level says about the incident it opens or joins.
+#[derive(Clone, Copy)]
+pub(super) struct IncidentEvidence {
+    /// The country's (or its strangers') shortfall, with nothing pointing at a block.
+    pub country_wide: bool,
+    /// Evidence about the send's block.
+    pub block: bool,
+    /// The tenant's new countries' shortfall.
+    pub new_countries: bool,
+    /// The send keeps the incident open (its own evidence, not only the carry).
+    pub sustains: bool,
+}
+
 impl Engine {
     /// The newest incident still open under one of `keys` that the key sustained within the idle
     /// time, and the key's position.

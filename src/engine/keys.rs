@@ -90,19 +90,6 @@ pub(super) const OPEN_COUNTRY_BLOCKS: usize = 7;
 /// new countries' shortfall before another tenant detects it by the block, or by its own new
 /// countries', leaves one incident, not two).
 pub(super) const OPEN_BLOCK_SEEN: usize = 8;
-
-/// What a verdict at alert level says about the incident it opens or joins.
-#[derive(Clone, Copy)]
-pub(super) struct IncidentEvidence {
-    /// The country's (or its strangers') shortfall, with nothing pointing at a block.
-    pub country_wide: bool,
-    /// Evidence about the send's block.
-    pub block: bool,
-    /// The tenant's new countries' shortfall.
-    pub new_countries: bool,
-    /// The send keeps the incident open (its own evidence, not only the carry).
-    pub sustains: bool,
-}
 /// The tenant's incidents on evidence about a block, a country's strangers or a country, in
 /// any flow: joined only by a send with such evidence (an attacker spread over the tenant's
 /// country mix and its sign-up and login flows, held by blocks in its main country and by the
