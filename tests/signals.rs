@@ -3666,6 +3666,74 @@ fn a_block_carrying_many_times_its_usual_share_of_a_flow_without_conversions() {
     assert_eq!(surge, 0);
 }
 
+/// In logs without conversions, a block new to the flow filled by a few requesters, each a few
+/// times an hour (an attacker's machines or proxies), is many numbers from one source: the
+/// block's requesters count as `source_velocity`, and with `fresh_block` take it to `high`
+/// long before the attack ends. The same numbers each from its own address (a flow's users)
+/// are not a source, and the block alone stays below `high`.
+#[test]
+fn a_fresh_block_filled_by_a_few_requesters_where_nothing_converts() {
+    // Two days of a tenant without conversions: 40 sends an hour over 100 US blocks, each from
+    // its own address.
+    let ours = |r: &mut Rng| {
+        let area = [212, 415, 646, 312, 713, 305, 404, 617, 202, 303][r.below(10) as usize];
+        let ip = format!(r#","ip":"198.51.{}.{}""#, r.below(200), r.below(250));
+        (format!("+1{area}{}{:06}", r.below(10), r.below(1_000_000)), ip)
+    };
+    // Then three hours of it with 20 sends an hour into an Alaskan block it never sent to:
+    // from 8 addresses, or each from its own. Returns the first send at `high`, the sends with
+    // the block's requesters as a source, and the sends at `high`.
+    let run = |cfg: &str, few: bool| {
+        let mut e = engine_with(cfg);
+        let mut r = Rng(91);
+        for i in 0..2 * 24 * 40 {
+            let (to, ip) = ours(&mut r);
+            e.score(sms(i * 90, "acme", &to, &ip).as_bytes(), None);
+        }
+        let (mut first_high, mut by_block, mut high) = (None, 0, 0);
+        for i in 0..60 {
+            for k in 0..2 {
+                let (to, ip) = ours(&mut r);
+                e.score(sms(2 * DAY + i * 180 + k * 90, "acme", &to, &ip).as_bytes(), None);
+            }
+            let to = format!("+19072{:06}", r.below(1_000_000));
+            let ip = if few {
+                format!(r#","ip":"203.0.113.{}""#, r.below(8))
+            } else {
+                format!(
+                    r#","ip":"100.{}.{}.{}""#,
+                    r.below(250),
+                    r.below(250),
+                    r.below(250)
+                )
+            };
+            let v = verdict(&mut e, &sms(2 * DAY + i * 180 + 45, "acme", &to, &ip));
+            if v.level >= Level::High {
+                first_high.get_or_insert(i + 1);
+                high += 1;
+            }
+            by_block += usize::from(
+                v.reasons
+                    .iter()
+                    .any(|r| r.code == "source_velocity" && r.detail.starts_with("+19072")),
+            );
+        }
+        (first_high, by_block, high)
+    };
+    let (first, by_block, high) = run("{}", true);
+    let first = first.expect("the block filled by 8 addresses goes high");
+    assert!(first <= 30, "first high at send {first}");
+    assert!(
+        by_block >= 30 && high >= 30,
+        "{by_block} with the block's requesters, {high} high, of 60"
+    );
+    // Each from its own address: no source, and the block alone is not `high`.
+    assert_eq!(run("{}", false), (None, 0, 0));
+    // With the block's requesters off, the 8 addresses are below `high` too.
+    let off = r#"{"signals":{"source_velocity":{"block_repeats":0}}}"#;
+    assert_eq!(run(off, true), (None, 0, 0));
+}
+
 /// In logs without conversions, a source's second condition (its own sends convert poorly)
 /// cannot be checked. A send that names a user who asked for no other number, into a block
 /// without evidence of its own, is that user's own number: an enrolment day through two office

@@ -383,6 +383,14 @@ pub struct SourceVelocity {
     /// whose users verify their codes is not flagged. Fanning out over many countries still
     /// counts on its own.
     pub require_low_conversion: bool,
+    /// The block's requesters, in a flow whose conversion cannot be judged: in a block that
+    /// `fresh_block` or `block_surge` finds, the sends to its distinct numbers whose requester
+    /// (IP, else user, else session) had reached another of them within the window. At this
+    /// many, and a quarter of the block's numbers, the block's sends count as one source
+    /// reaching many numbers: an attacker's few machines or proxies, each sending a few times
+    /// an hour, fill a partner's block; a flow's users each reach their own number. Weighted as
+    /// `ip_numbers`, from this threshold. 0 turns it off.
+    pub block_repeats: u32,
 }
 
 /// `ip_geo_mismatch` settings.
@@ -653,6 +661,7 @@ impl Default for SourceVelocity {
             max_weight: 35,
             fanout_weight: 20,
             require_low_conversion: true,
+            block_repeats: 4,
         }
     }
 }

@@ -219,6 +219,12 @@ impl Config {
                 "must be 2 to 16 (a block remembers 16 numbers)".into(),
             );
         }
+        if s.source_velocity.block_repeats > 16 {
+            err(
+                "signals.source_velocity.block_repeats",
+                "must be 0 (off) to 16 (a block remembers 16 of them)".into(),
+            );
+        }
         if s.fresh_block.min_weight > s.fresh_block.max_weight || s.fresh_block.max_weight > 100 {
             err(
                 "signals.fresh_block",

@@ -116,6 +116,10 @@ pub(super) const KEY_NO_WORKFLOW: u64 = 0xF10;
 pub(super) const KEY_RARE_CONV: u64 = 0xA4E;
 pub(super) const KEY_FLOW_CONV: u64 = 0xF1C;
 pub(super) const KEY_BLOCK_NUMBERS: u64 = 0xB2;
+/// A followed block's requesters, and its sends whose requester had reached another of its
+/// numbers (`source_velocity.block_repeats`).
+pub(super) const KEY_BLOCK_REQUESTERS: u64 = 0xB3;
+pub(super) const KEY_BLOCK_REPEATS: u64 = 0xB4;
 pub(super) const KEY_NETWORK: u64 = 0x4E7;
 pub(super) const KEY_TENANT_BLOCKS: u64 = 0x7B1;
 /// A requester's network / user that verified a code of the tenant (`State::known`).

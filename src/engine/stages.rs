@@ -1074,6 +1074,7 @@ impl Engine {
             number_hash,
             flow_key,
             block_key,
+            requester,
             ref number,
             ref block,
             ref send,
@@ -1144,12 +1145,52 @@ impl Engine {
             reasons.extend(signals::adjacent(cfg, r, send, slow, busy, shown, privacy));
         }
 
+        // The block's requesters, in a flow whose conversion cannot be judged, while the block
+        // is followed: a block new to the flow, or one carrying a share of its flow's window.
+        // A send whose requester had reached another of the block's numbers is a repeat.
+        let bs = &cfg.signals.block_surge;
+        let flow_recent = || f64::from(sends(flow_conv).0);
+        let fresh_followed = fb.enabled && block_fresh && (recent >= 2 || (slow.is_some() && hour >= 2));
+        let followed = fresh_followed
+            || (bs.enabled
+                && view.established
+                && !block_fresh
+                && recent >= 2
+                && f64::from(recent) >= bs.min_share * flow_recent());
+        if let Some(who) = requester.filter(|_| {
+            !fv.judge_conversion && send.first && followed && cfg.signals.source_velocity.block_repeats > 0
+        }) {
+            let within = slow.unwrap_or(0).max(wms);
+            let r = self
+                .state
+                .ranges
+                .entry(Keyer::mix(block_key, KEY_BLOCK_REQUESTERS), Range::default);
+            if signals::see_block_requester(r, who, now, within) {
+                let r = self
+                    .state
+                    .ranges
+                    .entry(Keyer::mix(block_key, KEY_BLOCK_REPEATS), Range::default);
+                r.seen.see((number_hash as u32) | 1, now.div_euclid(1000) as u32);
+                r.last = r.last.max(now);
+            }
+        }
+        // The block's numbers in a window as many sends from its repeating requesters.
+        let requesters_of = |n: u32, w: Millis, ranges: &BoundedMap<Range>| {
+            if fv.judge_conversion {
+                return None;
+            }
+            let k = ranges
+                .get(Keyer::mix(block_key, KEY_BLOCK_REPEATS))
+                .map_or(0, |r| r.seen.count_since((now - w).div_euclid(1000) as u32));
+            signals::block_requesters(cfg, n, k, w, block)
+        };
+
         // A block new to the flow, suddenly receiving many distinct numbers.
         if fb.enabled {
             // Distinct numbers are tracked only for a block without much history that had an
             // earlier send in the window (in the last hour, for the slow window): most blocks
             // never need the entry (its first number is then not counted, one send of delay).
-            if block_fresh && (recent >= 2 || (slow.is_some() && hour >= 2)) {
+            if fresh_followed {
                 let r = self
                     .state
                     .ranges
@@ -1170,6 +1211,7 @@ impl Engine {
                         .filter(|&(n, _)| n >= fb.min_distinct && history < f64::from(n))
                 };
                 if let Some((n, w)) = found {
+                    reasons.extend(requesters_of(n, w, &self.state.ranges));
                     let x = f64::from(n - fb.min_distinct)
                         / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
                     reasons.push(Reason {
@@ -1190,14 +1232,16 @@ impl Engine {
         // many times its usual share of the flow's window, and a share of it: pumping
         // into the blocks the tenant's own users are in. A flow's surge keeps each block's
         // share. Volume-type: capped with the rest, explained by an annotation.
-        let bs = &cfg.signals.block_surge;
         if bs.enabled && !fv.judge_conversion && view.established && !block_fresh && recent >= bs.min_sends {
             let usual = |key: u64| convs.get(key).map_or(0.0, signals::usual_per_bucket);
             let (in_block, in_flow) = (usual(block_conv), usual(flow_conv));
-            let flow_recent = f64::from(sends(flow_conv).0);
+            let flow_recent = flow_recent();
             if in_flow > 0.0 && f64::from(recent) >= bs.min_share * flow_recent {
                 let expected = in_block / in_flow * flow_recent;
-                damped.extend(signals::block_surge(cfg, recent, expected, || block.to_string()));
+                if let Some(r) = signals::block_surge(cfg, recent, expected, || block.to_string()) {
+                    damped.push(r);
+                    reasons.extend(requesters_of(recent, wms, &self.state.ranges));
+                }
             }
         }
 
@@ -1385,11 +1429,14 @@ impl Engine {
                 &mut velocity,
             );
         }
-        // The strongest of each code among the sources.
+        // The strongest of each code among the sources (and the block's requesters, found by
+        // the block stage).
         velocity.sort_by_key(|r| std::cmp::Reverse(r.weight));
         for r in velocity {
-            if !reasons.iter().any(|x| x.code == r.code) {
-                reasons.push(r);
+            match reasons.iter_mut().find(|x| x.code == r.code) {
+                Some(x) if x.weight < r.weight => *x = r,
+                Some(_) => {}
+                None => reasons.push(r),
             }
         }
     }

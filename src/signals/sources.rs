@@ -83,3 +83,36 @@ pub fn source(
         ));
     }
 }
+
+/// Records a requester sending to a new number of a followed block (`requesters`: the block's
+/// requesters). Returns whether it had reached another of the block's numbers within `within`.
+pub fn see_block_requester(requesters: &mut Range, requester: u64, now: Millis, within: Millis) -> bool {
+    let who = requester as u32 | 1;
+    let repeat = requesters.seen.values_since(secs(now - within)).any(|v| v == who);
+    requesters.seen.see(who, secs(now));
+    requesters.last = requesters.last.max(now);
+    repeat
+}
+
+/// `source_velocity` for a block's requesters (`source_velocity.block_repeats`): of the
+/// block's `numbers` in the window `w`, `repeats` were sent by a requester that had reached
+/// another of them.
+pub fn block_requesters(cfg: &Config, numbers: u32, repeats: u32, w: Millis, block: &str) -> Option<Reason> {
+    let sv = &cfg.signals.source_velocity;
+    let t = sv.block_repeats;
+    if !sv.enabled || t == 0 || repeats < t || repeats.saturating_mul(4) < numbers {
+        return None;
+    }
+    Some(reason(
+        code::SOURCE_VELOCITY,
+        scale(
+            sv.min_weight,
+            sv.max_weight,
+            f64::from(repeats - t) / f64::from(t),
+        ),
+        format!(
+            "{block}'s {numbers} numbers in {}: {repeats} of them from a requester that had reached another",
+            minutes(w)
+        ),
+    ))
+}
