@@ -3734,6 +3734,37 @@ fn a_fresh_block_filled_by_a_few_requesters_where_nothing_converts() {
     assert_eq!(run(off, true), (None, 0, 0));
 }
 
+/// Where the flow's logs carry conversions, the block's requesters count only with the second
+/// condition: the send's sends convert poorly (`low_conversion`). A block pumped from 6
+/// addresses, nothing verified, has them; the same sends verified like the users' do not.
+#[test]
+fn a_blocks_requesters_count_with_a_low_conversion_where_conversions_are_logged() {
+    let run = |verify: bool| {
+        let mut e = engine();
+        let mut r = Rng(17);
+        warm(&mut e, "acme", 2, 60, &mut r);
+        let mut by_block = 0;
+        for i in 0..60 {
+            let t = 2 * DAY + i * 60;
+            let to = format!("+12125{:06}", r.below(1_000_000));
+            let extra = format!(r#","workflow":"login","ip":"203.0.113.{}""#, r.below(6));
+            let v = verdict(&mut e, &sms(t, "acme", &to, &extra));
+            if verify && r.below(10) < 8 {
+                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+            }
+            by_block += usize::from(
+                v.reasons
+                    .iter()
+                    .any(|r| r.code == "source_velocity" && r.detail.starts_with("+12125")),
+            );
+        }
+        by_block
+    };
+    let unverified = run(false);
+    assert!(unverified >= 10, "{unverified} of 60 with the block's requesters");
+    assert_eq!(run(true), 0);
+}
+
 /// In logs without conversions, a source's second condition (its own sends convert poorly)
 /// cannot be checked. A send that names a user who asked for no other number, into a block
 /// without evidence of its own, is that user's own number: an enrolment day through two office

@@ -1152,14 +1152,13 @@ impl Engine {
         let flow_recent = || f64::from(sends(flow_conv).0);
         let fresh_followed = fb.enabled && block_fresh && (recent >= 2 || (slow.is_some() && hour >= 2));
         let followed = fresh_followed
-            || (bs.enabled
-                && view.established
+            || (view.established
                 && !block_fresh
                 && recent >= 2
                 && f64::from(recent) >= bs.min_share * flow_recent());
-        if let Some(who) = requester.filter(|_| {
-            !fv.judge_conversion && send.first && followed && cfg.signals.source_velocity.block_repeats > 0
-        }) {
+        if let Some(who) =
+            requester.filter(|_| send.first && followed && cfg.signals.source_velocity.block_repeats > 0)
+        {
             let within = slow.unwrap_or(0).max(wms);
             let r = self
                 .state
@@ -1176,9 +1175,6 @@ impl Engine {
         }
         // The block's numbers in a window as many sends from its repeating requesters.
         let requesters_of = |n: u32, w: Millis, ranges: &BoundedMap<Range>| {
-            if fv.judge_conversion {
-                return None;
-            }
             let k = ranges
                 .get(Keyer::mix(block_key, KEY_BLOCK_REPEATS))
                 .map_or(0, |r| r.seen.count_since((now - w).div_euclid(1000) as u32));
@@ -1210,8 +1206,10 @@ impl Engine {
                     slow.map(|w| (count(w), w))
                         .filter(|&(n, _)| n >= fb.min_distinct && history < f64::from(n))
                 };
-                if let Some((n, w)) = found {
+                if let Some((n, w)) = found.filter(|_| !fv.judge_conversion) {
                     reasons.extend(requesters_of(n, w, &self.state.ranges));
+                }
+                if let Some((n, w)) = found {
                     let x = f64::from(n - fb.min_distinct)
                         / f64::from(16u32.saturating_sub(fb.min_distinct).max(1));
                     reasons.push(Reason {
@@ -1243,6 +1241,17 @@ impl Engine {
                     reasons.extend(requesters_of(recent, wms, &self.state.ranges));
                 }
             }
+        }
+
+        // Where the flow's conversion is judged, the block's requesters count with the second
+        // condition: the send's sends convert poorly (`low_conversion`).
+        if fv.judge_conversion
+            && followed
+            && reasons
+                .iter()
+                .any(|r| r.code == code::LOW_CONVERSION && r.weight > 0)
+        {
+            reasons.extend(requesters_of(recent, wms, &self.state.ranges));
         }
 
         // The block across tenants: several tenants that had next to no history in one block
