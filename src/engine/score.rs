@@ -138,13 +138,14 @@ impl Engine {
         );
         self.provider_block_stage(ev, &f, &mut reasons);
         self.attribute(ev, &f, conv.rare_key);
-        let global_block = self.block_stage(&f, &fv, &mut reasons, &mut damped);
+        let (global_block, concentrated) = self.block_stage(&f, &fv, &mut reasons, &mut damped);
         let block_evidence = reasons.iter().chain(&damped).any(about_the_block);
         self.source_stage(&f, &fv, (judge_conversion, block_evidence), season, &mut reasons);
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
         self.combine(&f, &conv, &mut reasons, damped);
-        let (mut open_keys, sustains, by_strangers) = self.carry(ev, &f, &conv, global_block, &mut reasons);
+        let (mut open_keys, sustains, by_strangers) =
+            self.carry(ev, &f, &conv, (global_block, concentrated), &mut reasons);
         let SendFacts {
             now,
             tenant,
@@ -511,7 +512,7 @@ impl Engine {
         ev: &Event<'_>,
         f: &SendFacts,
         conv: &ConvFindings,
-        global_block: u64,
+        (global_block, concentrated): (u64, bool),
         reasons: &mut Vec<Reason>,
     ) -> ([Option<u64>; 10], bool, bool) {
         let SendFacts {
@@ -594,8 +595,12 @@ impl Engine {
                     // Another tenant's send into the block is carried only with evidence of its
                     // own that the block is shared by an attack. A send cleared of the block's
                     // shortfall (`known_requester`) is not carried by the block's incident.
+                    // Where conversion cannot be judged, the block still concentrating its flow
+                    // is the attack going on, with no evidence of the send's own: the attack's
+                    // sends taught the block a history (nothing verified marks them as an
+                    // attack's), and a slow one no longer finds it new.
                     OPEN_BLOCK => {
-                        pre >= cfg.levels.low as i32
+                        (pre >= cfg.levels.low as i32 || concentrated)
                             && (shared || inc.tenant == this_tenant)
                             && !(conv.group == Some(ConvGroup::Block) && conv.requester_clears.is_some())
                     }

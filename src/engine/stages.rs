@@ -1060,14 +1060,16 @@ impl Engine {
     }
 
     /// The block: adjacent numbers, a block new to the flow, the block across tenants. Returns
-    /// the block's platform-wide key.
+    /// the block's platform-wide key, and whether the block, in a flow whose conversion cannot
+    /// be judged, carries at least `fresh_block.min_share` of the flow's sends of the last hour
+    /// (two or more): the concentration that keeps an incident on it carrying its sends.
     pub(super) fn block_stage(
         &mut self,
         f: &SendFacts,
         fv: &FlowView,
         reasons: &mut Vec<Reason>,
         damped: &mut Vec<Reason>,
-    ) -> u64 {
+    ) -> (u64, bool) {
         let SendFacts {
             now,
             tenant,
@@ -1120,6 +1122,10 @@ impl Engine {
             && block_fresh
             && f64::from(hour) >= fb.min_share * f64::from(sends(flow_conv).1))
         .then_some(fb.slow_window_secs as Millis * 1000);
+        let concentrated = !fv.judge_conversion
+            && view.established
+            && hour >= 2
+            && f64::from(hour) >= fb.min_share * f64::from(sends(flow_conv).1);
 
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         // Adjacent numbers.
@@ -1315,7 +1321,7 @@ impl Engine {
                 });
             }
         }
-        global_block
+        (global_block, concentrated)
     }
 
     /// Sources: one address, user agent, user or session reaching many numbers, counted only
