@@ -3603,6 +3603,14 @@ fn a_generic_conversion_finds_its_send_by_number_id_or_user() {
     }
 }
 
+/// One of a tenant's users, its number in one of 100 US blocks and its own address (the
+/// record's `ip` field).
+fn user_in_100_us_blocks(r: &mut Rng) -> (String, String) {
+    let area = [212, 415, 646, 312, 713, 305, 404, 617, 202, 303][r.below(10) as usize];
+    let ip = format!(r#","ip":"198.51.{}.{}""#, r.below(200), r.below(250));
+    (format!("+1{area}{}{:06}", r.below(10), r.below(1_000_000)), ip)
+}
+
 /// Pumping into a block the tenant's own users are in, in logs without conversions: the block
 /// has a history, so `fresh_block` does not apply, and at half the flow's volume there is no
 /// spike. Its share of the flow is what changes (`block_surge`); with the attacker's two
@@ -3611,11 +3619,7 @@ fn a_generic_conversion_finds_its_send_by_number_id_or_user() {
 #[test]
 fn a_block_carrying_many_times_its_usual_share_of_a_flow_without_conversions() {
     // Two days of a tenant without conversions: 200 sends an hour over 100 US blocks.
-    let ours = |r: &mut Rng| {
-        let area = [212, 415, 646, 312, 713, 305, 404, 617, 202, 303][r.below(10) as usize];
-        let ip = format!(r#","ip":"198.51.{}.{}""#, r.below(200), r.below(250));
-        (format!("+1{area}{}{:06}", r.below(10), r.below(1_000_000)), ip)
-    };
+    let ours = user_in_100_us_blocks;
     let history = |e: &mut Engine, r: &mut Rng| {
         for i in 0..2 * 24 * 200 {
             let (to, ip) = ours(r);
@@ -3670,16 +3674,14 @@ fn a_block_carrying_many_times_its_usual_share_of_a_flow_without_conversions() {
 /// times an hour (an attacker's machines or proxies), is many numbers from one source: the
 /// block's requesters count as `source_velocity`, and with `fresh_block` take it to `high`
 /// long before the attack ends. The same numbers each from its own address (a flow's users)
-/// are not a source, and the block alone stays below `high`.
+/// are not a source, and the block alone stays below `high`. Once the attack's own sends have
+/// taught the block a history, its incident still holds its numbers while it concentrates the
+/// flow.
 #[test]
 fn a_fresh_block_filled_by_a_few_requesters_where_nothing_converts() {
     // Two days of a tenant without conversions: 40 sends an hour over 100 US blocks, each from
     // its own address.
-    let ours = |r: &mut Rng| {
-        let area = [212, 415, 646, 312, 713, 305, 404, 617, 202, 303][r.below(10) as usize];
-        let ip = format!(r#","ip":"198.51.{}.{}""#, r.below(200), r.below(250));
-        (format!("+1{area}{}{:06}", r.below(10), r.below(1_000_000)), ip)
-    };
+    let ours = user_in_100_us_blocks;
     // Then three hours of it with 20 sends an hour into an Alaskan block it never sent to:
     // from 8 addresses, or each from its own. Returns the first send at `high`, the sends with
     // the block's requesters as a source, and the sends at `high`.
