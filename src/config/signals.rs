@@ -383,12 +383,14 @@ pub struct SourceVelocity {
     /// whose users verify their codes is not flagged. Fanning out over many countries still
     /// counts on its own.
     pub require_low_conversion: bool,
-    /// The block's requesters, in a flow whose conversion cannot be judged: in a block that
-    /// `fresh_block` or `block_surge` finds, the sends to its distinct numbers whose requester
-    /// (IP, else user, else session) had reached another of them within the window. At this
-    /// many, and a quarter of the block's numbers, the block's sends count as one source
-    /// reaching many numbers: an attacker's few machines or proxies, each sending a few times
-    /// an hour, fill a partner's block; a flow's users each reach their own number. Weighted as
+    /// The block's requesters: the sends to a block's distinct numbers whose requester (IP,
+    /// else user, else session) had reached another of them within the window. At this many,
+    /// and a quarter of the block's numbers, the block's sends count as one source reaching
+    /// many numbers: an attacker's few machines or proxies, each sending a few times an hour,
+    /// fill a partner's block; a flow's users each reach their own number. In a flow whose
+    /// conversion cannot be judged, for a block that `fresh_block` or `block_surge` finds;
+    /// where it is judged, for a block new to the flow or carrying `block_surge.min_share` of
+    /// its window, with the second condition (the send has `low_conversion`). Weighted as
     /// `ip_numbers`, from this threshold. 0 turns it off.
     pub block_repeats: u32,
 }

@@ -1151,9 +1151,9 @@ impl Engine {
             reasons.extend(signals::adjacent(cfg, r, send, slow, busy, shown, privacy));
         }
 
-        // The block's requesters, in a flow whose conversion cannot be judged, while the block
-        // is followed: a block new to the flow, or one carrying a share of its flow's window.
-        // A send whose requester had reached another of the block's numbers is a repeat.
+        // The block's requesters, while the block is followed: a block new to the flow, or one
+        // carrying a share of its flow's window. A send whose requester had reached another of
+        // the block's numbers is a repeat.
         let bs = &cfg.signals.block_surge;
         let flow_recent = || f64::from(sends(flow_conv).0);
         let fresh_followed = fb.enabled && block_fresh && (recent >= 2 || (slow.is_some() && hour >= 2));
