@@ -2379,6 +2379,88 @@ fn a_send_from_a_kind_of_client_whose_sends_verify_is_cleared() {
     }
 }
 
+/// Pumping into one block (+19075…) for two hours at 60 an hour through `attack_ua`, beside the
+/// users' sends to the whole country (`users_ua`: 80 an hour, 8 in 10 verified), after two days
+/// of the users' ordinary traffic through browsers; then a fresh number into the block from the
+/// app and one from a browser, each from an address the tenant has not seen.
+fn pumping_a_block_through_one_kind_of_client(
+    config: &str,
+    attack_ua: &str,
+    users_ua: &str,
+) -> (Vec<pumpguard::Verdict>, [pumpguard::Verdict; 2]) {
+    let mut e = engine_with(config);
+    let mut r = Rng(43);
+    warm(&mut e, "acme", 2, 20, &mut r);
+    let base = 2 * DAY;
+    let mut events = Vec::new();
+    for k in 0..120 {
+        let ip = format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{attack_ua}""#);
+        let t = base + k * 60;
+        let to = format!("+19075{:06}", r.below(1_000_000));
+        events.push((t, sms(t, "acme", &to, &extra), 1));
+    }
+    for k in 0..160 {
+        let ip = format!("172.{}.{}.{}", 16 + r.below(16), r.below(255), 1 + r.below(250));
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{users_ua}""#);
+        let (t, to) = (base + k * 45, us_number(&mut r));
+        events.push((t, sms(t, "acme", &to, &extra), 0));
+        if r.below(10) < 8 {
+            events.push((t + 30, verified(t + 30, "acme", &to), 0));
+        }
+    }
+    let attack = score_in_order(&mut e, events, 2).swap_remove(1);
+    let mut probe = |t: i64, ua: &str| {
+        let extra = format!(
+            r#","workflow":"login","ip":"100.99.8.{}","user_agent":"{ua}""#,
+            t % 100
+        );
+        let to = format!("+19075{:06}", Rng(t as u64).below(1_000_000));
+        verdict(&mut e, &sms(t, "acme", &to, &extra))
+    };
+    let probes = [probe(base + 7200, APP_UA), probe(base + 7210, BROWSER_UA)];
+    (attack, probes)
+}
+
+/// `known_requester`'s `agent_class_blocks`: during pumping into one block through browsers, a
+/// new user's fresh number into that block from the tenant's app is not held by the block's
+/// shortfall, since the app's sends to the country verify like usual and the browsers' carry
+/// the block's missing codes; a browser's is held, and so is the attack. Through the app, the
+/// reverse. With the rule off, both are held.
+#[test]
+fn a_send_into_a_pumped_block_from_a_kind_of_client_whose_sends_verify_is_cleared() {
+    let held = |attack: &[pumpguard::Verdict]| attack[60..].iter().filter(|v| v.level >= Level::High).count();
+    let cleared = |v: &pumpguard::Verdict| {
+        v.level < Level::High
+            && v.reasons.iter().any(|r| {
+                r.code == "known_requester" && r.weight < 0 && r.detail.contains("its kind of client")
+            })
+    };
+    let (attack, [app, browser]) = pumping_a_block_through_one_kind_of_client("{}", BROWSER_UA, APP_UA);
+    assert!(cleared(&app), "{app:?}");
+    assert!(browser.level >= Level::High, "{browser:?}");
+    assert!(weight(&browser, "known_requester").is_none(), "{browser:?}");
+    assert!(
+        held(&attack) >= 55,
+        "{} of the second hour's 60 held",
+        held(&attack)
+    );
+    let (attack, [app, browser]) = pumping_a_block_through_one_kind_of_client("{}", APP_UA, BROWSER_UA);
+    assert!(app.level >= Level::High, "{app:?}");
+    assert!(cleared(&browser), "{browser:?}");
+    assert!(
+        held(&attack) >= 55,
+        "{} of the second hour's 60 held",
+        held(&attack)
+    );
+    let off = r#"{"signals":{"known_requester":{"agent_class_blocks":false}}}"#;
+    let (_, probes) = pumping_a_block_through_one_kind_of_client(off, BROWSER_UA, APP_UA);
+    for v in &probes {
+        assert!(v.level >= Level::High, "{v:?}");
+        assert!(weight(v, "known_requester").is_none(), "{v:?}");
+    }
+}
+
 /// Carry by the requester: during pumping into a block of a country the tenant does not serve,
 /// from addresses the attacker keeps to two sends each, the second send of an address whose
 /// first one is in the incident, to a fresh number in the tenant's own country with little

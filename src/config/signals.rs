@@ -52,7 +52,8 @@ pub struct Signals {
 pub struct KnownRequester {
     /// Run the signal.
     pub enabled: bool,
-    /// Also clear a send of a country's, its strangers' or the new countries' shortfall when
+    /// Also clear a send of a country's, its strangers' or the new countries' shortfall (and a
+    /// block's, with `agent_class_blocks`) when
     /// its kind of client's sends to the flow × country (the user agent's product, its first
     /// token: `Chattr` of `Chattr/6.4 (Android 14)`, `Mozilla` of every browser) verify like
     /// usual and carry at most `agent_share` of the flow × country's missing codes: an attack
@@ -61,6 +62,12 @@ pub struct KnownRequester {
     /// The largest share of the flow × country's missing codes (its baseline's expected
     /// verified codes less those verified) the client's own sends may carry and still clear.
     pub agent_share: f64,
+    /// `agent_class` clears a block's shortfall too, by the same test on the flow × country's
+    /// sends from the client: an attack on one block through browsers leaves the tenant's app's
+    /// codes verifying across the country, and the app's new users in that block are not held
+    /// with it; an attack through the app carries the country's missing codes in the app's
+    /// sends, and clears nothing.
+    pub agent_class_blocks: bool,
 }
 
 impl Default for KnownRequester {
@@ -69,6 +76,7 @@ impl Default for KnownRequester {
             enabled: true,
             agent_class: true,
             agent_share: 0.25,
+            agent_class_blocks: true,
         }
     }
 }

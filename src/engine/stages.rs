@@ -644,6 +644,9 @@ impl Engine {
         );
         let mut strangers_window = ((0, 0), 0.0);
         let mut strangers_unproven = false;
+        // The block's missing codes (its baseline's expected codes less those verified, over
+        // its matured window), for `agent_class_blocks`.
+        let mut block_missing = 0.0;
         if stranger {
             let c = self.state.convs.entry(
                 Keyer::mix(Keyer::mix(flow_key, KEY_FLOW_CONV), KEY_STRANGER_CONV),
@@ -762,6 +765,11 @@ impl Engine {
                 // A block is judged over the flows of its tenant that send codes.
                 let pooled = (group == ConvGroup::Block && pooled_flows)
                     .then(|| signals::pool_block(c, &siblings, now));
+                if group == ConvGroup::Block {
+                    let b = pooled.as_ref().unwrap_or(c);
+                    let (v, n) = signals::matured(cfg, b, now, grace);
+                    block_missing = signals::conv_rate(cfg, b, prior) * f64::from(n) - f64::from(v);
+                }
                 if let Some((r, from_volume)) = signals::low_conversion(
                     cfg,
                     pooled.as_ref().unwrap_or(c),
@@ -889,12 +897,14 @@ impl Engine {
         });
         // Or the sends from its kind of client (its user agent's product) to the flow × country
         // verify like usual, and carry at most `agent_share` of the country's missing codes,
-        // for a country's, the new countries' or the strangers' shortfall: the shortfall is in
-        // the other clients' sends. An attack through the tenant's app leaves the app's sends
-        // short and its browsers' verifying; one through browsers, the reverse; one whose sends
-        // are a small part of a busy client's is in that client's missing codes, and clears
-        // nothing. (Not a block's: a key per block and client would crowd the conversion keys
-        // out of their bound, and a block's shortfall holds few of the users' sends.)
+        // for a country's, the new countries' or the strangers' shortfall, and with
+        // `agent_class_blocks` a block's: the shortfall is in the other clients' sends. An attack
+        // through the tenant's app leaves the app's sends short and its browsers' verifying; one
+        // through browsers, the reverse; one whose sends are a small part of a busy client's is
+        // in that client's missing codes, and clears nothing. A block's shortfall is tested on
+        // the client's sends to the whole flow × country (a key per block and client would crowd
+        // the conversion keys out of their bound): an attack on one block through the app still
+        // carries the country's missing codes in the app's sends.
         let kr = &cfg.signals.known_requester;
         let agent_key = if kr.enabled && kr.agent_class {
             agent_conv_key(country_conv, f.agent_class)
@@ -908,14 +918,21 @@ impl Engine {
             }
         }
         let requester_clears = requester_clears.or_else(|| {
-            conv_group.filter(|&g| judge_conversion && g != ConvGroup::Block && agent_key != 0)?;
+            conv_group.filter(|&g| {
+                judge_conversion && (g != ConvGroup::Block || kr.agent_class_blocks) && agent_key != 0
+            })?;
             let own = self.state.convs.get(agent_key)?;
             let (v, n, p) = signals::matured_rate(cfg, own, prior, now, grace);
             let ((vc, nc), country_p) = country_window;
             let p = p.max(country_p);
             let missing = |v: u32, n: u32| p * f64::from(n) - f64::from(v);
             let (own_missing, country_missing) = (missing(v, n), missing(vc, nc));
-            (country_missing > 0.0 && own_missing <= kr.agent_share * country_missing)
+            // For a block's shortfall, the other clients' sends to the country must carry the
+            // block's missing codes too: an attack through this client, diluted in its sends to a
+            // country it serves, leaves them to this client.
+            let others_carry_block = conv_group != Some(ConvGroup::Block)
+                || country_missing - own_missing >= (1.0 - kr.agent_share) * block_missing;
+            (country_missing > 0.0 && own_missing <= kr.agent_share * country_missing && others_carry_block)
                 .then(|| signals::requesters_verify(cfg, (v, n, p), prior))
                 .flatten()
                 .map(|(v, n, p)| (Clearance::AgentClass, v, n, p))
