@@ -2297,30 +2297,53 @@ const APP_UA: &str = "Acme/3.2 (Android 14)";
 const BROWSER_UA: &str = "Mozilla/5.0 (ua 1)";
 
 /// Spread pumping into the tenant's country (260 fresh numbers an hour from fresh addresses,
-/// none verified) with `attack_ua` for two hours, while its new users sign in with `users_ua`
-/// (40 an hour, fresh numbers from fresh networks, 80 % verified). Returns the attack's
-/// verdicts, then a fresh number from a fresh network with the app's user agent and one with a
-/// browser's.
-fn pumping_through_one_kind_of_client(
+/// none verified) for two hours, while its new users sign in (40 an hour, fresh numbers from
+/// fresh networks, 80 % verified); the probes are fresh numbers in the country.
+const SPREAD: Pumping = Pumping {
+    seed: 41,
+    attack: (520, 3600 / 260, us_number),
+    users: (80, 90),
+};
+
+/// A pumping test's shape: the seed of its numbers and addresses; the attack's sends (how many,
+/// seconds apart, and its numbers); the users' sends to the whole country (how many, seconds
+/// apart).
+#[derive(Clone, Copy)]
+struct Pumping {
+    seed: u64,
+    attack: (i64, i64, fn(&mut Rng) -> String),
+    users: (i64, i64),
+}
+
+/// Pumping through `attack_ua` from addresses the tenant has not seen, beside the users' sends
+/// to the US through `users_ua` (8 in 10 verified), after two days of the users' ordinary
+/// traffic through browsers. Returns the attack's verdicts, then a fresh number of the attack's
+/// kind from the app and one from a browser, each from an address the tenant has not seen.
+fn pump_through_one_kind_of_client(
     config: &str,
     attack_ua: &str,
     users_ua: &str,
+    Pumping {
+        seed,
+        attack: (sends, every, number),
+        users: (users, users_every),
+    }: Pumping,
 ) -> (Vec<pumpguard::Verdict>, [pumpguard::Verdict; 2]) {
     let mut e = engine_with(config);
-    let mut r = Rng(41);
+    let mut r = Rng(seed);
     warm(&mut e, "acme", 2, 20, &mut r);
     let base = 2 * DAY;
     let mut events = Vec::new();
-    for k in 0..520 {
+    for k in 0..sends {
         let ip = format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
         let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{attack_ua}""#);
-        let t = base + k * 3600 / 260;
-        events.push((t, sms(t, "acme", &us_number(&mut r), &extra), 1));
+        let t = base + k * every;
+        events.push((t, sms(t, "acme", &number(&mut r), &extra), 1));
     }
-    for k in 0..80 {
+    for k in 0..users {
         let ip = format!("172.{}.{}.{}", 16 + r.below(16), r.below(255), 1 + r.below(250));
         let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{users_ua}""#);
-        let (t, to) = (base + k * 90, us_number(&mut r));
+        let (t, to) = (base + k * users_every, us_number(&mut r));
         events.push((t, sms(t, "acme", &to, &extra), 0));
         if r.below(10) < 8 {
             events.push((t + 30, verified(t + 30, "acme", &to), 0));
@@ -2332,10 +2355,22 @@ fn pumping_through_one_kind_of_client(
             r#","workflow":"login","ip":"100.99.7.{}","user_agent":"{ua}""#,
             t % 100
         );
-        verdict(&mut e, &sms(t, "acme", &us_number(&mut Rng(t as u64)), &extra))
+        verdict(&mut e, &sms(t, "acme", &number(&mut Rng(t as u64)), &extra))
     };
     let probes = [probe(base + 7200, APP_UA), probe(base + 7210, BROWSER_UA)];
     (attack, probes)
+}
+
+/// Pumping into one block (+19075…) for two hours at 60 an hour, beside the users' sends to the
+/// US (80 an hour); the probes are fresh numbers into the block.
+const ONE_BLOCK: Pumping = Pumping {
+    seed: 43,
+    attack: (120, 60, alaskan_block_number),
+    users: (160, 45),
+};
+
+fn alaskan_block_number(r: &mut Rng) -> String {
+    format!("+19075{:06}", r.below(1_000_000))
 }
 
 /// `known_requester`'s `agent_class`: during spread pumping through browsers, a new user's
@@ -2347,7 +2382,7 @@ fn pumping_through_one_kind_of_client(
 fn a_send_from_a_kind_of_client_whose_sends_verify_is_cleared() {
     let held_after_first_hour =
         |attack: &[pumpguard::Verdict]| attack[260..].iter().filter(|v| v.level >= Level::High).count();
-    let (attack, [app, browser]) = pumping_through_one_kind_of_client("{}", BROWSER_UA, APP_UA);
+    let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", BROWSER_UA, APP_UA, SPREAD);
     assert!(browser.level >= Level::High, "{browser:?}");
     assert!(weight(&browser, "known_requester").is_none(), "{browser:?}");
     assert!(app.level < Level::High, "{app:?}");
@@ -2362,7 +2397,7 @@ fn a_send_from_a_kind_of_client_whose_sends_verify_is_cleared() {
         "{}",
         held_after_first_hour(&attack)
     );
-    let (attack, [app, browser]) = pumping_through_one_kind_of_client("{}", APP_UA, BROWSER_UA);
+    let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", APP_UA, BROWSER_UA, SPREAD);
     assert!(app.level >= Level::High, "{app:?}");
     assert!(browser.level < Level::High, "{browser:?}");
     assert!(
@@ -2370,56 +2405,13 @@ fn a_send_from_a_kind_of_client_whose_sends_verify_is_cleared() {
         "{}",
         held_after_first_hour(&attack)
     );
-    let (_, probes) = pumping_through_one_kind_of_client("{}", APP_UA, APP_UA);
+    let (_, probes) = pump_through_one_kind_of_client("{}", APP_UA, APP_UA, SPREAD);
     let off = r#"{"signals":{"known_requester":{"agent_class":false}}}"#;
-    let (_, off_probes) = pumping_through_one_kind_of_client(off, BROWSER_UA, APP_UA);
+    let (_, off_probes) = pump_through_one_kind_of_client(off, BROWSER_UA, APP_UA, SPREAD);
     for v in probes.iter().chain(&off_probes) {
         assert!(v.level >= Level::High, "{v:?}");
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
     }
-}
-
-/// Pumping into one block (+19075…) for two hours at 60 an hour through `attack_ua`, beside the
-/// users' sends to the whole country (`users_ua`: 80 an hour, 8 in 10 verified), after two days
-/// of the users' ordinary traffic through browsers; then a fresh number into the block from the
-/// app and one from a browser, each from an address the tenant has not seen.
-fn pumping_a_block_through_one_kind_of_client(
-    config: &str,
-    attack_ua: &str,
-    users_ua: &str,
-) -> (Vec<pumpguard::Verdict>, [pumpguard::Verdict; 2]) {
-    let mut e = engine_with(config);
-    let mut r = Rng(43);
-    warm(&mut e, "acme", 2, 20, &mut r);
-    let base = 2 * DAY;
-    let mut events = Vec::new();
-    for k in 0..120 {
-        let ip = format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
-        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{attack_ua}""#);
-        let t = base + k * 60;
-        let to = format!("+19075{:06}", r.below(1_000_000));
-        events.push((t, sms(t, "acme", &to, &extra), 1));
-    }
-    for k in 0..160 {
-        let ip = format!("172.{}.{}.{}", 16 + r.below(16), r.below(255), 1 + r.below(250));
-        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{users_ua}""#);
-        let (t, to) = (base + k * 45, us_number(&mut r));
-        events.push((t, sms(t, "acme", &to, &extra), 0));
-        if r.below(10) < 8 {
-            events.push((t + 30, verified(t + 30, "acme", &to), 0));
-        }
-    }
-    let attack = score_in_order(&mut e, events, 2).swap_remove(1);
-    let mut probe = |t: i64, ua: &str| {
-        let extra = format!(
-            r#","workflow":"login","ip":"100.99.8.{}","user_agent":"{ua}""#,
-            t % 100
-        );
-        let to = format!("+19075{:06}", Rng(t as u64).below(1_000_000));
-        verdict(&mut e, &sms(t, "acme", &to, &extra))
-    };
-    let probes = [probe(base + 7200, APP_UA), probe(base + 7210, BROWSER_UA)];
-    (attack, probes)
 }
 
 /// `known_requester`'s `agent_class_blocks`: during pumping into one block through browsers, a
@@ -2436,7 +2428,7 @@ fn a_send_into_a_pumped_block_from_a_kind_of_client_whose_sends_verify_is_cleare
                 r.code == "known_requester" && r.weight < 0 && r.detail.contains("its kind of client")
             })
     };
-    let (attack, [app, browser]) = pumping_a_block_through_one_kind_of_client("{}", BROWSER_UA, APP_UA);
+    let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", BROWSER_UA, APP_UA, ONE_BLOCK);
     assert!(cleared(&app), "{app:?}");
     assert!(browser.level >= Level::High, "{browser:?}");
     assert!(weight(&browser, "known_requester").is_none(), "{browser:?}");
@@ -2445,7 +2437,7 @@ fn a_send_into_a_pumped_block_from_a_kind_of_client_whose_sends_verify_is_cleare
         "{} of the second hour's 60 held",
         held(&attack)
     );
-    let (attack, [app, browser]) = pumping_a_block_through_one_kind_of_client("{}", APP_UA, BROWSER_UA);
+    let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", APP_UA, BROWSER_UA, ONE_BLOCK);
     assert!(app.level >= Level::High, "{app:?}");
     assert!(cleared(&browser), "{browser:?}");
     assert!(
@@ -2454,7 +2446,7 @@ fn a_send_into_a_pumped_block_from_a_kind_of_client_whose_sends_verify_is_cleare
         held(&attack)
     );
     let off = r#"{"signals":{"known_requester":{"agent_class_blocks":false}}}"#;
-    let (_, probes) = pumping_a_block_through_one_kind_of_client(off, BROWSER_UA, APP_UA);
+    let (_, probes) = pump_through_one_kind_of_client(off, BROWSER_UA, APP_UA, ONE_BLOCK);
     for v in &probes {
         assert!(v.level >= Level::High, "{v:?}");
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
