@@ -1133,16 +1133,13 @@ impl Engine {
         // (`fresh_block.slow_window_secs`), while the block carries at least `min_share` of the
         // flow's sends of the last hour (pumping concentrates; a flow's ordinary sends, a
         // launch's or a burst's, spread over a country's blocks).
-        let slow = (fb.slow_window_secs > 0
-            && !fv.judge_conversion
+        let carries_share = !fv.judge_conversion
             && view.established
-            && block_fresh
-            && f64::from(hour) >= fb.min_share * f64::from(sends(flow_conv).1))
-        .then_some(fb.slow_window_secs as Millis * 1000);
-        let concentrated = !fv.judge_conversion
-            && view.established
-            && hour >= 2
             && f64::from(hour) >= fb.min_share * f64::from(sends(flow_conv).1);
+        let slow = (fb.slow_window_secs > 0 && block_fresh && carries_share)
+            .then_some(fb.slow_window_secs as Millis * 1000);
+        // Two sends or more: the concentration that keeps the block's incident carrying.
+        let concentrated = carries_share && hour >= 2;
 
         let range_digits = number.range(cfg.adjacent_suffix_digits);
         // Adjacent numbers.
