@@ -327,6 +327,13 @@ pub struct LowConversion {
     /// of that country are held at `high` with it (collateral). Off: fewer legitimate sends held
     /// during such an attack, and the attack is caught only when one hour shows it.
     pub accumulate_countries: bool,
+    /// Accumulated evidence counts only while the rest of the key's flow still verifies codes
+    /// (a gap in the conversion log empties it). A flow too small outside the key to tell (two
+    /// codes expected, at its rate or its tenant's) is told by the rest of its tenant, all its
+    /// flows outside the key, at the tenant's rate: the log is the tenant's. Off, such a flow's
+    /// keys never accumulate (a small sign-up flow's pumped country, or a reset flow's, is caught
+    /// only when one window shows it).
+    pub tenant_rest: bool,
     /// Expected cost as a severity dimension: a shortfall is decisive on less evidence when the
     /// send costs more than the tenant's usual send (both list prices from `data.tariffs`, the
     /// usual one weighted by the tenant's long-run country mix), by the log of that ratio, down
@@ -640,6 +647,7 @@ impl Default for LowConversion {
             decisive_surprise: 10.0,
             decisive_weight: 65,
             accumulate_countries: true,
+            tenant_rest: true,
             cost_severity: true,
             strangers: true,
             pool_flows: true,

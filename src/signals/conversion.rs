@@ -629,19 +629,16 @@ pub type RestSpan = (((u32, u32), f64), ((u32, u32), f64));
 /// enough to tell (two verified codes expected), that part must verify at half the rate or
 /// more, or at least not improbably less ([`REST_GAP_SURPRISE`]): pumping elsewhere in the flow
 /// leaves it be, a gap in the conversion log empties it. A small flow's half hour is too small
-/// to tell, and its hour is asked instead; too small in every span, it cannot tell.
-pub fn rest_converts(spans: &[RestSpan], p: f64) -> bool {
-    spans
-        .iter()
-        .find_map(|&(((vf, nf), uf), ((vk, nk), uk))| {
-            let n_rest = f64::from(nf.saturating_sub(nk));
-            let v_rest = f64::from(vf.saturating_sub(vk));
-            let usual = n_rest.min((uf - uk).max(0.0));
-            let expected = p * usual;
-            (expected >= 2.0)
-                .then(|| v_rest >= 0.5 * expected || binomial_surprise(v_rest, usual, p) < REST_GAP_SURPRISE)
-        })
-        .unwrap_or(false)
+/// to tell, and its hour is asked instead; too small in every span, it cannot tell (`None`).
+pub fn rest_converts(spans: &[RestSpan], p: f64) -> Option<bool> {
+    spans.iter().find_map(|&(((vf, nf), uf), ((vk, nk), uk))| {
+        let n_rest = f64::from(nf.saturating_sub(nk));
+        let v_rest = f64::from(vf.saturating_sub(vk));
+        let usual = n_rest.min((uf - uk).max(0.0));
+        let expected = p * usual;
+        (expected >= 2.0)
+            .then(|| v_rest >= 0.5 * expected || binomial_surprise(v_rest, usual, p) < REST_GAP_SURPRISE)
+    })
 }
 
 /// Whether the rest of a flow outside one country still sends: `n` matured sends where `usual`

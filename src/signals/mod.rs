@@ -358,27 +358,45 @@ mod tests {
     fn the_rest_of_the_flow_tells_a_logging_gap_from_pumping() {
         // The flow: 60 matured sends in the span (30 usual), the key 40 of them (10 usual).
         // Pumping into the key: the rest (20 sends) verifies 16.
-        assert!(rest_converts(&[(((18, 60), 30.0), ((2, 40), 10.0))], 0.8));
+        assert_eq!(
+            rest_converts(&[(((18, 60), 30.0), ((2, 40), 10.0))], 0.8),
+            Some(true)
+        );
         // A logging gap: nothing verified anywhere.
-        assert!(!rest_converts(&[(((0, 60), 30.0), ((0, 40), 10.0))], 0.8));
+        assert_eq!(
+            rest_converts(&[(((0, 60), 30.0), ((0, 40), 10.0))], 0.8),
+            Some(false)
+        );
         // The key is the whole flow: nothing to tell by.
-        assert!(!rest_converts(&[(((2, 40), 10.0), ((2, 40), 10.0))], 0.8));
+        assert_eq!(rest_converts(&[(((2, 40), 10.0), ((2, 40), 10.0))], 0.8), None);
         // Pumping everywhere still leaves the usual sends of the rest verifying.
-        assert!(rest_converts(&[(((12, 90), 30.0), ((3, 45), 15.0))], 0.8));
+        assert_eq!(
+            rest_converts(&[(((12, 90), 30.0), ((3, 45), 15.0))], 0.8),
+            Some(true)
+        );
         // A small flow at a low rate: its half hour (4 usual sends outside the key, 1.5 codes
         // expected) is too small to tell, so its hour decides: verifying, or emptied by a gap.
         let half = (((3, 17), 4.2), ((0, 4), 0.5));
-        assert!(!rest_converts(&[half], 0.38));
-        assert!(rest_converts(&[half, (((6, 30), 8.4), ((0, 9), 1.0))], 0.38));
-        assert!(!rest_converts(&[half, (((0, 30), 8.4), ((0, 9), 1.0))], 0.38));
+        assert_eq!(rest_converts(&[half], 0.38), None);
+        assert_eq!(
+            rest_converts(&[half, (((6, 30), 8.4), ((0, 9), 1.0))], 0.38),
+            Some(true)
+        );
+        assert_eq!(
+            rest_converts(&[half, (((0, 30), 8.4), ((0, 9), 1.0))], 0.38),
+            Some(false)
+        );
         // The half hour decides when it can tell, whatever the hour says.
-        assert!(!rest_converts(
-            &[
-                (((0, 60), 30.0), ((0, 40), 10.0)),
-                (((30, 90), 60.0), ((0, 40), 10.0))
-            ],
-            0.8
-        ));
+        assert_eq!(
+            rest_converts(
+                &[
+                    (((0, 60), 30.0), ((0, 40), 10.0)),
+                    (((30, 90), 60.0), ((0, 40), 10.0))
+                ],
+                0.8
+            ),
+            Some(false)
+        );
     }
 
     /// A gap loses conversions outside the send's country too: half the codes expected there
