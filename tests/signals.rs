@@ -3438,50 +3438,21 @@ fn a_small_flow_at_a_low_rate_still_accumulates_evidence() {
     // hour, too few to tell (before, the accumulated evidence never counted), so its hour tells.
     let mut e = engine();
     let mut r = Rng(23);
-    let mut events: Vec<(i64, String, Option<bool>)> = Vec::new();
     let attack_from = 5 * DAY + 14 * 3600;
-    for h in 0..6 * 24 {
-        for (flow, per_hour, verify_in_10) in [("login", 20, 8), ("signup", 8, 4)] {
-            for i in 0..per_hour {
-                let t = h * 3600 + i * 3600 / per_hour + r.below(200) as i64;
-                let to = if flow == "signup" && r.below(5) == 0 {
-                    format!("+5255{:08}", r.below(100_000_000))
-                } else {
-                    format!(
-                        "+1{}{:07}",
-                        [212, 310, 415, 617][r.below(4) as usize],
-                        r.below(10_000_000)
-                    )
-                };
-                // The users' own networks: 64 of them, known to the tenant by their codes.
-                let extra = format!(
-                    r#","workflow":"{flow}","ip":"100.{}.{}.7""#,
-                    64 + r.below(8),
-                    r.below(8)
-                );
-                let during = (attack_from - 3600..attack_from + 6 * 3600).contains(&t);
-                let label = (flow == "signup" && during).then_some(false);
-                events.push((t, sms(t, "shop", &to, &extra), label));
-                if r.below(10) < verify_in_10 {
-                    events.push((t + 40, verified(t + 40, "shop", &to), None));
-                }
-            }
+    let to = |flow: &str, _: i64, r: &mut Rng| {
+        if flow == "signup" && r.below(5) == 0 {
+            format!("+5255{:08}", r.below(100_000_000))
+        } else {
+            format!(
+                "+1{}{:07}",
+                [212, 310, 415, 617][r.below(4) as usize],
+                r.below(10_000_000)
+            )
         }
-    }
-    for k in 0..64 {
-        let t = attack_from + k * 225 + r.below(60) as i64;
-        let to = format!(
-            "+52{}{:08}",
-            [55, 33, 81][r.below(3) as usize],
-            r.below(100_000_000)
-        );
-        let extra = format!(
-            r#","workflow":"signup","ip":"187.{}.{}.9""#,
-            r.below(255),
-            r.below(255)
-        );
-        events.push((t, sms(t, "shop", &to, &extra), Some(true)));
-    }
+    };
+    let watched = attack_from - 3600..attack_from + 6 * 3600;
+    let mut events = shop_users(6 * 24, [("login", 20, 8), ("signup", 8, 4)], watched, to, &mut r);
+    events.extend(pumping_mexico(attack_from, 64, &mut r));
     let (attack, legit) = score_labelled(&mut e, events);
     let first = held_after_first_high(&attack, "the spread pumping");
     assert!(first <= 40, "first high after {first} attack sends");
@@ -3515,45 +3486,18 @@ fn a_flow_too_small_to_tell_a_logging_gap_asks_the_rest_of_its_tenant() {
     let run = |config: &str| {
         let mut e = engine_with(config);
         let mut r = Rng(41);
-        let mut events: Vec<(i64, String, Option<bool>)> = Vec::new();
         let attack_from = 5 * DAY + 14 * 3600;
-        for h in 0..5 * 24 + 18 {
-            for (flow, per_hour, verify_in_10) in [("login", 20, 8), ("signup", 3, 4)] {
-                for i in 0..per_hour {
-                    let t = h * 3600 + i * 3600 / per_hour + r.below(200) as i64;
-                    let to = if flow == "signup" && i == 0 {
-                        format!("+5255{:08}", r.below(100_000_000))
-                    } else {
-                        us_number(&mut r)
-                    };
-                    let extra = format!(
-                        r#","workflow":"{flow}","ip":"100.{}.{}.7""#,
-                        64 + r.below(8),
-                        r.below(8)
-                    );
-                    let during = (attack_from..attack_from + 4 * 3600).contains(&t);
-                    let label = (flow == "signup" && during).then_some(false);
-                    events.push((t, sms(t, "shop", &to, &extra), label));
-                    if r.below(10) < verify_in_10 {
-                        events.push((t + 40, verified(t + 40, "shop", &to), None));
-                    }
-                }
+        let to = |flow: &str, i: i64, r: &mut Rng| {
+            if flow == "signup" && i == 0 {
+                format!("+5255{:08}", r.below(100_000_000))
+            } else {
+                us_number(r)
             }
-        }
-        for k in 0..48 {
-            let t = attack_from + k * 225 + r.below(60) as i64;
-            let to = format!(
-                "+52{}{:08}",
-                [55, 33, 81][r.below(3) as usize],
-                r.below(100_000_000)
-            );
-            let extra = format!(
-                r#","workflow":"signup","ip":"187.{}.{}.9""#,
-                r.below(255),
-                r.below(255)
-            );
-            events.push((t, sms(t, "shop", &to, &extra), Some(true)));
-        }
+        };
+        let watched = attack_from..attack_from + 4 * 3600;
+        let flows = [("login", 20, 8), ("signup", 3, 4)];
+        let mut events = shop_users(5 * 24 + 18, flows, watched, to, &mut r);
+        events.extend(pumping_mexico(attack_from, 48, &mut r));
         score_labelled(&mut e, events)
     };
     let (attack, legit) = run("{}");
@@ -3634,6 +3578,61 @@ fn what_a_young_flow_accumulated_against_its_tenants_rate_does_not_hold_it() {
         held.first(),
         held.first().map(|&i| &updates[i].reasons)
     );
+}
+
+/// A shop's users over `hours`: per flow `(workflow, sends an hour, verified in 10)`, to the
+/// numbers `to` draws (given the flow and the send's index in its hour), from the users' own 64
+/// networks; the sign-ups inside `watched` are labelled legitimate, for [`score_labelled`].
+fn shop_users(
+    hours: i64,
+    flows: [(&str, i64, u64); 2],
+    watched: std::ops::Range<i64>,
+    mut to: impl FnMut(&str, i64, &mut Rng) -> String,
+    r: &mut Rng,
+) -> Vec<(i64, String, Option<bool>)> {
+    let mut events = Vec::new();
+    for h in 0..hours {
+        for (flow, per_hour, verify_in_10) in flows {
+            for i in 0..per_hour {
+                let t = h * 3600 + i * 3600 / per_hour + r.below(200) as i64;
+                let to = to(flow, i, r);
+                // The users' own networks: 64 of them, known to the tenant by their codes.
+                let extra = format!(
+                    r#","workflow":"{flow}","ip":"100.{}.{}.7""#,
+                    64 + r.below(8),
+                    r.below(8)
+                );
+                let label = (flow == "signup" && watched.contains(&t)).then_some(false);
+                events.push((t, sms(t, "shop", &to, &extra), label));
+                if r.below(10) < verify_in_10 {
+                    events.push((t + 40, verified(t + 40, "shop", &to), None));
+                }
+            }
+        }
+    }
+    events
+}
+
+/// Spread pumping into Mexico through the shop's sign-ups from `from`: `sends`, one every 225 s,
+/// each to a random mobile number from a fresh Mexican address, none verified (the attack's
+/// label for [`score_labelled`]).
+fn pumping_mexico(from: i64, sends: i64, r: &mut Rng) -> Vec<(i64, String, Option<bool>)> {
+    (0..sends)
+        .map(|k| {
+            let t = from + k * 225 + r.below(60) as i64;
+            let to = format!(
+                "+52{}{:08}",
+                [55, 33, 81][r.below(3) as usize],
+                r.below(100_000_000)
+            );
+            let extra = format!(
+                r#","workflow":"signup","ip":"187.{}.{}.9""#,
+                r.below(255),
+                r.below(255)
+            );
+            (t, sms(t, "shop", &to, &extra), Some(true))
+        })
+        .collect()
 }
 
 /// Scores labelled events in time order: the verdicts of the attack's sends (`Some(true)`) and
