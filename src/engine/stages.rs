@@ -675,7 +675,7 @@ impl Engine {
         // over the day: a launch a day after an attack into other new countries had its first
         // 20 sign-ups held by that day, until its own sends verified like usual. A slow drip's
         // countries each fall short with the pool. The same holds for the evidence the pooled
-        // key accumulated over hours: a launch's first send was held by an earlier attack's.
+        // key accumulated over hours: a launch's second send was held by an earlier attack's.
         let rare_day = rare_key.is_some()
             && self.state.convs.get(country_conv).is_some_and(|c| {
                 let short = cfg.signals.low_conversion.max_ratio * prior;
