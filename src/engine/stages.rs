@@ -630,6 +630,27 @@ impl Engine {
                 })
             })
         };
+        // The tenant's matured half hour and hour with their usual counts, and its rate, for a
+        // flow too small to tell a gap in the log by (`low_conversion.tenant_rest`): read once,
+        // when the first key asks.
+        let tenant_cell = std::cell::OnceCell::new();
+        let tenant_windows = || {
+            *tenant_cell.get_or_init(|| {
+                let t = tenants
+                    .get(tenant)
+                    .filter(|_| cfg.signals.low_conversion.tenant_rest)?;
+                let window = |span| {
+                    (
+                        signals::matured_span(cfg, &t.conv, now, span, grace),
+                        signals::usual_in(cfg, &t.conv, season, span),
+                    )
+                };
+                Some((
+                    [window(rest), window(signals::HOUR)],
+                    signals::conv_rate(cfg, &t.conv, fv.tenant_rate),
+                ))
+            })
+        };
         let mut usual: Option<(u32, u32, f64)> = None;
         // The country's matured window and baseline, for its blocks' `rest` of the country.
         let mut country_window = ((0, 0), 0.0);
@@ -771,20 +792,10 @@ impl Engine {
                 // tenant, as the log is the tenant's (`low_conversion.tenant_rest`): a small
                 // sign-up flow's pumped country left 3 sends an hour of the flow outside it.
                 let rest_verifies = signals::rest_converts(&rest_spans, flow_rate).unwrap_or_else(|| {
-                    let Some(t) = tenants.get(tenant).filter(|_| lc.tenant_rest) else {
+                    let Some(([half, hour], tenant_rate)) = tenant_windows() else {
                         return false;
                     };
-                    let tenant_rate = signals::conv_rate(cfg, &t.conv, fv.tenant_rate);
-                    let tenant_window = |span| {
-                        (
-                            signals::matured_span(cfg, &t.conv, now, span, grace),
-                            signals::usual_in(cfg, &t.conv, season, span),
-                        )
-                    };
-                    let tenant_spans = [
-                        (tenant_window(rest), key_window(rest)),
-                        (tenant_window(signals::HOUR), key_window(signals::HOUR)),
-                    ];
+                    let tenant_spans = [(half, key_window(rest)), (hour, key_window(signals::HOUR))];
                     signals::rest_converts(&rest_spans, tenant_rate).is_none()
                         && signals::rest_converts(&tenant_spans, tenant_rate).unwrap_or(false)
                 });
