@@ -68,6 +68,14 @@ pub struct KnownRequester {
     /// with it; an attack through the app carries the country's missing codes in the app's
     /// sends, and clears nothing.
     pub agent_class_blocks: bool,
+    /// An open incident does not carry a send by its requester or its block when the
+    /// requester's own matured sends (over the matured window, or its day when the window has
+    /// fewer than `low_conversion.min_sends`) verify at `carry_ratio` of the flow's baseline
+    /// or more, counted against their sends plus `low_conversion.min_sends` that verify
+    /// nothing: its codes reach people, many times an attack's few in a hundred, so it is not
+    /// the attack's (an office that enrols its staff while an attack on its blocks is open).
+    /// 0 turns this off.
+    pub carry_ratio: f64,
 }
 
 impl Default for KnownRequester {
@@ -77,6 +85,7 @@ impl Default for KnownRequester {
             agent_class: true,
             agent_share: 0.25,
             agent_class_blocks: true,
+            carry_ratio: 0.25,
         }
     }
 }

@@ -602,6 +602,7 @@ impl Engine {
                     OPEN_BLOCK => {
                         (pre >= cfg.levels.low as i32 || concentrated)
                             && (shared || inc.tenant == this_tenant)
+                            && !conv.requester_verifies
                             && !(conv.group == Some(ConvGroup::Block) && conv.requester_clears.is_some())
                     }
                     // The incident's requester asking a code for yet another fresh number is the
@@ -610,8 +611,9 @@ impl Engine {
                     // that keeps each address to a send or two moves on to a country or block
                     // with no evidence yet.
                     OPEN_REQUESTER => {
-                        pre >= cfg.levels.low as i32
-                            || (cfg.signals.known_requester.enabled && !f.known_requester)
+                        (pre >= cfg.levels.low as i32
+                            || (cfg.signals.known_requester.enabled && !f.known_requester))
+                            && !conv.requester_verifies
                     }
                     _ => pre >= cfg.levels.low as i32,
                 })

@@ -50,6 +50,9 @@ pub(super) struct ConvFindings {
     /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
     /// and sent counts and baseline that cleared it.
     pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
+    /// The requester's own matured sends verify at `known_requester.carry_ratio` of the
+    /// baseline or more: an open incident does not carry its send by requester or block.
+    pub(super) requester_verifies: bool,
     /// The conversion evidence is a shortfall against a baseline the flow borrowed from its
     /// tenant (a young flow not known to send codes).
     pub(super) borrowed: bool,
@@ -985,6 +988,27 @@ impl Engine {
                 r.detail.push_str(&format!("; {}", spike.detail));
             }
         }
+        // The requester's own matured sends verify at `carry_ratio` of the baseline or more,
+        // counted against `min_sends` more sends than they are: its codes reach people, and
+        // the incident it shares a key with is not its doing. An attack's address verifies a
+        // few codes in a hundred, and one that keeps each address to a send or two has too few.
+        let requester_verifies = kr.enabled
+            && kr.carry_ratio > 0.0
+            && judge_conversion
+            && prior > 0.0
+            && requester
+                .and_then(|r| self.state.convs.get(source_conv_key(Some(r))))
+                .is_some_and(|c| {
+                    let m = cfg.signals.low_conversion.min_sends;
+                    let (v, n) = signals::matured(cfg, c, now, grace);
+                    let (v, n) = if n >= m {
+                        (v, n)
+                    } else {
+                        (u32::from(c.day_verified), u32::from(c.day_sends))
+                    };
+                    let p = prior.max(country_window.1);
+                    n >= m && f64::from(v) >= kr.carry_ratio * p * f64::from(n + m)
+                });
         let borrowed = conv_best.is_some() && !own_baseline;
         reasons.extend(conv_best);
         ConvFindings {
@@ -992,6 +1016,7 @@ impl Engine {
             usual,
             announced,
             requester_clears,
+            requester_verifies,
             group: conv_group,
             rare_key,
             tenant_blocks_open,
