@@ -515,8 +515,34 @@ impl Engine {
                 signals::requesters_verify(cfg, (v, n, p), prior).is_some()
             })
         };
-        let rare_key = (new_to_tenant(&self.state.convs, view, flow_country_key) && !country_verifies())
-            .then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
+        // Nor is a new country whose own last 24 hours verify improbably more than the other new
+        // countries' sends (two codes or more, an upper-tail binomial surprise of `min_surprise`
+        // at their rate): its users type their codes where the pool's sends do not, so the
+        // pool's evidence is not about it. A launch verifying at half its flow's rate was held by
+        // the shortfall of an earlier attack into other new countries the same day (3 of 213
+        // verified). Their rate is the pool's day, or the pool's day less the country's own when
+        // that is lower: the pool holds the country's sends while it was pooled (their codes
+        // would raise the rate it is measured against), and not those since it was apart (less
+        // them, the rest would be emptied).
+        let country_apart = || {
+            let lc = &cfg.signals.low_conversion;
+            let convs = &self.state.convs;
+            let (Some(c), Some(pool)) = (
+                convs.get(country_conv),
+                convs.get(Keyer::mix(flow_key, KEY_RARE_CONV)),
+            ) else {
+                return false;
+            };
+            let day = |c: &Conv| signals::last_day(c, now, signals::sends_since(cfg, c, now - grace));
+            let ((vc, nc), (vp, np)) = (day(c), day(pool));
+            let rate = |v: u32, n: u32| (f64::from(v) + 0.5) / (f64::from(n) + 1.0);
+            let rest = rate(vp, np).min(rate(vp.saturating_sub(vc), np.saturating_sub(nc)));
+            vc >= 2 && signals::surprise(nc - vc.min(nc), nc, 1.0 - rest) >= lc.min_surprise
+        };
+        let rare_key = (new_to_tenant(&self.state.convs, view, flow_country_key)
+            && !country_verifies()
+            && !country_apart())
+        .then(|| Keyer::mix(flow_key, KEY_RARE_CONV));
         // The flow across its countries: counted, not judged, so that a key's shortfall can be
         // set against the rest of its flow (`rest_converts`).
         let fc = self
