@@ -1398,6 +1398,42 @@ fn a_launch_after_pumping_into_another_new_country_is_not_held_by_its_day() {
     assert!(first < 20, "first held at send {first}");
 }
 
+/// Three days of 30 logins an hour and `signups` sign-ups an hour (US numbers), `hours` hours
+/// more; pumping into Kyrgyzstan through the sign-ups from day 3 at 09:00, 40 an hour for 3
+/// hours (kind 1); and a launch into Poland `start` hours after 09:00, 40 sign-ups an hour,
+/// `sends` of them (kind 2), the `k`-th verified when `verifies(k, r)`: events for
+/// [`score_in_order`].
+fn kyrgyz_pumping_then_polish_launch(
+    r: &mut Rng,
+    (hours, signups): (i64, i64),
+    (start, sends): (i64, i64),
+    verifies: impl Fn(i64, &mut Rng) -> bool,
+) -> Vec<(i64, String, usize)> {
+    let base = 3 * DAY + 9 * 3600;
+    let mut events = us_sends(0, 3 * 24 + hours, 30, "login", 8, 0, r);
+    events.extend(us_sends(0, 3 * 24 + hours, signups, "signup", 7, 0, r));
+    for k in 0..120 {
+        let t = base + k * 90;
+        let to = format!("+99655{:07}", r.below(10_000_000));
+        let ip = format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250));
+        events.push((t, sms(t, "acme", &to, &ip), 1));
+    }
+    for k in 0..sends {
+        let t = base + start * 3600 + k * 90 + 45;
+        let to = format!("+485{:08}", r.below(100_000_000));
+        let ip = format!(
+            r#","workflow":"signup","ip":"100.{}.{}.7""#,
+            64 + r.below(60),
+            r.below(255)
+        );
+        events.push((t, sms(t, "acme", &to, &ip), 2));
+        if verifies(k, r) {
+            events.push((t + 40, verified(t + 40, "acme", &to), 2));
+        }
+    }
+    events
+}
+
 /// The same in a sign-up flow too small to tell a logging gap by (2 codes an hour, so the rest of
 /// its tenant tells, `low_conversion.tenant_rest`): what the tenant's new countries' pooled key
 /// accumulated over the hours of pumping into Kyrgyzstan does not judge a launch's first sends
@@ -1408,30 +1444,8 @@ fn a_launch_after_pumping_into_another_new_country_is_not_held_by_its_day() {
 fn a_launch_in_a_small_flow_is_not_held_by_the_new_countries_accumulated_evidence() {
     let mut r = Rng(47);
     let mut e = engine();
-    let base = 3 * DAY + 9 * 3600;
-    let mut events = us_sends(0, 3 * 24 + 18, 30, "login", 8, 0, &mut r);
-    events.extend(us_sends(0, 3 * 24 + 18, 2, "signup", 7, 0, &mut r));
-    // Pumping into Kyrgyzstan through the sign-ups from 09:00, 40 an hour for 3 hours.
-    for k in 0..120 {
-        let t = base + k * 90;
-        let to = format!("+99655{:07}", r.below(10_000_000));
-        let ip = format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250));
-        events.push((t, sms(t, "acme", &to, &ip), 1));
-    }
     // Poland launches at 15:00: 40 sign-ups an hour for 2 hours, 3 in 4 verified but the first 4.
-    for k in 0..80 {
-        let t = base + 6 * 3600 + k * 90 + 45;
-        let to = format!("+485{:08}", r.below(100_000_000));
-        let ip = format!(
-            r#","workflow":"signup","ip":"100.{}.{}.7""#,
-            64 + r.below(60),
-            r.below(255)
-        );
-        events.push((t, sms(t, "acme", &to, &ip), 2));
-        if k >= 4 && r.below(4) < 3 {
-            events.push((t + 40, verified(t + 40, "acme", &to), 2));
-        }
-    }
+    let events = kyrgyz_pumping_then_polish_launch(&mut r, (18, 2), (6, 80), |k, r| k >= 4 && r.below(4) < 3);
     let out = score_in_order(&mut e, events, 3);
     held_after_first_high(&out[1], "pumping into KG");
     let held: Vec<_> = (0..out[2].len())
@@ -4532,30 +4546,8 @@ fn an_office_whose_codes_reach_people_is_not_held_by_an_incident_on_its_address(
 fn a_launch_that_verifies_is_not_pooled_with_pumping_into_other_new_countries() {
     let mut r = Rng(61);
     let mut e = engine();
-    let base = 3 * DAY + 9 * 3600;
-    let mut events = us_sends(0, 3 * 24 + 16, 30, "login", 8, 0, &mut r);
-    events.extend(us_sends(0, 3 * 24 + 16, 20, "signup", 7, 0, &mut r));
-    // Pumping into Kyrgyzstan through the sign-ups from 09:00, 40 an hour for 3 hours.
-    for k in 0..120 {
-        let t = base + k * 90;
-        let to = format!("+99655{:07}", r.below(10_000_000));
-        let ip = format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250));
-        events.push((t, sms(t, "acme", &to, &ip), 1));
-    }
     // Poland launches at 11:00: 40 sign-ups an hour for 4 hours, a third verified.
-    for k in 0..160 {
-        let t = base + 2 * 3600 + k * 90 + 45;
-        let to = format!("+485{:08}", r.below(100_000_000));
-        let ip = format!(
-            r#","workflow":"signup","ip":"100.{}.{}.7""#,
-            64 + r.below(60),
-            r.below(255)
-        );
-        events.push((t, sms(t, "acme", &to, &ip), 2));
-        if r.below(3) == 0 {
-            events.push((t + 40, verified(t + 40, "acme", &to), 2));
-        }
-    }
+    let events = kyrgyz_pumping_then_polish_launch(&mut r, (16, 20), (2, 160), |_, r| r.below(3) == 0);
     let out = score_in_order(&mut e, events, 3);
     let first = held_after_first_high(&out[1], "pumping into KG");
     assert!(first <= 40, "pumping first held at send {first}");
