@@ -23,7 +23,8 @@ fn every_problem_is_reported_at_once() {
         "an0443": {"time_window_secs": 5, "destination_country_code_filter": {"deny": ["Kyrgyzstan"]}},
         "limits": {"sources": 4},
         "annotations": [{"tenant": "", "start": "tomorrow", "end": "2026-01-01T00:00:00Z"}],
-        "data": {"risk_prefixes": "no version line\n"}
+        "data": {"risk_prefixes": "no version line\n"},
+        "signals": {"known_requester": {"carry_ratio": 2.0}}
     }"#,
     )
     .expect("parses");
@@ -37,6 +38,7 @@ fn every_problem_is_reported_at_once() {
         "limits.sources",
         "annotations[0]",
         "data.risk_prefixes",
+        "signals.known_requester.carry_ratio",
     ] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }

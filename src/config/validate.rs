@@ -325,6 +325,10 @@ impl Config {
                 s.known_requester.agent_share,
             ),
             (
+                "signals.known_requester.carry_ratio",
+                s.known_requester.carry_ratio,
+            ),
+            (
                 "signals.conversion_gap.min_country_share",
                 s.conversion_gap.min_country_share,
             ),
