@@ -436,6 +436,9 @@ pub struct Conv {
     pub cusum: f32,
     /// The newest bucket counted in `cusum`.
     pub cusum_at: i64,
+    /// The bucket in which the key's window was last added to its flow × country's key of
+    /// sends into blocks that fell short (`KEY_SHORT_BLOCK_CONV`; 0: never).
+    pub short_at: i64,
 }
 
 /// Buckets of a conversion ring.
@@ -465,6 +468,7 @@ impl Conv {
             young_v: 0.0,
             cusum: 0.0,
             cusum_at: 0,
+            short_at: 0,
         }
     }
 }
@@ -849,6 +853,9 @@ pub struct SentRef {
     pub agent_class: u32,
     /// Key of its tenant × number in `State::known_numbers`, marked when the send is verified.
     pub number: u64,
+    /// Its block's matured sends fell short at the time: its verification counts in the
+    /// flow × country's key of such sends too.
+    pub short_block: bool,
 }
 
 impl Aged for SentRef {

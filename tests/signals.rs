@@ -1546,6 +1546,57 @@ fn a_pumped_block_does_not_hold_the_rest_of_its_country() {
     );
 }
 
+/// An attacker pumping four blocks of the tenant's country at once: each block falls short on
+/// its own, and the country with them. Outside those blocks the country's sends verify like
+/// usual, so its ordinary sign-ups to other blocks are not held by the country's shortfall
+/// (`low_conversion.short_blocks`); with it off, an open incident sets only one block apart, and
+/// the country's shortfall outside that block still holds them.
+#[test]
+fn blocks_that_fall_short_do_not_hold_the_rest_of_their_country() {
+    // The tenant's US logins and sign-ups (8 an hour, 70 % verified), and for three hours 120
+    // sign-ups an hour into four blocks, none verified. Returns the attack's sends at `high`, and
+    // the ordinary sign-ups' (their indices).
+    let run = |config: &str| {
+        let mut r = Rng(48);
+        let mut e = engine_with(config);
+        let base = 3 * DAY + 10 * 3600;
+        let mut events = logins_and_signups(base, 3, (0, 2), &mut r);
+        let blocks = ["16464", "13105", "14043", "12126"];
+        for k in 0..360 {
+            let t = base + k * 30 + 7;
+            let ip = format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250));
+            let to = format!("+{}{:06}", blocks[k as usize % 4], r.below(1_000_000));
+            events.push((t, sms(t, "acme", &to, &ip), 1));
+        }
+        let out = score_in_order(&mut e, events, 3);
+        let attack = out[1].iter().filter(|v| v.level >= Level::High).count();
+        let usual: Vec<usize> = (0..out[2].len())
+            .filter(|&i| out[2][i].level >= Level::High)
+            .collect();
+        (attack, usual, out[2].len())
+    };
+    let (attack, usual, n) = run("{}");
+    assert!(attack >= 300, "{attack} of 360 attack sends at high");
+    // The country's shortfall holds its sign-ups until the blocks fall short on their own
+    // (ten matured sends each), then no longer.
+    assert!(
+        usual.len() <= 8,
+        "{} of {n} sign-ups held: {usual:?}",
+        usual.len()
+    );
+    assert!(
+        usual.iter().all(|&i| i < 8),
+        "a sign-up after the first hour held: {usual:?}"
+    );
+    let (attack_off, usual_off, _) = run(r#"{"signals":{"low_conversion":{"short_blocks":false}}}"#);
+    assert_eq!(attack_off, attack);
+    assert!(
+        usual_off.len() >= 18,
+        "{} of {n} sign-ups held without it",
+        usual_off.len()
+    );
+}
+
 /// A gap in the conversion log loses conversions across the tenant's countries at their usual
 /// volume. A tenant whose sends all turn into one country it serves (its other traffic stopped:
 /// an outage of its app, a quiet hour) while nothing there is verified has no gap: that is

@@ -362,6 +362,14 @@ pub struct LowConversion {
     /// over the sign-up and the login flow no longer halves each block's evidence. Off: a
     /// block is judged in the send's flow alone.
     pub pool_flows: bool,
+    /// The sends into blocks whose matured window fell short (over the tenant's flows that
+    /// send codes, binomial surprise ≥ `min_surprise`) are counted per flow × country apart,
+    /// with each block's window from before it fell short: while the country's matured sends
+    /// outside them verify like usual, a send to another block is not judged by the
+    /// country's shortfall. An attacker over a few blocks of a country otherwise holds the
+    /// country's new users in the other blocks with it. Off: only an open incident's block
+    /// is set apart so.
+    pub short_blocks: bool,
 }
 
 /// `workflow_concentration` settings.
@@ -660,6 +668,7 @@ impl Default for LowConversion {
             cost_severity: true,
             strangers: true,
             pool_flows: true,
+            short_blocks: true,
         }
     }
 }

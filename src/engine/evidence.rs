@@ -82,6 +82,11 @@ impl Engine {
                 0
             },
             agent_conv_key(sent.country_key, sent.agent_class),
+            if sent.short_block {
+                Keyer::mix(sent.country_key, KEY_SHORT_BLOCK_CONV)
+            } else {
+                0
+            },
             if sent.known_good {
                 Keyer::mix(flow_conv, KEY_KNOWN_GOOD_CONV)
             } else {

@@ -133,6 +133,9 @@ pub(super) const KEY_STRANGER_CONV: u64 = 0x57C;
 /// The flow's sends to numbers that verified before (`conversion_gap`: a gap loses their codes
 /// too).
 pub(super) const KEY_KNOWN_GOOD_CONV: u64 = 0x6C6;
+/// A flow × country's sends into blocks that fell short at the time (a conversion key): the
+/// country's shortfall outside them is its own.
+pub(super) const KEY_SHORT_BLOCK_CONV: u64 = 0x5B6;
 /// A flow × country's sends from one kind of client (`known_requester`'s
 /// `agent_class`), mixed with the class's hash.
 pub(super) const KEY_AGENT_CONV: u64 = 0xAC1;

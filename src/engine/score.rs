@@ -137,7 +137,7 @@ impl Engine {
             &mut damped,
         );
         self.provider_block_stage(ev, &f, &mut reasons);
-        self.attribute(ev, &f, conv.rare_key);
+        self.attribute(ev, &f, &conv);
         let (global_block, concentrated) = self.block_stage(&f, &fv, &mut reasons, &mut damped);
         let block_evidence = reasons.iter().chain(&damped).any(about_the_block);
         self.source_stage(&f, &fv, (judge_conversion, block_evidence), season, &mut reasons);

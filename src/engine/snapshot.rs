@@ -4,7 +4,7 @@ use super::*;
 
 /// Snapshot format: this magic (its last byte is the format version), the keyer's fingerprint
 /// (u64 LE), a keyed checksum of the body (u64 LE), then the postcard body.
-pub(super) const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x11";
+pub(super) const SNAPSHOT_MAGIC: &[u8; 8] = b"PGSNAP\0\x12";
 /// Domain of the body checksum.
 const SNAPSHOT_CHECKSUM: u8 = 0xfe;
 

@@ -50,6 +50,8 @@ pub(super) struct ConvFindings {
     /// The send is cleared of its key's shortfall (`known_requester`): why, and the verified
     /// and sent counts and baseline that cleared it.
     pub(super) requester_clears: Option<(Clearance, u32, u32, f64)>,
+    /// The send's block's matured sends fall short (`KEY_SHORT_BLOCK_CONV`).
+    pub(super) block_short: bool,
     /// The requester's own matured sends verify at `known_requester.carry_ratio` of the
     /// baseline or more: an open incident does not carry its send by requester or block.
     pub(super) requester_verifies: bool,
@@ -596,6 +598,13 @@ impl Engine {
         // took the country's rate down to a third of its baseline, and the country's ordinary
         // sign-ups, with the volume the block added, were held with it. An attack spread over
         // the country leaves the rest short, and is judged as before.
+        // The sends outside (`v` verified of `n`, baseline `p`) verify like usual; too few to
+        // tell, none of them falling short, are the block's too.
+        let outside_verifies = |v: u32, n: u32, p: f64| {
+            let lc = &cfg.signals.low_conversion;
+            signals::requesters_verify(cfg, (v, n, p), prior).is_some()
+                || (n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise)
+        };
         let outside_block_verifies = |key: Option<u64>| {
             let (Some(b), Some(c)) = (
                 explaining_block.and_then(|k| self.state.convs.get(k)),
@@ -605,11 +614,7 @@ impl Engine {
             };
             let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
             let (vb, nb) = signals::matured(cfg, b, now, grace);
-            let (v, n) = (v.saturating_sub(vb), n.saturating_sub(nb));
-            // Too few outside the block to tell, none of them falling short, is the block's too.
-            let lc = &cfg.signals.low_conversion;
-            signals::requesters_verify(cfg, (v, n, p), prior).is_some()
-                || (n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise)
+            outside_verifies(v.saturating_sub(vb), n.saturating_sub(nb), p)
         };
         // An open incident on the flow's strangers: it explains a country's accumulated evidence
         // too (their unverified sends are in the country's count; the returning users' are not
@@ -717,6 +722,63 @@ impl Engine {
             Vec::new()
         };
         let pooled_flows = !siblings.is_empty();
+        // The send's block's matured sends (over the tenant's flows that send codes) fall short
+        // (binomial surprise ≥ `min_surprise`): the send counts among the flow × country's
+        // sends into such blocks (`low_conversion.short_blocks`), and the country's shortfall
+        // outside them is told apart from theirs. A second generator's attacker over four blocks
+        // of each of its tenant's countries took one to 14 of 155 verified in an hour (baseline
+        // 54 %), and the country's new users in its other blocks were held with it.
+        let block_conv = Keyer::mix(block_key, KEY_BLOCK_CONV);
+        let block_short = judge_conversion
+            && lc.short_blocks
+            && self.state.convs.get(block_conv).is_some_and(|c| {
+                let short = |b: &Conv| {
+                    let (v, n, p) = signals::matured_rate(cfg, b, prior, now, grace);
+                    n >= lc.min_sends && signals::surprise(v, n, p) >= lc.min_surprise
+                };
+                if pooled_flows {
+                    short(&signals::pool_block(c, &siblings, now))
+                } else {
+                    short(c)
+                }
+            });
+        let short_blocks = Keyer::mix(country_conv, KEY_SHORT_BLOCK_CONV);
+        if block_short {
+            // A block that fell short (none of its window added since) brings its window's
+            // sends from before: an attack's first sends into a block, before it could fall
+            // short, would otherwise count outside it. Its later sends are added one by one.
+            let bucket = now.div_euclid(signals::bucket_ms(cfg));
+            let ring = crate::state::CONV_BUCKETS as i64;
+            let fell = self
+                .state
+                .convs
+                .get(block_conv)
+                .filter(|b| b.short_at <= bucket - ring)
+                .cloned();
+            if let Some(b) = fell {
+                let into = self.state.convs.entry(short_blocks, Conv::new);
+                signals::add_window(cfg, into, &b, bucket - ring, now, prior);
+            }
+            if let Some(b) = self.state.convs.get_mut(block_conv) {
+                b.short_at = bucket;
+            }
+            if trial {
+                signals::conv_send(cfg, self.state.convs.entry(short_blocks, Conv::new), now, prior);
+            }
+        }
+        // The country's matured sends outside those blocks verify like usual (the test of
+        // `known_requester`, against the country's baseline): its shortfall, and its
+        // strangers', is theirs, and a send to another block is not judged by it. Their own
+        // shortfall still is.
+        let outside_short_verifies = !block_short
+            && self.state.convs.get(short_blocks).is_some_and(|b| {
+                let Some(c) = self.state.convs.get(country_conv) else {
+                    return false;
+                };
+                let (vb, nb) = signals::matured(cfg, b, now, grace);
+                let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
+                nb > 0 && outside_verifies(v.saturating_sub(vb), n.saturating_sub(nb), p)
+            });
         // The new countries' pooled day judges a send only while its own country's day falls
         // short with it: two or more of its matured sends there, converting under `max_ratio`
         // of the flow's rate. A country's first sends (none matured yet,
@@ -771,7 +833,9 @@ impl Engine {
                 } else {
                     c.rate_num < 1.0
                 };
-                strangers_unproven = signals::requesters_verify(cfg, (v, n, p), prior).is_none() && short_day;
+                strangers_unproven = signals::requesters_verify(cfg, (v, n, p), prior).is_none()
+                    && short_day
+                    && !outside_short_verifies;
             }
             if judge_conversion && group == ConvGroup::Country {
                 let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
@@ -779,8 +843,8 @@ impl Engine {
                 country_window = ((v, n), p);
             }
             let explained = match group {
-                ConvGroup::Country => country_outside,
-                ConvGroup::Strangers => strangers_outside,
+                ConvGroup::Country => country_outside || outside_short_verifies,
+                ConvGroup::Strangers => strangers_outside || outside_short_verifies,
                 _ => false,
             };
             if cfg.signals.low_conversion.enabled && judge_conversion && !explained {
@@ -1043,6 +1107,7 @@ impl Engine {
             announced,
             requester_clears,
             requester_verifies,
+            block_short,
             group: conv_group,
             rare_key,
             tenant_blocks_open,
@@ -1124,7 +1189,8 @@ impl Engine {
     }
 
     /// Conversion attribution for later: by reference and by number.
-    pub(super) fn attribute(&mut self, ev: &Event<'_>, f: &SendFacts, rare_key: Option<u64>) {
+    pub(super) fn attribute(&mut self, ev: &Event<'_>, f: &SendFacts, conv: &ConvFindings) {
+        let (rare_key, short_block) = (conv.rare_key, conv.block_short);
         let SendFacts {
             now,
             tenant,
@@ -1157,6 +1223,7 @@ impl Engine {
                 requester_marks,
                 agent_class,
                 number: Keyer::mix(tenant, number_hash),
+                short_block,
             };
             for key in send_keys(k, tenant, ev).into_iter().flatten() {
                 *self.state.sent.entry(key, || sent) = sent;

@@ -4,7 +4,7 @@
 use super::*;
 use crate::config::LowConversion;
 
-pub(super) fn bucket_ms(cfg: &Config) -> Millis {
+pub fn bucket_ms(cfg: &Config) -> Millis {
     let c = &cfg.signals.low_conversion;
     let span = (c.window_secs + c.grace_secs) as Millis * 1000;
     (span + (CONV_BUCKETS as Millis - 3)) / (CONV_BUCKETS as Millis - 2)
@@ -376,6 +376,22 @@ pub fn pool_block(own: &Conv, others: &[Conv], now: Millis) -> Conv {
     (m.prev_sends, m.prev_verified, m.prev_last_min) = (d.prev_sends, d.prev_verified, d.prev_last_min);
     m.day_last_min = last_min;
     m
+}
+
+/// Adds `from`'s buckets newer than `after` (still in its ring) to `into`'s, and its sends
+/// since then to `into`'s day: a block's sends before it fell short, into its flow × country's
+/// key of sends into such blocks.
+pub fn add_window(cfg: &Config, into: &mut Conv, from: &Conv, after: i64, now: Millis, prior: f64) {
+    conv_advance(cfg, into, now.div_euclid(bucket_ms(cfg)), prior);
+    let low = after.max(from.head - CONV_BUCKETS as i64);
+    for b in (low + 1)..=from.head {
+        if b > into.head || b <= into.head - CONV_BUCKETS as i64 {
+            continue;
+        }
+        let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+        into.sends[i] = into.sends[i].saturating_add(from.sends[i]);
+        into.verified[i] = into.verified[i].saturating_add(from.verified[i]);
+    }
 }
 
 /// Credits a conversion of a send made at `sent_at`.
