@@ -1553,18 +1553,35 @@ fn a_pumped_block_does_not_hold_the_rest_of_its_country() {
 /// the country's shortfall outside that block still holds them.
 #[test]
 fn blocks_that_fall_short_do_not_hold_the_rest_of_their_country() {
-    // The tenant's US logins and sign-ups (8 an hour, 70 % verified), and for three hours 120
-    // sign-ups an hour into four blocks, none verified. Returns the attack's sends at `high`, and
-    // the ordinary sign-ups' (their indices).
+    // The tenant's US logins, and its sign-ups (4 an hour, 70 % verified) from an ISP's network
+    // its users verify from; then for three hours 8 sign-ups an hour from there (kind 2) and 120
+    // an hour into four blocks, none verified (kind 1), half of them through that network
+    // (residential proxies), so the country's sends from known requesters fall short too.
+    // Returns the attack's sends at `high`, and the ordinary sign-ups' indices.
     let run = |config: &str| {
         let mut r = Rng(48);
         let mut e = engine_with(config);
         let base = 3 * DAY + 10 * 3600;
-        let mut events = logins_and_signups(base, 3, (0, 2), &mut r);
+        let mut events = logins_and_signups(base, 3, (0, 0), &mut r);
+        let isp = |r: &mut Rng| format!(r#","workflow":"signup","ip":"198.51.100.{}""#, 1 + r.below(250));
+        for (from, to, per_hour, kind) in [(0, base, 4, 0), (base, base + 3 * 3600, 8, 2)] {
+            for k in 0..(to - from) * per_hour / 3600 {
+                let t = from + k * 3600 / per_hour + 11;
+                let to = us_number(&mut r);
+                events.push((t, sms(t, "acme", &to, &isp(&mut r)), kind));
+                if r.below(10) < 7 {
+                    events.push((t + 30, verified(t + 30, "acme", &to), kind));
+                }
+            }
+        }
         let blocks = ["16464", "13105", "14043", "12126"];
         for k in 0..360 {
             let t = base + k * 30 + 7;
-            let ip = format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250));
+            let ip = if k % 2 == 0 {
+                isp(&mut r)
+            } else {
+                format!(r#","workflow":"signup","ip":"203.0.113.{}""#, 1 + r.below(250))
+            };
             let to = format!("+{}{:06}", blocks[k as usize % 4], r.below(1_000_000));
             events.push((t, sms(t, "acme", &to, &ip), 1));
         }
@@ -1577,21 +1594,18 @@ fn blocks_that_fall_short_do_not_hold_the_rest_of_their_country() {
     };
     let (attack, usual, n) = run("{}");
     assert!(attack >= 300, "{attack} of 360 attack sends at high");
-    // The country's shortfall holds its sign-ups until the blocks fall short on their own
-    // (ten matured sends each), then no longer.
+    // The country's shortfall holds a sign-up until the blocks fall short on their own (ten
+    // matured sends each), then no longer; an incident whose requester shares a sign-up's
+    // address may still carry it.
     assert!(
-        usual.len() <= 8,
+        usual.len() <= 5,
         "{} of {n} sign-ups held: {usual:?}",
         usual.len()
-    );
-    assert!(
-        usual.iter().all(|&i| i < 8),
-        "a sign-up after the first hour held: {usual:?}"
     );
     let (attack_off, usual_off, _) = run(r#"{"signals":{"low_conversion":{"short_blocks":false}}}"#);
     assert_eq!(attack_off, attack);
     assert!(
-        usual_off.len() >= 18,
+        usual_off.len() >= 15,
         "{} of {n} sign-ups held without it",
         usual_off.len()
     );
