@@ -592,19 +592,19 @@ impl Engine {
             || self
                 .open_incident(&[Some(country_blocks_open)], now)
                 .is_some_and(|(_, inc)| inc.country != country.as_str());
+        // A key's sends outside a block or blocks (`v` verified of `n`, baseline `p`) verify
+        // like usual; too few to tell, none of them falling short, are the blocks' too.
+        let outside_verifies = |v: u32, n: u32, p: f64| {
+            let lc = &cfg.signals.low_conversion;
+            signals::requesters_verify(cfg, (v, n, p), prior).is_some()
+                || (n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise)
+        };
         // And the country's (or its strangers') matured sends outside that block verify like
         // usual: the shortfall the key shows is the block's, and this send, to another block of
         // the country, is not judged by it. A tenant's home block pumped at its whole volume
         // took the country's rate down to a third of its baseline, and the country's ordinary
         // sign-ups, with the volume the block added, were held with it. An attack spread over
         // the country leaves the rest short, and is judged as before.
-        // The sends outside (`v` verified of `n`, baseline `p`) verify like usual; too few to
-        // tell, none of them falling short, are the block's too.
-        let outside_verifies = |v: u32, n: u32, p: f64| {
-            let lc = &cfg.signals.low_conversion;
-            signals::requesters_verify(cfg, (v, n, p), prior).is_some()
-                || (n < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise)
-        };
         let outside_block_verifies = |key: Option<u64>| {
             let (Some(b), Some(c)) = (
                 explaining_block.and_then(|k| self.state.convs.get(k)),

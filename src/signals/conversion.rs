@@ -378,8 +378,8 @@ pub fn pool_block(own: &Conv, others: &[Conv], now: Millis) -> Conv {
     m
 }
 
-/// Adds `from`'s buckets newer than `after` (still in its ring) to `into`'s, and its sends
-/// since then to `into`'s day: a block's sends before it fell short, into its flow × country's
+/// Adds `from`'s buckets newer than `after` (still in its ring) to `into`'s window (not to its
+/// day or its learned rate): a block's sends before it fell short, into its flow × country's
 /// key of sends into such blocks.
 pub fn add_window(cfg: &Config, into: &mut Conv, from: &Conv, after: i64, now: Millis, prior: f64) {
     conv_advance(cfg, into, now.div_euclid(bucket_ms(cfg)), prior);
