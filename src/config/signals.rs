@@ -370,6 +370,17 @@ pub struct LowConversion {
     /// country's new users in the other blocks with it. Off: only an open incident's block
     /// is set apart so.
     pub short_blocks: bool,
+    /// The hour's window also counts the sends still inside the grace period, each as the
+    /// share of a trial that a code of the tenant would have been verified by its age: the
+    /// tenant's learned delay histogram (once `learn_grace` has learned it), read at the age
+    /// divided by `young_slack`. A verified young send is a whole trial. A fast attack's
+    /// first minutes then count before they mature: a home block pumped at 18 sends a minute
+    /// sent 156 before its first matured bucket showed it. Off: matured sends only.
+    pub young_sends: bool,
+    /// How much later than the tenant's histogram a young send's code may still arrive (its
+    /// age is divided by this before the histogram is read): a country or carrier slower
+    /// than the tenant's mix, a cohort that types its codes later. At least 1.
+    pub young_slack: f64,
 }
 
 /// `workflow_concentration` settings.
@@ -669,6 +680,8 @@ impl Default for LowConversion {
             strangers: true,
             pool_flows: true,
             short_blocks: true,
+            young_sends: true,
+            young_slack: 2.0,
         }
     }
 }

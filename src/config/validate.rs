@@ -280,6 +280,9 @@ impl Config {
                 "need 300 <= window_secs <= 86400 and grace_secs <= window_secs".into(),
             );
         }
+        if !(1.0..=100.0).contains(&c.young_slack) {
+            err("signals.low_conversion.young_slack", "must be 1 to 100".into());
+        }
         if !(0.0..=1e6).contains(&c.flow_no_codes_expected) {
             err(
                 "signals.low_conversion.flow_no_codes_expected",

@@ -685,6 +685,12 @@ impl Engine {
                 ))
             })
         };
+        // The tenant's learned delays, for the sends still inside the grace period
+        // (`low_conversion.young_sends`).
+        let young = tenants
+            .get(tenant)
+            .and_then(|t| signals::delay_cdf(cfg, t))
+            .map(|cdf| signals::young_shares(cfg, now, grace, &cdf));
         let mut usual: Option<(u32, u32, f64)> = None;
         // The country's matured window and baseline, for its blocks' `rest` of the country.
         let mut country_window = ((0, 0), 0.0);
@@ -920,6 +926,7 @@ impl Engine {
                             .as_deref()
                             .map(|l| (cut(l, 64), cfg.signals.expected_change.extra_nats)),
                         day: group != ConvGroup::Rare || rare_day,
+                        young: young.as_ref(),
                     },
                     what,
                 ) {
@@ -1563,6 +1570,7 @@ impl Engine {
                         cost: &|| (0.0, 1.0),
                         announced: None,
                         day: true,
+                        young: None,
                     },
                     String::new,
                 )

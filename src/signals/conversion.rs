@@ -446,19 +446,29 @@ pub fn low_conversion(
         cost,
         announced,
         day: day_judges,
+        young,
     } = key;
     let lc = &cfg.signals.low_conversion;
     let bms = bucket_ms(cfg);
     let window = lc.window_secs as Millis * 1000;
     let (v, n) = matured(cfg, c, now, grace);
     let (v_hour, n_hour) = (v, n);
+    // The sends still inside the grace period, as the trials their ages make them
+    // (`young_sends`): the window's evidence begins with an attack's first minutes.
+    let (yv, yn, ys, yspan) = young.map_or((0, 0, 0, 0), |y| young_window(c, y));
+    let (v, n) = (v + yv, n + yn);
     let p = conv_rate(cfg, c, tenant_rate);
     // The key's usual sends an hour, for `excess_llr`: a carrier outage or a logging gap loses
     // conversions at ordinary volume; pumping adds sends.
     let per_hour = usual_per_bucket(c) * (3_600_000.0 / bms as f64);
     // The key's usual sends in the window at this time of day: its flat average times the
     // hour's seasonal factor (a peak hour carries more than the average without any pumping).
-    let usual = usual_in_window(cfg, c, season);
+    let usual = usual_in_window(cfg, c, season)
+        + if yspan > 0 {
+            usual_in(cfg, c, season, yspan)
+        } else {
+            0.0
+        };
     let half = lc.decisive_surprise / 2.0;
     let needed = match block {
         Some(rest) if rest >= half => half,
@@ -524,7 +534,15 @@ pub fn low_conversion(
             } else {
                 (w, String::new())
             };
-            (we, w, v, n, minutes(window), note)
+            let span = if yn > 0 {
+                format!(
+                    "{} and the grace period ({yn} trials from {ys} sends by their age)",
+                    minutes(window)
+                )
+            } else {
+                minutes(window)
+            };
+            (we, w, v, n, span, note)
         });
     // The day: sends made since the key's day started, less those still inside the grace
     // period (they may yet be verified).
@@ -583,7 +601,14 @@ pub fn low_conversion(
             cost_note()
         )
     };
-    let (w, base, v, n, span, note) = match (short.or_else(day), accumulated) {
+    // The hour or the day, whichever weighs more: an hour that falls short a little (its young
+    // sends already counted) must not hide a day that holds the attack's evidence.
+    let found = match (short, day()) {
+        (Some(h), Some(d)) if d.0 > h.0 => Some(d),
+        (Some(h), _) => Some(h),
+        (None, d) => d,
+    };
+    let (w, base, v, n, span, note) = match (found, accumulated) {
         (Some((w, base, v, n, span, _)), Some(wa)) if wa > w => (wa, base, v, n, span, acc_note()),
         (Some(found), _) => found,
         (None, Some(wa)) => (wa, 0, v_hour, n_hour, minutes(window), acc_note()),
@@ -634,6 +659,9 @@ pub struct ConvContext<'a> {
     /// The key's day may judge the send (the new countries' pooled key's: only while the send's
     /// own country falls short with it).
     pub day: bool,
+    /// What the ages of the sends inside the grace period make of them ([`young_shares`]): the
+    /// hour's window counts them too ([`young_window`]).
+    pub young: Option<&'a YoungShares>,
 }
 
 /// Matured windows `(verified, sends)` of a flow and of one of its keys over one span, each with
@@ -1074,6 +1102,113 @@ pub fn grace_ms(cfg: &Config, t: &Tenant) -> Millis {
         }
     }
     configured
+}
+
+/// A tenant's verification delays as a distribution: the share of its verified codes that
+/// arrived within each of [`DELAY_EDGES_SECS`], for `low_conversion.young_sends`.
+pub type DelayCdf = [f32; DELAY_BINS - 1];
+
+/// The tenant's learned delay distribution: `None` until `learn_grace` has learned it (the
+/// weight of 50 verified codes), or with `young_sends` off.
+pub fn delay_cdf(cfg: &Config, t: &Tenant) -> Option<DelayCdf> {
+    let lc = &cfg.signals.low_conversion;
+    let total: f32 = t.delays.iter().sum();
+    if !lc.young_sends || !lc.learn_grace || total < GRACE_MIN_WEIGHT {
+        return None;
+    }
+    let mut cdf = [0.0; DELAY_BINS - 1];
+    let mut cum = 0.0;
+    for (i, share) in cdf.iter_mut().enumerate() {
+        cum += t.delays[i];
+        *share = (cum / total).min(1.0);
+    }
+    Some(cdf)
+}
+
+/// The share of codes verified within `secs`, linear between the histogram's edges (from 0 at
+/// 0 s); the share within the last edge after it.
+fn verified_within(cdf: &DelayCdf, secs: f64) -> f64 {
+    let mut prev = (0.0, 0.0);
+    for (i, &edge) in DELAY_EDGES_SECS.iter().enumerate() {
+        let (e, f) = (f64::from(edge), f64::from(cdf[i]));
+        if secs <= e {
+            let x = ((secs - prev.0) / (e - prev.0)).clamp(0.0, 1.0);
+            return prev.1 + x * (f - prev.1);
+        }
+        prev = (e, f);
+    }
+    prev.1
+}
+
+/// What a send's age inside the grace period makes of it, per 5-minute bucket still inside the
+/// grace period at one moment (the buckets are the same for every key): the share of a trial
+/// each of its sends counts for, and the time the bucket's passed part stands for.
+#[derive(Clone, Copy, Debug)]
+pub struct YoungShares {
+    /// The newest bucket (the one `now` is in).
+    pub head: i64,
+    /// Per bucket, newest first: (share of a trial, passed part × share in ms).
+    pub buckets: [(f64, f64); CONV_BUCKETS],
+    /// How many of `buckets` are inside the grace period.
+    pub len: usize,
+}
+
+/// The shares of [`YoungShares`] at `now` (`low_conversion.young_sends`): a young bucket's
+/// sends count as the share of a trial that a code would have been verified by their age
+/// (assumed even over the part of the bucket that has passed, read at four points), against
+/// the tenant's delays at the age divided by `young_slack`.
+pub fn young_shares(cfg: &Config, now: Millis, grace: Millis, cdf: &DelayCdf) -> YoungShares {
+    let bms = bucket_ms(cfg);
+    let slack = cfg.signals.low_conversion.young_slack.max(1.0);
+    let head = now.div_euclid(bms);
+    let mut out = YoungShares {
+        head,
+        buckets: [(0.0, 0.0); CONV_BUCKETS],
+        len: 0,
+    };
+    for (k, slot) in out.buckets.iter_mut().enumerate() {
+        let b = head - k as i64;
+        let (start, end) = (b * bms, (b + 1) * bms);
+        if end <= now - grace {
+            break;
+        }
+        // Ages of the bucket's sends: from now - min(end, now) to now - start.
+        let (young, old) = ((now - end.min(now)) as f64, (now - start) as f64);
+        let share = (0..4)
+            .map(|j| {
+                verified_within(
+                    cdf,
+                    (young + (f64::from(j) + 0.5) / 4.0 * (old - young)) / 1000.0 / slack,
+                )
+            })
+            .sum::<f64>()
+            / 4.0;
+        *slot = (share, share * (old - young));
+        out.len = k + 1;
+    }
+    out
+}
+
+/// The key's sends still inside the grace period as trials of the hour's window
+/// ([`young_shares`]): a verified one counts whole, so the trials are never fewer than the
+/// verified. `(verified, trials, sends, span)`: `span` is the time the trials stand for, for
+/// the usual sends the window expects.
+pub fn young_window(c: &Conv, young: &YoungShares) -> (u32, u32, u32, Millis) {
+    let (mut v, mut trials, mut all, mut span) = (0u32, 0.0f64, 0u32, 0.0f64);
+    for (k, &(share, passed)) in young.buckets[..young.len].iter().enumerate() {
+        let b = young.head - k as i64;
+        span += passed;
+        // A bucket newer than the key's newest holds nothing; one older than its ring, too.
+        if b > c.head || b <= c.head - CONV_BUCKETS as i64 {
+            continue;
+        }
+        let i = b.rem_euclid(CONV_BUCKETS as i64) as usize;
+        let (sends, verified) = (c.sends[i], c.verified[i]);
+        trials += (f64::from(sends) * share).max(f64::from(verified));
+        v += u32::from(verified);
+        all += u32::from(sends);
+    }
+    (v, (trials.floor() as u32).max(v), all, span as Millis)
 }
 
 /// Tenant-wide conversion rate, or 0 when unknown.

@@ -154,6 +154,107 @@ mod tests {
         assert_eq!(grace_ms(&cfg, &fast), 120_000);
     }
 
+    /// The sends inside the grace period count as the share of a trial their age makes them
+    /// (`young_sends`): none before the tenant's delays are learned; with codes that arrive 20 s
+    /// after their send, read at half the age, a send of a few seconds counts for nothing and
+    /// one over a minute old for a whole trial; a verified one counts whole at any age.
+    #[test]
+    fn young_sends_count_by_their_age() {
+        use super::{delay_cdf, delay_seen, young_shares, young_window};
+        let cfg = Config::default();
+        let mut t = crate::engine::empty_tenant_for_tests();
+        assert!(delay_cdf(&cfg, &t).is_none(), "nothing learned yet");
+        for _ in 0..60 {
+            delay_seen(&mut t, 20_000);
+        }
+        let cdf = delay_cdf(&cfg, &t).expect("learned");
+        let bms = bucket_ms(&cfg);
+        let grace = 120_000;
+        // A key with 30 sends in the bucket that began 10 s ago.
+        let start = 1_000 * bms;
+        let mut c = Conv::new();
+        for _ in 0..30 {
+            conv_send(&cfg, &mut c, start + 1_000, 0.6);
+        }
+        let y = young_shares(&cfg, start + 10_000, grace, &cdf);
+        assert_eq!(young_window(&c, &y).1, 0, "10 s old: no code could have come yet");
+        // Four minutes into the bucket (sends assumed even over them): those over a minute old,
+        // three quarters, a whole trial each; the last minute's, next to nothing.
+        let y = young_shares(&cfg, start + 240_000, grace, &cdf);
+        let (v, n, sends, _) = young_window(&c, &y);
+        assert_eq!((v, sends), (0, 30));
+        assert!((20..=25).contains(&n), "{n} trials of 30");
+        // Two of them verified: still whole trials, at any age.
+        c.verified[start
+            .div_euclid(bms)
+            .rem_euclid(crate::state::CONV_BUCKETS as i64) as usize] = 2;
+        let y = young_shares(&cfg, start + 10_000, grace, &cdf);
+        let (v, n, sends, _) = young_window(&c, &y);
+        assert_eq!((v, n, sends), (2, 2, 30));
+        // Off, and before the histogram has 50 codes: nothing.
+        let mut off = Config::default();
+        off.signals.low_conversion.young_sends = false;
+        assert!(delay_cdf(&off, &t).is_none());
+    }
+
+    /// A key's day and its hour are weighed side by side, the heavier wins: an hour short of
+    /// the baseline but far from decisive (an attacker that has some of its codes verified)
+    /// does not hide a day of extra sends that is decisive.
+    #[test]
+    fn a_weak_hour_does_not_hide_a_decisive_day() {
+        use super::{low_conversion, ConvContext};
+        let cfg = Config::default();
+        let bms = bucket_ms(&cfg);
+        let grace = 120_000;
+        let now = 1_000 * bms + 200_000;
+        let mut c = Conv::new();
+        c.head = 1_000;
+        // Baseline 60 %; a usual volume of next to nothing.
+        (c.rate_num, c.rate_den, c.vol, c.span) = (600.0, 1_000.0, 1.0, 100.0);
+        // The matured hour: 48 sends, 6 verified (short of 60 %, not under a tenth of it).
+        for b in 988..1_000i64 {
+            let i = b.rem_euclid(crate::state::CONV_BUCKETS as i64) as usize;
+            c.sends[i] = 4;
+            c.verified[i] = u16::from(b % 2 == 0);
+        }
+        // The day so far: ten hours, 400 sends, 40 verified.
+        (c.day_start, c.day_sends, c.day_verified, c.day_last_min) = (now - 10 * 3_600_000, 400, 40, 599);
+        let cost = || (0.0, 1.0);
+        let judge = |day: bool| {
+            low_conversion(
+                &cfg,
+                &c,
+                0.6,
+                now,
+                ConvContext {
+                    block: None,
+                    own_baseline: true,
+                    season: 1.0,
+                    may_accumulate: false,
+                    grace,
+                    cost: &cost,
+                    announced: None,
+                    day,
+                    young: None,
+                },
+                || "key".to_string(),
+            )
+            .map(|(r, _)| r)
+            .expect("a shortfall")
+        };
+        let hour = judge(false);
+        assert!(
+            hour.weight < cfg.signals.low_conversion.decisive_weight as i32,
+            "{hour:?}"
+        );
+        let both = judge(true);
+        assert_eq!(
+            both.weight, cfg.signals.low_conversion.decisive_weight as i32,
+            "{both:?}"
+        );
+        assert!(both.detail.contains("in 24h"), "{both:?}");
+    }
+
     /// ln P(v of n) for a binomial with rate p.
     fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
         let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
