@@ -255,6 +255,60 @@ mod tests {
         assert!(both.detail.contains("in 24h"), "{both:?}");
     }
 
+    /// Evidence a key accumulated (an attack that ended hours ago) is decisive for a new surge
+    /// only when the surge's hour itself falls short: one unverified matured send is not that
+    /// (an enrolment day that began after an attack on its country), four are.
+    #[test]
+    fn accumulated_evidence_needs_an_hour_that_falls_short() {
+        use super::{low_conversion, ConvContext};
+        let cfg = Config::default();
+        let bms = bucket_ms(&cfg);
+        let grace = 120_000;
+        let now = 1_000 * bms + 200_000;
+        let judge = |unverified: i64| {
+            let mut c = Conv::new();
+            c.head = 1_000;
+            // Baseline 72 %, a send an hour or so, 21 nats left by an attack.
+            (c.rate_num, c.rate_den, c.vol, c.span, c.cusum) = (720.0, 1_000.0, 10.0, 100.0, 21.0);
+            // The matured hour's last buckets: one unverified send each.
+            for b in 1_000 - unverified..1_000 {
+                c.sends[b.rem_euclid(crate::state::CONV_BUCKETS as i64) as usize] = 1;
+            }
+            // The surge: 20 sends in the newest bucket, still inside the grace period.
+            c.sends[1_000usize % crate::state::CONV_BUCKETS] = 20;
+            let cost = || (0.0, 1.0);
+            low_conversion(
+                &cfg,
+                &c,
+                0.72,
+                now,
+                ConvContext {
+                    block: None,
+                    own_baseline: true,
+                    season: 1.0,
+                    may_accumulate: true,
+                    grace,
+                    cost: &cost,
+                    announced: None,
+                    day: true,
+                    young: None,
+                },
+                || "key".to_string(),
+            )
+            .map(|(r, _)| r)
+        };
+        assert!(judge(1).is_none(), "{:?}", judge(1));
+        let four = judge(4).expect("a decisive shortfall");
+        assert_eq!(
+            four.weight, cfg.signals.low_conversion.decisive_weight as i32,
+            "{four:?}"
+        );
+        assert!(
+            four.detail.contains("0 of 4 verified") && four.detail.contains("accumulated"),
+            "{four:?}"
+        );
+    }
+
     /// ln P(v of n) for a binomial with rate p.
     fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
         let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
