@@ -788,20 +788,20 @@ impl Engine {
                 nb > 0 && outside_verifies(v.saturating_sub(vb), n.saturating_sub(nb), p)
             });
         // The new countries' pooled day judges a send only while its own country's day falls
-        // short with it: two or more of its matured sends there, converting under `max_ratio`
-        // of the flow's rate. A country's first sends (none matured yet,
-        // `signals::first_sends_pending`; or a single one, unverified: a one-in-four chance for
-        // a launch) and a country whose sends verify are not judged by other countries' sends
-        // over the day: a launch a day after an attack into other new countries had its first
-        // 20 sign-ups held by that day, until its own sends verified like usual. A slow drip's
-        // countries each fall short with the pool. The same holds for the evidence the pooled
-        // key accumulated over hours: a launch's second send was held by an earlier attack's.
+        // short with it (`signals::own_day_falls_short`). A country's first sends (none matured
+        // yet; or a few, unverified by chance: two in ten for a launch's first two, which held
+        // 6 of the 9 held sends of a second generator's launches over 40 seeds) and a country
+        // whose sends verify are not judged by other countries' sends over the day: a launch a
+        // day after an attack into other new countries had its first 20 sign-ups held by that
+        // day, until its own sends verified like usual. A slow drip's countries each fall short
+        // with the pool. The same holds for the evidence the pooled key accumulated over hours:
+        // a launch's second send was held by an earlier attack's.
         let rare_day = rare_key.is_some()
-            && self.state.convs.get(country_conv).is_some_and(|c| {
-                let short = cfg.signals.low_conversion.max_ratio * prior;
-                let (v, n, _) = signals::day_counts(c, now, signals::sends_since(cfg, c, now - grace), short);
-                !signals::first_sends_pending(c, now, grace) && n >= 2 && f64::from(v) <= short * f64::from(n)
-            });
+            && self
+                .state
+                .convs
+                .get(country_conv)
+                .is_some_and(|c| signals::own_day_falls_short(cfg, c, now, grace, prior));
         for (key, group) in [
             (Some(country_conv), ConvGroup::Country),
             (Some(Keyer::mix(block_key, KEY_BLOCK_CONV)), ConvGroup::Block),

@@ -287,6 +287,21 @@ fn days(c: &Conv, now: Millis) -> Days {
     }
 }
 
+/// Whether a key's own day falls short, so that a wider key's day may judge its sends (the
+/// new countries' pooled key judging a country): not while all its sends are its first,
+/// pending ([`first_sends_pending`]); two or more matured sends over its day ([`day_counts`]),
+/// converting under `max_ratio` of `prior`, by [`OWN_SHORTFALL_SURPRISE`] at least. A
+/// launch's first two sends left unverified by chance are not that; its first three at a
+/// baseline of 60 % are.
+pub fn own_day_falls_short(cfg: &Config, c: &Conv, now: Millis, grace: Millis, prior: f64) -> bool {
+    let short = cfg.signals.low_conversion.max_ratio * prior;
+    let (v, n, _) = day_counts(c, now, sends_since(cfg, c, now - grace), short);
+    !first_sends_pending(c, now, grace)
+        && n >= 2
+        && f64::from(v) <= short * f64::from(n)
+        && surprise(v, n, prior) >= OWN_SHORTFALL_SURPRISE
+}
+
 /// A key's day `(verified, sends, hours)`, less its `pending` newest sends (still inside the
 /// grace period). While its current day converts under `short` (a rate: `max_ratio` of the
 /// baseline), the day is its last 24 hours: the current day and the share of the previous day
@@ -580,7 +595,7 @@ pub fn low_conversion(
     // into a key whose users verify few codes, gives too little in any one window. It is
     // decisive at `needed` nats while the extra sends still arrive (the last hour above the
     // key's usual hour by two standard deviations) and the hour's window (its young sends
-    // counted) still converts under half the baseline, by at least `SHORT_HOUR_SURPRISE`.
+    // counted) still converts under half the baseline, by at least `OWN_SHORTFALL_SURPRISE`.
     let acc = f64::from(c.cusum);
     let accumulated = (own_baseline && may_accumulate && lc.decisive_weight > 0 && acc > 0.0)
         .then(|| {
@@ -593,7 +608,7 @@ pub fn low_conversion(
             // incident its first sends opened took 52 of them.
             let short_hour = n > 0
                 && f64::from(v) <= lc.max_ratio * p * f64::from(n)
-                && surprise(v, n, p) >= SHORT_HOUR_SURPRISE;
+                && surprise(v, n, p) >= OWN_SHORTFALL_SURPRISE;
             // And the hour's usual sends verify like usual: what the CUSUM holds, from hours
             // before, is about extra sends, and says nothing when the usual ones stopped verifying
             // too (a second generator's outage met 38 nats a busy key had gathered over the day).
@@ -759,10 +774,11 @@ pub const REST_SPAN: Millis = 1_800_000;
 /// on top of a key's usual ones convert (attackers verify a few codes to look real).
 pub(super) const EXCESS_RATE_SHARE: f64 = 0.1;
 
-/// Binomial surprise (nats, [`surprise`]) by which the hour's window must fall short for the
-/// evidence a key accumulated to be decisive: more than one unverified send at any baseline
-/// under 86 % (-ln(1 - p)), so the hour itself says its sends are not verified.
-pub(super) const SHORT_HOUR_SURPRISE: f64 = 2.0;
+/// Binomial surprise (nats, [`surprise`]) by which a key's own recent sends must fall short
+/// before evidence gathered over hours (its CUSUM) or over a wider key (the new countries'
+/// pooled day) judges a send: more than one unverified send at any baseline under 86 %
+/// (-ln(1 - p)), so the sends themselves say they are not verified.
+pub const OWN_SHORTFALL_SURPRISE: f64 = 2.0;
 
 /// Highest baseline rate [`excess_llr`] assumes.
 pub(super) const EXCESS_MAX_RATE: f64 = 0.9;

@@ -309,6 +309,27 @@ mod tests {
         );
     }
 
+    /// A country's own day falls short, for the new countries' pooled day to judge it, only
+    /// when its sends say so by themselves: two unverified at a baseline of 60 % do not (1.8
+    /// nats), three do, and one verified of three does not (over `max_ratio` of the baseline).
+    #[test]
+    fn a_country_falls_short_on_its_own_only_with_enough_unverified_sends() {
+        use super::own_day_falls_short;
+        let cfg = Config::default();
+        let now = 1_000 * bucket_ms(&cfg) + 200_000;
+        let day = |sends: u16, verified: u16| {
+            let mut c = Conv::new();
+            c.head = 1_000;
+            (c.day_start, c.day_sends, c.day_verified, c.day_last_min) =
+                (now - 7_200_000, sends, verified, 110);
+            own_day_falls_short(&cfg, &c, now, 120_000, 0.6)
+        };
+        assert!(!day(2, 0));
+        assert!(day(3, 0));
+        assert!(!day(3, 1));
+        assert!(day(8, 1));
+    }
+
     /// ln P(v of n) for a binomial with rate p.
     fn ln_binomial(n: u32, v: u32, p: f64) -> f64 {
         let ln_choose: f64 = (1..=v).map(|i| (f64::from(n - v + i) / f64::from(i)).ln()).sum();
