@@ -594,21 +594,22 @@ pub fn low_conversion(
     // Evidence accumulated over the key's matured buckets (its CUSUM): a slow attack, or one
     // into a key whose users verify few codes, gives too little in any one window. It is
     // decisive at `needed` nats while the extra sends still arrive (the last hour above the
-    // key's usual hour by two standard deviations) and the hour's window (its young sends
-    // counted) still converts under half the baseline, by at least `OWN_SHORTFALL_SURPRISE`.
+    // key's usual hour by two standard deviations) and the last matured hour still converts
+    // under half the baseline, with more sends than usual.
     let acc = f64::from(c.cusum);
     let accumulated = (own_baseline && may_accumulate && lc.decisive_weight > 0 && acc > 0.0)
         .then(|| {
             let usual_hour = (per_hour * season).max(0.0);
             let last_hour = f64::from(sends_since(cfg, c, now - HOUR));
             let extra = last_hour > usual_hour + 2.0 * usual_hour.sqrt() + 1.0;
-            // A single unverified send is not the hour falling short: a second generator's
-            // enrolment day of a tenant's staff, 10 hours after a home-block attack on its
-            // country had ended, met 21 nats the attack left with 0 of 1 verified, and the
-            // incident its first sends opened took 52 of them.
-            let short_hour = n > 0
-                && f64::from(v) <= lc.max_ratio * p * f64::from(n)
-                && surprise(v, n, p) >= OWN_SHORTFALL_SURPRISE;
+            // And the hour adds to the evidence (the CUSUM's step over it is positive: sends on
+            // top of the usual ones, not verified), not one unverified send at the usual volume:
+            // a second generator's enrolment day of a tenant's staff, 10 hours after a home-block
+            // attack on its country had ended, met 21 nats the attack left with 0 of 1 verified
+            // (0.6x the key's usual hour), and the incident its first sends opened took 52 of them.
+            let short_hour = n_hour > 0
+                && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour)
+                && excess_llr_at(f64::from(v_hour), f64::from(n_hour), p, usual_hour) > 0.0;
             // And the hour's usual sends verify like usual: what the CUSUM holds, from hours
             // before, is about extra sends, and says nothing when the usual ones stopped verifying
             // too (a second generator's outage met 38 nats a busy key had gathered over the day).
@@ -634,7 +635,7 @@ pub fn low_conversion(
     let (w, base, v, n, span, note) = match (found, accumulated) {
         (Some((w, base, v, n, span, _)), Some(wa)) if wa > w => (wa, base, v, n, span, acc_note()),
         (Some(found), _) => found,
-        (None, Some(wa)) => (wa, 0, v, n, hour_span(), acc_note()),
+        (None, Some(wa)) => (wa, 0, v_hour, n_hour, minutes(window), acc_note()),
         (None, None) => return None,
     };
     let from_volume = (!note.is_empty()).then_some(base);
@@ -774,10 +775,10 @@ pub const REST_SPAN: Millis = 1_800_000;
 /// on top of a key's usual ones convert (attackers verify a few codes to look real).
 pub(super) const EXCESS_RATE_SHARE: f64 = 0.1;
 
-/// Binomial surprise (nats, [`surprise`]) by which a key's own recent sends must fall short
-/// before evidence gathered over hours (its CUSUM) or over a wider key (the new countries'
-/// pooled day) judges a send: more than one unverified send at any baseline under 86 %
-/// (-ln(1 - p)), so the sends themselves say they are not verified.
+/// Binomial surprise (nats, [`surprise`]) by which a key's own day must fall short before a
+/// wider key's day (the new countries' pooled day) judges its sends ([`own_day_falls_short`]):
+/// more than one unverified send at any baseline under 86 % (-ln(1 - p)), so the sends
+/// themselves say they are not verified.
 pub const OWN_SHORTFALL_SURPRISE: f64 = 2.0;
 
 /// Highest baseline rate [`excess_llr`] assumes.

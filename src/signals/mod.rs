@@ -256,8 +256,9 @@ mod tests {
     }
 
     /// Evidence a key accumulated (an attack that ended hours ago) is decisive for a new surge
-    /// only when the surge's hour itself falls short: one unverified matured send is not that
-    /// (an enrolment day that began after an attack on its country), four are.
+    /// only when the last matured hour adds to it: one unverified send, under the key's usual
+    /// hour, does not (an enrolment day that began after an attack on its country); four
+    /// unverified, over it, do.
     #[test]
     fn accumulated_evidence_needs_an_hour_that_falls_short() {
         use super::{low_conversion, ConvContext};
