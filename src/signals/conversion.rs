@@ -534,16 +534,6 @@ pub fn low_conversion(
             ),
         )
     };
-    let hour_span = || {
-        if yn > 0 {
-            format!(
-                "{} and the grace period ({yn} trials from {ys} sends by their age)",
-                minutes(window)
-            )
-        } else {
-            minutes(window)
-        }
-    };
     let short = (n >= lc.min_sends)
         .then(|| shortfall(cfg, v, n, p))
         .flatten()
@@ -559,7 +549,15 @@ pub fn low_conversion(
             } else {
                 (w, String::new())
             };
-            (we, w, v, n, hour_span(), note)
+            let span = if yn > 0 {
+                format!(
+                    "{} and the grace period ({yn} trials from {ys} sends by their age)",
+                    minutes(window)
+                )
+            } else {
+                minutes(window)
+            };
+            (we, w, v, n, span, note)
         });
     // The day: sends made since the key's day started, less those still inside the grace
     // period (they may yet be verified).
