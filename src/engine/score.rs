@@ -566,6 +566,14 @@ impl Engine {
         // still falls short) is held at `high`. A number that verified before, or a key
         // converting like usual, is not carried.
         let pre = reasons.iter().map(|r| r.weight).sum::<i32>();
+        // A block's incident asks for evidence about the send itself, not the tenant's or the
+        // flow's volume: a notification burst to the tenant's users in a pumped block is busy
+        // tenant- and flow-wide, which says nothing about whether its block is still pumped.
+        let block_own = reasons
+            .iter()
+            .filter(|r| r.code != code::VOLUME_SPIKE && r.code != code::WORKFLOW_CONCENTRATION)
+            .map(|r| r.weight)
+            .sum::<i32>();
         let mut sustains = true;
         let mut by_strangers = false;
         let high = cfg.levels.high as i32;
@@ -600,7 +608,7 @@ impl Engine {
                     // sends taught the block a history (nothing verified marks them as an
                     // attack's), and a slow one no longer finds it new.
                     OPEN_BLOCK => {
-                        (pre >= cfg.levels.low as i32 || concentrated)
+                        (block_own >= cfg.levels.low as i32 || concentrated)
                             && (shared || inc.tenant == this_tenant)
                             && !conv.requester_verifies
                             && !(conv.group == Some(ConvGroup::Block) && conv.requester_clears.is_some())
