@@ -2065,6 +2065,54 @@ fn a_notification_burst_into_a_pumped_block_is_not_held_by_its_incident() {
     assert_eq!(high(&out[3]), 0, "burst sends elsewhere held");
 }
 
+/// A tenant whose logs carry no conversions, a quarter of whose users share one carrier-grade
+/// NAT address: pumping into a Kyrgyz block through that address (60 sequential numbers, 30 s
+/// apart) opens an incident that targets it, and the users behind it go on sending (10 an hour,
+/// half of the tenant's). Where nothing is ever verified, nobody becomes a `known_requester`, so "not a
+/// known requester" says nothing about a send: the incident does not carry the users' sends with
+/// no evidence of their own. The pumping is held as before.
+#[test]
+fn an_incident_on_a_shared_address_does_not_carry_its_users_where_nothing_is_verified() {
+    let mut e = engine();
+    let mut r = Rng(73);
+    let nat = r#","workflow":"login","ip":"100.64.0.1","user_agent":"Mozilla/5.0 (ua 2)""#;
+    let mut events = Vec::new();
+    for h in 0..75 {
+        for i in 0..20 {
+            let t = h * 3600 + i * 180 + r.below(60) as i64;
+            let extra = if i % 2 == 0 {
+                nat.to_string()
+            } else {
+                let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+                format!(r#","workflow":"login","ip":"{ip}","user_agent":"Mozilla/5.0 (ua 1)""#)
+            };
+            events.push((
+                t,
+                sms(t, "quiet", &us_number(&mut r), &extra),
+                usize::from(h >= 72 && i % 2 == 0) * 2,
+            ));
+        }
+    }
+    let base = 72 * 3600 + 600;
+    for k in 0..60 {
+        let t = base + k * 30;
+        events.push((t, sms(t, "quiet", &format!("+99655510{:04}", k * 2), nat), 1));
+    }
+    let out = score_in_order(&mut e, events, 3);
+    let high = |vs: &[pumpguard::Verdict]| vs.iter().filter(|v| v.level >= Level::High).count();
+    assert!(out[1].iter().any(|v| v.alert), "the pumping opens an incident");
+    assert!(high(&out[1]) >= 40, "{} of 60 pumping sends held", high(&out[1]));
+    // The users' sends with no evidence of their own (the attack's sends through the address
+    // give the others `source_velocity` for 15 minutes).
+    let bare: Vec<_> = out[2]
+        .iter()
+        .filter(|v| v.reasons.iter().all(|r| r.code == "open_incident"))
+        .collect();
+    assert!(bare.len() >= 10, "{} bare sends from the address", bare.len());
+    let carried = bare.iter().filter(|v| v.level >= Level::High).count();
+    assert_eq!(carried, 0, "{carried} of {} bare sends held", bare.len());
+}
+
 /// An attack that pauses for longer than `incident_idle_secs` but less than
 /// `incident_reopen_secs` stays one incident, and one incident raises at most three alerts:
 /// the opening, one escalation, and the cost mark.

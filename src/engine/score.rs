@@ -144,8 +144,15 @@ impl Engine {
         self.static_stage(ev, &f, &mut reasons);
         reasons.extend(fv.budget.clone().map(|b| b.0));
         self.combine(&f, &conv, &mut reasons, damped);
-        let (mut open_keys, sustains, by_strangers) =
-            self.carry(ev, &f, &conv, (global_block, concentrated), &mut reasons);
+        // The tenant's log carries its codes' verifications (it has a conversion rate).
+        let verifications_logged = fv.tenant_rate >= self.cfg.signals.low_conversion.flow_min_rate;
+        let (mut open_keys, sustains, by_strangers) = self.carry(
+            ev,
+            &f,
+            &conv,
+            (global_block, concentrated, verifications_logged),
+            &mut reasons,
+        );
         let SendFacts {
             now,
             tenant,
@@ -512,7 +519,7 @@ impl Engine {
         ev: &Event<'_>,
         f: &SendFacts,
         conv: &ConvFindings,
-        (global_block, concentrated): (u64, bool),
+        (global_block, concentrated, verifications_logged): (u64, bool, bool),
         reasons: &mut Vec<Reason>,
     ) -> ([Option<u64>; 10], bool, bool) {
         let SendFacts {
@@ -617,10 +624,15 @@ impl Engine {
                     // attack going on, with evidence of its own or not, unless its network or
                     // user verified a code of the tenant before (`known_requester`): an attacker
                     // that keeps each address to a send or two moves on to a country or block
-                    // with no evidence yet.
+                    // with no evidence yet. Only where the tenant's log carries verifications:
+                    // where nothing is ever verified nobody becomes a known requester, and the
+                    // users behind an address an attack shared (a carrier-grade NAT) would all
+                    // be held with it.
                     OPEN_REQUESTER => {
                         (pre >= cfg.levels.low as i32
-                            || (cfg.signals.known_requester.enabled && !f.known_requester))
+                            || (cfg.signals.known_requester.enabled
+                                && !f.known_requester
+                                && verifications_logged))
                             && !conv.requester_verifies
                     }
                     _ => pre >= cfg.levels.low as i32,
