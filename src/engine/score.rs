@@ -132,7 +132,7 @@ impl Engine {
             &f,
             &fv,
             (judge_conversion, gap),
-            season,
+            (season, tenant_season),
             &mut reasons,
             &mut damped,
         );

@@ -467,7 +467,7 @@ impl Engine {
         f: &SendFacts,
         fv: &FlowView,
         (judge_conversion, gap): (bool, bool),
-        season: f64,
+        (season, tenant_season): (f64, f64),
         reasons: &mut Vec<Reason>,
         damped: &mut Vec<Reason>,
     ) -> ConvFindings {
@@ -556,10 +556,15 @@ impl Engine {
         }
         let flow_rate = signals::conv_rate(cfg, fc, prior);
         let rest = signals::REST_SPAN;
+        // The flow's and the tenant's usual sends at this hour of the tenant's day (its countries in
+        // their local hours), not of the send's country's: a flow whose main country is in its
+        // evening expected twice its sends during a pumped hour of a country at its midday, and
+        // the rest of the flow outside the country, most of it the attack's sends to the main
+        // country, read as a gap in the conversion log.
         let flow_window = |span| {
             (
                 signals::matured_span(cfg, fc, now, span, grace),
-                signals::usual_in(cfg, fc, season, span),
+                signals::usual_in(cfg, fc, tenant_season, span),
             )
         };
         let flow_windows = [flow_window(rest), flow_window(signals::HOUR)];
@@ -676,7 +681,7 @@ impl Engine {
                 let window = |span| {
                     (
                         signals::matured_span(cfg, &t.conv, now, span, grace),
-                        signals::usual_in(cfg, &t.conv, season, span),
+                        signals::usual_in(cfg, &t.conv, tenant_season, span),
                     )
                 };
                 Some((
