@@ -143,7 +143,7 @@ fn young_span(cfg: &Config) -> f32 {
 pub(super) const CUSUM_DECAY: f32 = 0.990_42;
 
 /// Counts the buckets after `c.cusum_at` up to `upto` in the key's CUSUM, each with its
-/// [`excess_llr_at`] against `usual` sends per bucket.
+/// [`cusum_step`] against `usual` sends per bucket.
 pub(super) fn cusum_to(c: &mut Conv, upto: i64, p: f64, usual: f64) {
     let gap = upto - c.cusum_at;
     if gap <= 0 {
@@ -163,7 +163,7 @@ pub(super) fn cusum_to(c: &mut Conv, upto: i64, p: f64, usual: f64) {
             if usual_unverified(v, n, p, usual) {
                 0.0
             } else {
-                excess_llr_at(v, n, p, usual)
+                cusum_step(v, n, p, usual)
             }
         } else {
             0.0
@@ -607,7 +607,7 @@ pub fn low_conversion(
             // (0.6x the key's usual hour), and the incident its first sends opened took 52 of them.
             let short_hour = n_hour > 0
                 && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour)
-                && excess_llr_at(f64::from(v_hour), f64::from(n_hour), p, usual_hour) > 0.0;
+                && cusum_step(f64::from(v_hour), f64::from(n_hour), p, usual_hour) > 0.0;
             // And the hour's usual sends verify like usual: what the CUSUM holds, from hours
             // before, is about extra sends, and says nothing when the usual ones stopped verifying
             // too (a second generator's outage met 38 nats a busy key had gathered over the day).
@@ -773,6 +773,18 @@ pub const REST_SPAN: Millis = 1_800_000;
 /// on top of a key's usual ones convert (attackers verify a few codes to look real).
 pub(super) const EXCESS_RATE_SHARE: f64 = 0.1;
 
+/// The same share for the CUSUM's step ([`cusum_step`]). A window's evidence is decisive only
+/// when it converts under a tenth of the baseline; the CUSUM has no such bar, and with the
+/// window's hypothesis a cohort verifying at 45 % of the baseline gave steps of mean zero (at
+/// a 60 % baseline; at 80 % they drifted up), so it wandered up like a random walk: a second
+/// generator's launch whose new users verified 38 % against its flow's 77 % reached 10 nats.
+/// At 3 %, such a cohort drifts down (the break-even is at about a third of the baseline),
+/// while an attack's unverified sends weigh about as much as before (ln((1 − 0.03p)/(1 − p))
+/// against ln((1 − 0.1p)/(1 − p)): 0.90 and 0.85 nats at a 60 % baseline); its verified ones
+/// weigh more against it, and attackers verify 1–4 % of codes, well under a tenth of a
+/// baseline.
+pub(super) const CUSUM_RATE_SHARE: f64 = 0.03;
+
 /// Binomial surprise (nats, [`surprise`]) by which a key's own day must fall short before a
 /// wider key's day (the new countries' pooled day) judges its sends ([`own_day_falls_short`]):
 /// more than one unverified send at any baseline under 86 % (-ln(1 - p)), so the sends
@@ -821,10 +833,22 @@ pub fn usual_unverified(v: f64, n: f64, p: f64, usual: f64) -> bool {
 pub const USUAL_UNVERIFIED_MAX: f64 = 4.0;
 
 /// The log-likelihood ratio of [`excess_llr`] for exactly `usual` usual sends, without the
-/// allowance and the inflation: the step of the CUSUM, where a bucket holds a few sends and
-/// the noise of the usual count is the CUSUM's to absorb (its expected step is negative when
-/// no sends are extra, or when the extra ones verify like the usual ones).
+/// allowance and the inflation (its expected value is negative when no sends are extra, or
+/// when the extra ones verify like the usual ones). The CUSUM's step is the same with its own
+/// pumping hypothesis ([`cusum_step`]): a bucket holds a few sends, and the noise of the usual
+/// count is the CUSUM's to absorb.
 pub fn excess_llr_at(v: f64, n: f64, p: f64, usual: f64) -> f64 {
+    llr_extra_at_share(v, n, p, usual, EXCESS_RATE_SHARE)
+}
+
+/// The CUSUM's step: [`excess_llr_at`] with the extra sends at [`CUSUM_RATE_SHARE`] of the
+/// baseline under the pumping hypothesis.
+pub fn cusum_step(v: f64, n: f64, p: f64, usual: f64) -> f64 {
+    llr_extra_at_share(v, n, p, usual, CUSUM_RATE_SHARE)
+}
+
+/// [`excess_llr_at`] with the pumping hypothesis's extra sends at `share` of the baseline.
+fn llr_extra_at_share(v: f64, n: f64, p: f64, usual: f64, share: f64) -> f64 {
     if n <= 0.0 || !(p > 0.0 && p < 1.0) {
         return 0.0;
     }
@@ -832,7 +856,7 @@ pub fn excess_llr_at(v: f64, n: f64, p: f64, usual: f64) -> f64 {
     // keeps at least `1 - EXCESS_MAX_RATE` of sends unverified (lost codes, abandoned forms).
     let p = p.min(EXCESS_MAX_RATE);
     let u = usual.clamp(0.0, n);
-    let pu = (p * (u + EXCESS_RATE_SHARE * (n - u)) / n).clamp(1e-9, p);
+    let pu = (p * (u + share * (n - u)) / n).clamp(1e-9, p);
     let v = v.clamp(0.0, n);
     v * (pu / p).ln() + (n - v) * ((1.0 - pu) / (1.0 - p)).ln()
 }

@@ -112,7 +112,7 @@ pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::{
-        bucket_ms, conv_advance, conv_cusum, conv_send, conv_verified, excess_llr, excess_llr_at,
+        bucket_ms, conv_advance, conv_cusum, conv_send, conv_verified, cusum_step, excess_llr, excess_llr_at,
         rest_converts, usual_per_bucket, DAY_MS,
     };
     use crate::config::Config;
@@ -353,10 +353,39 @@ mod tests {
                     }
                     for v in 0..=n {
                         let pv = ln_binomial(n, v, p).exp();
-                        mean += pn * pv * excess_llr_at(f64::from(v), f64::from(n), p, usual);
+                        mean += pn * pv * cusum_step(f64::from(v), f64::from(n), p, usual);
                     }
                 }
                 assert!(mean <= 1e-12, "usual {usual} p {p} volume {volume}: {mean}");
+            }
+        }
+    }
+
+    /// Mean step per extra send (no usual ones) for extra sends that verify at `q`.
+    fn mean_step(step: fn(f64, f64, f64, f64) -> f64, p: f64, q: f64) -> f64 {
+        q * step(1.0, 1.0, p, 0.0) + (1.0 - q) * step(0.0, 1.0, p, 0.0)
+    }
+
+    /// A cohort of new users that verifies at 45 % of the baseline (a launch into a country whose
+    /// users verify less) drifts the CUSUM down; under the windows' pumping hypothesis (a tenth
+    /// of the baseline) its steps average about zero at a 50–60 % baseline and drift up at 80 %.
+    /// An attack's sends, verified at a tenth of the baseline or less, drift it up about as fast
+    /// as under that hypothesis.
+    #[test]
+    fn the_cusum_step_drifts_down_for_a_cohort_at_half_the_baseline() {
+        for p in [0.5, 0.6, 0.8] {
+            let cohort = mean_step(cusum_step, p, 0.45 * p);
+            assert!(cohort < -0.2, "p {p}: {cohort}");
+            assert!(mean_step(excess_llr_at, p, 0.45 * p) > -0.05, "p {p}");
+            for attack in [0.0, 0.05 * p, 0.1 * p] {
+                let (now, window) = (
+                    mean_step(cusum_step, p, attack),
+                    mean_step(excess_llr_at, p, attack),
+                );
+                assert!(
+                    now > 0.9 * window && now > 0.4,
+                    "p {p} attack {attack}: {now} vs {window}"
+                );
             }
         }
     }
