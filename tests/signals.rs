@@ -1262,18 +1262,31 @@ fn us_sends(
     for k in 0..hours * per_hour {
         let t = base + k * 3600 / per_hour + r.below(30) as i64;
         let to = us_number(r);
-        let ip = format!(
-            r#","workflow":"{workflow}","ip":"10.{}.{}.{}""#,
-            r.below(255),
-            r.below(255),
-            1 + r.below(250)
-        );
-        out.push((t, sms(t, "acme", &to, &ip), kind));
-        if r.below(10) < of_10 {
-            out.push((t + 30, verified(t + 30, "acme", &to), kind));
-        }
+        send_from_10(&mut out, (t, &to), workflow, of_10, kind, r);
     }
     out
+}
+
+/// A send of the tenant to `to` at `t` in `workflow` from an address of 10/8 it has not seen,
+/// verified 30 s later `of_10` times in 10, as events of `kind` for [`score_in_order`].
+fn send_from_10(
+    out: &mut Vec<(i64, String, usize)>,
+    (t, to): (i64, &str),
+    workflow: &str,
+    of_10: u64,
+    kind: usize,
+    r: &mut Rng,
+) {
+    let ip = format!(
+        r#","workflow":"{workflow}","ip":"10.{}.{}.{}""#,
+        r.below(255),
+        r.below(255),
+        1 + r.below(250)
+    );
+    out.push((t, sms(t, "acme", to, &ip), kind));
+    if r.below(10) < of_10 {
+        out.push((t + 30, verified(t + 30, "acme", to), kind));
+    }
 }
 
 /// Three days of the tenant's US traffic (60 logins and 8 sign-ups an hour, 80 and 70 %
@@ -4843,19 +4856,6 @@ fn the_rest_of_a_flow_is_expected_at_the_tenants_hour_not_the_countrys() {
     let mut r = Rng(83);
     let mut e = engine();
     let mut events = Vec::new();
-    let login =
-        |t: i64, to: String, of_10: u64, kind: usize, r: &mut Rng, out: &mut Vec<(i64, String, usize)>| {
-            let ip = format!(
-                r#","workflow":"login","ip":"10.{}.{}.{}""#,
-                r.below(255),
-                r.below(255),
-                1 + r.below(250)
-            );
-            out.push((t, sms(t, "acme", &to, &ip), kind));
-            if r.below(10) < of_10 {
-                out.push((t + 30, verified(t + 30, "acme", &to), kind));
-            }
-        };
     let gb = |r: &mut Rng| format!("+4477{:08}", r.below(100_000_000));
     // Four days and most of a fifth: British logins 80 an hour from 00:00 to 12:00 UTC and 8
     // after; American ones 2 an hour before noon and 20 after; 80 % verified.
@@ -4863,11 +4863,11 @@ fn the_rest_of_a_flow_is_expected_at_the_tenants_hour_not_the_countrys() {
         let (uk, us) = if h % 24 < 12 { (80, 2) } else { (8, 20) };
         for k in 0..uk {
             let t = h * 3600 + k * 3600 / uk + r.below(30) as i64;
-            login(t, gb(&mut r), 8, 0, &mut r, &mut events);
+            send_from_10(&mut events, (t, &gb(&mut r)), "login", 8, 0, &mut r);
         }
         for k in 0..us {
             let t = h * 3600 + k * 3600 / us + r.below(30) as i64;
-            login(t, us_number(&mut r), 8, 0, &mut r, &mut events);
+            send_from_10(&mut events, (t, &us_number(&mut r)), "login", 8, 0, &mut r);
         }
     }
     // Day 5 from 14:00, for five hours: 60 British logins an hour none verified (kind 2), and
@@ -4875,18 +4875,12 @@ fn the_rest_of_a_flow_is_expected_at_the_tenants_hour_not_the_countrys() {
     let base = 4 * DAY + 14 * 3600;
     for k in 0..5 * 60 {
         let t = base + k * 60 + r.below(30) as i64;
-        login(t, gb(&mut r), 0, 2, &mut r, &mut events);
+        send_from_10(&mut events, (t, &gb(&mut r)), "login", 0, 2, &mut r);
     }
     for k in 0..5 * 6 {
         let t = base + k * 600 + 300 + r.below(60) as i64;
-        login(
-            t,
-            format!("+16464{:06}", r.below(1_000_000)),
-            0,
-            1,
-            &mut r,
-            &mut events,
-        );
+        let to = format!("+16464{:06}", r.below(1_000_000));
+        send_from_10(&mut events, (t, &to), "login", 0, 1, &mut r);
     }
     let out = score_in_order(&mut e, events, 3);
     // Its accumulated evidence holds it from its 9th send (an hour and a half in); set aside,
