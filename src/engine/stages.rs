@@ -557,10 +557,10 @@ impl Engine {
         let flow_rate = signals::conv_rate(cfg, fc, prior);
         let rest = signals::REST_SPAN;
         // The flow's and the tenant's usual sends at this hour of the tenant's day (its countries in
-        // their local hours), not of the send's country's: a flow whose main country is in its
-        // evening expected twice its sends during a pumped hour of a country at its midday, and
-        // the rest of the flow outside the country, most of it the attack's sends to the main
-        // country, read as a gap in the conversion log.
+        // their local hours), not of the send's country's: a flow mostly French by the evening,
+        // its French sends pumped, expected 145 sends in a half hour of the US's busy hours (35
+        // at the tenant's hour) where it had 82, counted them all as usual ones, and read the
+        // rest of the flow outside a pumped US block as a gap in the conversion log.
         let flow_window = |span| {
             (
                 signals::matured_span(cfg, fc, now, span, grace),
