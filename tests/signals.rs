@@ -2687,6 +2687,31 @@ fn pump_through_one_kind_of_client(
     (attack, probes)
 }
 
+/// The same spread pumping through browsers, with the app's new users few (8 an hour, 8 in 10
+/// verified): fewer of the app's sends matured in the window than `min_sends`, none falling
+/// short. The app's day, whose sends verified like usual, clears its new user's fresh number,
+/// as the known requesters' day does; a browser's is held, and so is the attack. Before, a
+/// second generator's small country's few app users an hour were held with a spread attack
+/// through browsers (52 of 110 ordinary sends held beside spread pumping on 12 seeds).
+#[test]
+fn a_send_from_a_kind_of_client_whose_few_sends_verified_today_is_cleared() {
+    let few = Pumping {
+        users: (16, 450),
+        ..SPREAD
+    };
+    let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", BROWSER_UA, APP_UA, few);
+    assert!(app.level < Level::High, "{app:?}");
+    assert!(
+        app.reasons
+            .iter()
+            .any(|r| r.code == "known_requester" && r.weight < 0 && r.detail.contains("its kind of client")),
+        "{app:?}"
+    );
+    assert!(browser.level >= Level::High, "{browser:?}");
+    let held = attack[260..].iter().filter(|v| v.level >= Level::High).count();
+    assert!(held >= 250, "{held}");
+}
+
 /// Pumping into one block (+19075…) for two hours at 60 an hour, beside the users' sends to the
 /// US (80 an hour); the probes are fresh numbers into the block.
 const ONE_BLOCK: Pumping = Pumping {

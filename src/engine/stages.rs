@@ -1075,8 +1075,22 @@ impl Engine {
             // country it serves, leaves them to this client.
             let others_carry_block = conv_group != Some(ConvGroup::Block)
                 || country_missing - own_missing >= (1.0 - kr.agent_share) * block_missing;
+            if std::env::var("PG_DBG_T").is_ok_and(|t| t.split(',').any(|t| t == (now / 1000).to_string())) {
+                eprintln!("DBGA {now} grp {:?} own v{v}/n{n} p{p:.2} country v{vc}/n{nc} own_missing {own_missing:.1} country_missing {country_missing:.1} share {} rv {:?}", conv_group.map(|g| g as u8), kr.agent_share, signals::requesters_verify(cfg, (v, n, p), prior));
+            }
+            // Too few of the client's matured sends in the window to tell (a small country's few
+            // app users an hour while browsers pump it), none of them falling short: its current
+            // day, as for the known requesters.
+            let lc = &cfg.signals.low_conversion;
+            let counts = if n >= lc.min_sends {
+                (v, n)
+            } else if signals::surprise(v, n, p) < lc.min_surprise {
+                (u32::from(own.day_verified), u32::from(own.day_sends))
+            } else {
+                (0, 0)
+            };
             (country_missing > 0.0 && own_missing <= kr.agent_share * country_missing && others_carry_block)
-                .then(|| signals::requesters_verify(cfg, (v, n, p), prior))
+                .then(|| signals::requesters_verify(cfg, (counts.0, counts.1, p), prior))
                 .flatten()
                 .map(|(v, n, p)| (Clearance::AgentClass, v, n, p))
         });
