@@ -2629,16 +2629,19 @@ const SPREAD: Pumping = Pumping {
     seed: 41,
     attack: (520, 3600 / 260, us_number),
     users: (80, 90),
+    flows: &["login"],
 };
 
 /// A pumping test's shape: the seed of its numbers and addresses; the attack's sends (how many,
 /// seconds apart, and its numbers); the users' sends to the whole country (how many, seconds
-/// apart).
+/// apart); the workflows the attack's sends take in turn (the users log in; a `signup` flow
+/// has two days of the users' sign-ups too, 10 an hour).
 #[derive(Clone, Copy)]
 struct Pumping {
     seed: u64,
     attack: (i64, i64, fn(&mut Rng) -> String),
     users: (i64, i64),
+    flows: &'static [&'static str],
 }
 
 /// Pumping through `attack_ua` from addresses the tenant has not seen, beside the users' sends
@@ -2653,16 +2656,30 @@ fn pump_through_one_kind_of_client(
         seed,
         attack: (sends, every, number),
         users: (users, users_every),
+        flows,
     }: Pumping,
 ) -> (Vec<pumpguard::Verdict>, [pumpguard::Verdict; 2]) {
     let mut e = engine_with(config);
     let mut r = Rng(seed);
-    warm(&mut e, "acme", 2, 20, &mut r);
+    for h in 0..2 * 24 {
+        warm_hours(&mut e, "acme", h..h + 1, 20, &mut r);
+        // The sign-ups in the hour's last two minutes, after its logins.
+        for k in 0..10 * i64::from(flows.contains(&"signup")) {
+            let (t, to) = (h * 3600 + 3480 + k * 12, us_number(&mut r));
+            let ip = format!("198.51.{}.{}", r.below(255), 1 + r.below(250));
+            let extra = format!(r#","workflow":"signup","ip":"{ip}","user_agent":"{users_ua}""#);
+            e.score(sms(t, "acme", &to, &extra).as_bytes(), None);
+            if r.below(10) < 8 {
+                e.score(verified(t + 5, "acme", &to).as_bytes(), None);
+            }
+        }
+    }
     let base = 2 * DAY;
     let mut events = Vec::new();
     for k in 0..sends {
         let ip = format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
-        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{attack_ua}""#);
+        let flow = flows[k as usize % flows.len()];
+        let extra = format!(r#","workflow":"{flow}","ip":"{ip}","user_agent":"{attack_ua}""#);
         let t = base + k * every;
         events.push((t, sms(t, "acme", &number(&mut r), &extra), 1));
     }
@@ -2718,6 +2735,7 @@ const ONE_BLOCK: Pumping = Pumping {
     seed: 43,
     attack: (120, 60, alaskan_block_number),
     users: (160, 45),
+    flows: &["login"],
 };
 
 fn alaskan_block_number(r: &mut Rng) -> String {
@@ -2802,6 +2820,30 @@ fn a_send_into_a_pumped_block_from_a_kind_of_client_whose_sends_verify_is_cleare
         assert!(v.level >= Level::High, "{v:?}");
         assert!(weight(v, "known_requester").is_none(), "{v:?}");
     }
+}
+
+/// The same pumping into one block through browsers, its sends taking the tenant's login and
+/// sign-up flows in turn (the block is judged over both): a new user's fresh number into the
+/// block from the app, whose sends to the country verify, is cleared. The browsers' sends to the
+/// login flow × country carry the block's missing codes in that flow; over both flows the block
+/// misses twice as many, and set against the login flow's alone they never seemed carried.
+#[test]
+fn a_send_into_a_block_pumped_through_two_flows_from_a_kind_of_client_whose_sends_verify_is_cleared() {
+    let two_flows = Pumping {
+        flows: &["login", "signup"],
+        ..ONE_BLOCK
+    };
+    let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", BROWSER_UA, APP_UA, two_flows);
+    assert!(app.level < Level::High, "{app:?}");
+    assert!(
+        app.reasons
+            .iter()
+            .any(|r| r.code == "known_requester" && r.weight < 0 && r.detail.contains("its kind of client")),
+        "{app:?}"
+    );
+    assert!(browser.level >= Level::High, "{browser:?}");
+    let held = attack[60..].iter().filter(|v| v.level >= Level::High).count();
+    assert!(held >= 55, "{held} of the second hour's 60 held");
 }
 
 /// Carry by the requester: during pumping into a block of a country the tenant does not serve,

@@ -710,8 +710,12 @@ impl Engine {
         );
         let mut strangers_window = ((0, 0), 0.0);
         let mut strangers_unproven = false;
-        // The block's missing codes (its baseline's expected codes less those verified, over
-        // its matured window), for `agent_class_blocks`.
+        // The block's missing codes in the send's flow (its baseline's expected codes less those
+        // verified, over its matured window), for `agent_class_blocks`: the scope of the flow ×
+        // country's they are set against. Over the tenant's flows (the block's judged key), a
+        // pumped block's missing codes outnumbered its flow × country's (a second generator's
+        // home block: 223 against 163), and the app's new users in it, whose sends verified, were
+        // never cleared.
         let mut block_missing = 0.0;
         if stranger {
             let c = self.state.convs.entry(
@@ -907,9 +911,8 @@ impl Engine {
                 let pooled = (group == ConvGroup::Block && pooled_flows)
                     .then(|| signals::pool_block(c, &siblings, now));
                 if group == ConvGroup::Block {
-                    let b = pooled.as_ref().unwrap_or(c);
-                    let (v, n) = signals::matured(cfg, b, now, grace);
-                    block_missing = signals::conv_rate(cfg, b, prior) * f64::from(n) - f64::from(v);
+                    let (v, n) = signals::matured(cfg, c, now, grace);
+                    block_missing = signals::conv_rate(cfg, c, prior) * f64::from(n) - f64::from(v);
                 }
                 if let Some((r, from_volume)) = signals::low_conversion(
                     cfg,
@@ -1075,9 +1078,6 @@ impl Engine {
             // country it serves, leaves them to this client.
             let others_carry_block = conv_group != Some(ConvGroup::Block)
                 || country_missing - own_missing >= (1.0 - kr.agent_share) * block_missing;
-            if std::env::var("PG_DBG_T").is_ok_and(|t| t.split(',').any(|t| t == (now / 1000).to_string())) {
-                eprintln!("DBGA {now} grp {:?} own v{v}/n{n} p{p:.2} country v{vc}/n{nc} own_missing {own_missing:.1} country_missing {country_missing:.1} share {} rv {:?}", conv_group.map(|g| g as u8), kr.agent_share, signals::requesters_verify(cfg, (v, n, p), prior));
-            }
             // Too few of the client's matured sends in the window to tell (a small country's few
             // app users an hour while browsers pump it), none of them falling short: its current
             // day, as for the known requesters.
