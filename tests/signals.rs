@@ -2704,16 +2704,15 @@ fn pump_through_one_kind_of_client(
     (attack, probes)
 }
 
-/// The same spread pumping through browsers, with the app's new users few (8 an hour, 8 in 10
-/// verified): fewer of the app's sends matured in the window than `min_sends`, none falling
-/// short. The app's day, whose sends verified like usual, clears its new user's fresh number,
+/// The same spread pumping through browsers, with the app's new users few (6 an hour, 8 in 10
+/// verified): fewer of the app's sends in the window than `min_sends`, none falling short. The app's day, whose sends verified like usual, clears its new user's fresh number,
 /// as the known requesters' day does; a browser's is held, and so is the attack. Before, a
 /// second generator's small country's few app users an hour were held with a spread attack
 /// through browsers (52 of 110 ordinary sends held beside spread pumping on 12 seeds).
 #[test]
 fn a_send_from_a_kind_of_client_whose_few_sends_verified_today_is_cleared() {
     let few = Pumping {
-        users: (16, 450),
+        users: (12, 600),
         ..SPREAD
     };
     let (attack, [app, browser]) = pump_through_one_kind_of_client("{}", BROWSER_UA, APP_UA, few);
@@ -2727,6 +2726,45 @@ fn a_send_from_a_kind_of_client_whose_few_sends_verified_today_is_cleared() {
     assert!(browser.level >= Level::High, "{browser:?}");
     let held = attack[260..].iter().filter(|v| v.level >= Level::High).count();
     assert!(held >= 250, "{held}");
+}
+
+/// The client's day speaks only while the client is quiet, its sends inside the grace period
+/// counted too: an attack through the browsers most users use, four a minute into one block
+/// after a quiet hour (4 browser sends matured in the window, all verified; 6 from the app, none
+/// verified), is young, and the browsers' day (their users' codes) must not clear it. Without
+/// that, a second generator's home block was cleared for its first 22 sends.
+#[test]
+fn an_attacks_young_sends_through_a_busy_kind_of_client_are_not_cleared_by_its_day() {
+    let mut e = engine();
+    let mut r = Rng(47);
+    warm_hours(&mut e, "acme", 0..58, 20, &mut r);
+    let quiet = 58 * 3600;
+    for k in 0..10 {
+        let (t, to) = (quiet + k * 330, us_number(&mut r));
+        let ua = if k % 5 < 2 { BROWSER_UA } else { APP_UA };
+        let ip = format!("172.{}.{}.{}", 16 + r.below(16), r.below(255), 1 + r.below(250));
+        let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{ua}""#);
+        e.score(sms(t, "acme", &to, &extra).as_bytes(), None);
+        if ua == BROWSER_UA {
+            e.score(verified(t + 30, "acme", &to).as_bytes(), None);
+        }
+    }
+    let start = 59 * 3600;
+    let cleared = (0..40)
+        .map(|k| {
+            let ip = format!("100.{}.{}.{}", 64 + r.below(60), r.below(255), 1 + r.below(250));
+            let extra = format!(r#","workflow":"login","ip":"{ip}","user_agent":"{BROWSER_UA}""#);
+            let to = alaskan_block_number(&mut r);
+            verdict(&mut e, &sms(start + k * 15, "acme", &to, &extra))
+        })
+        .enumerate()
+        .filter(|(_, v)| v.reasons.iter().any(|r| r.detail.contains("its kind of client")))
+        .map(|(k, _)| k)
+        .collect::<Vec<_>>();
+    assert!(
+        cleared.iter().all(|&k| k < 8),
+        "attack sends cleared: {cleared:?}"
+    );
 }
 
 /// Pumping into one block (+19075…) for two hours at 60 an hour, beside the users' sends to the

@@ -1078,13 +1078,17 @@ impl Engine {
             // country it serves, leaves them to this client.
             let others_carry_block = conv_group != Some(ConvGroup::Block)
                 || country_missing - own_missing >= (1.0 - kr.agent_share) * block_missing;
-            // Too few of the client's matured sends in the window to tell (a small country's few
-            // app users an hour while browsers pump it), none of them falling short: its current
-            // day, as for the known requesters.
+            // Too few of the client's sends in the window to tell, counting those still inside
+            // the grace period (a small country's few app users an hour while browsers pump it),
+            // none of the matured ones falling short: its current day, as for the known
+            // requesters. Not a client whose new sends are not matured yet: an attack's first
+            // sends through the client that most users use are young, and its day (those users'
+            // codes) cleared a second generator's home block for its first 22 sends.
             let lc = &cfg.signals.low_conversion;
+            let recent = signals::sends_since(cfg, own, now - lc.window_secs as Millis * 1000 - grace);
             let counts = if n >= lc.min_sends {
                 (v, n)
-            } else if signals::surprise(v, n, p) < lc.min_surprise {
+            } else if recent < lc.min_sends && signals::surprise(v, n, p) < lc.min_surprise {
                 (u32::from(own.day_verified), u32::from(own.day_sends))
             } else {
                 (0, 0)
