@@ -55,9 +55,11 @@ pub struct KnownRequester {
     /// Also clear a send of a country's, its strangers' or the new countries' shortfall (and a
     /// block's, with `agent_class_blocks`) when its kind of client's sends to the flow ×
     /// country (the user agent's product, its first token: `Chattr` of `Chattr/6.4 (Android
-    /// 14)`, `Mozilla` of every browser) verify like usual and carry at most `agent_share` of
-    /// the flow × country's missing codes: an attack through one kind of client leaves the
-    /// tenant's other clients' codes verifying.
+    /// 14)`, `Mozilla` of every browser) verify like usual (over the matured window, or its
+    /// day while the client has fewer than `low_conversion.min_sends` sends in the window and
+    /// the grace period, none of the matured ones falling short) and carry at most
+    /// `agent_share` of the flow × country's missing codes: an attack through one kind of
+    /// client leaves the tenant's other clients' codes verifying.
     pub agent_class: bool,
     /// The largest share of the flow × country's missing codes (its baseline's expected
     /// verified codes less those verified) the client's own sends may carry and still clear.
