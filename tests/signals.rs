@@ -3919,6 +3919,44 @@ fn a_flow_too_small_to_tell_a_logging_gap_asks_the_rest_of_its_tenant() {
     );
 }
 
+/// A sign-up flow of 6 codes an hour, 40 % verified, half of them to Mexico, beside logins of 20
+/// an hour, 80 % verified, for 5 days; then spread pumping into Mexico through the sign-ups, 16 an
+/// hour for 3 hours, none verified. The flow's hour outside Mexico, 3 sends, expects too few codes
+/// at its own 40 % to tell a logging gap by, and enough at the tenant's rate: what that says
+/// counts. Before, a rest that could tell only at the tenant's rate was read as not verifying,
+/// whatever its codes, and the evidence never counted (a second generator's spread attack on a
+/// small sign-up flow, 34 sends into India, was missed so).
+#[test]
+fn a_small_flows_rest_that_tells_at_its_tenants_rate_lets_evidence_accumulate() {
+    let mut e = engine();
+    let mut r = Rng(43);
+    let attack_from = 5 * DAY + 14 * 3600;
+    let to = |flow: &str, i: i64, r: &mut Rng| {
+        if flow == "signup" && i % 2 == 0 {
+            format!("+5255{:08}", r.below(100_000_000))
+        } else {
+            us_number(r)
+        }
+    };
+    let watched = attack_from..attack_from + 4 * 3600;
+    let flows = [("login", 20, 8), ("signup", 6, 4)];
+    let mut events = shop_users(5 * 24 + 18, flows, watched, to, &mut r);
+    events.extend(pumping_mexico(attack_from, 48, &mut r));
+    let (attack, legit) = score_labelled(&mut e, events);
+    let first = held_after_first_high(&attack, "the spread pumping");
+    assert!(first <= 40, "first high after {first} attack sends");
+    assert!(
+        attack.iter().any(|v| v.level >= Level::High
+            && v.reasons
+                .iter()
+                .any(|x| x.code == "low_conversion" && x.detail.contains("accumulated"))),
+        "decided by the accumulated evidence"
+    );
+    for v in legit.iter().filter(|v| v.keys.country.as_deref() != Some("MX")) {
+        assert!(v.level < Level::High, "{:?}", v.reasons);
+    }
+}
+
 /// A new flow that hardly sends codes (order updates, 1 in 20 "verified" by users who happen to
 /// type another code) starts on day 4 at 40 sends an hour, all to the Philippines, beside the
 /// tenant's logins (30 an hour to the US and 3 to the Philippines, 80 % verified). Until it has a baseline of its own it borrows

@@ -339,9 +339,10 @@ pub struct LowConversion {
     /// during such an attack, and the attack is caught only when one hour shows it.
     pub accumulate_countries: bool,
     /// Accumulated evidence counts only while the rest of the key's flow still verifies codes
-    /// (a gap in the conversion log empties it). A flow too small outside the key to tell (two
-    /// codes expected, at its rate or its tenant's) is told by the rest of its tenant, all its
-    /// flows outside the key, at the tenant's rate: the log is the tenant's. Off, such a flow's
+    /// (a gap in the conversion log empties it). A flow too small outside the key to tell at its
+    /// own rate (two codes expected) is told by its rest at its tenant's rate when that expects
+    /// enough; too small at both, by the rest of its tenant, all its flows outside the key, at
+    /// the tenant's rate: the log is the tenant's. Off, such a flow's
     /// keys never accumulate (a small sign-up flow's pumped country, or a reset flow's, is caught
     /// only when one window shows it).
     pub tenant_rest: bool,

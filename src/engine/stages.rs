@@ -903,9 +903,10 @@ impl Engine {
                     let Some(([half, hour], tenant_rate)) = tenant_windows() else {
                         return false;
                     };
-                    let tenant_spans = [(half, key_window(rest)), (hour, key_window(signals::HOUR))];
-                    signals::rest_converts(&rest_spans, tenant_rate).is_none()
-                        && signals::rest_converts(&tenant_spans, tenant_rate).unwrap_or(false)
+                    signals::rest_converts(&rest_spans, tenant_rate).unwrap_or_else(|| {
+                        let tenant_spans = [(half, key_window(rest)), (hour, key_window(signals::HOUR))];
+                        signals::rest_converts(&tenant_spans, tenant_rate).unwrap_or(false)
+                    })
                 });
                 // A block is judged over the flows of its tenant that send codes.
                 let pooled = (group == ConvGroup::Block && pooled_flows)
