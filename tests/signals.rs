@@ -3869,37 +3869,9 @@ fn a_small_flow_at_a_low_rate_still_accumulates_evidence() {
 /// (`low_conversion.tenant_rest`).
 #[test]
 fn a_flow_too_small_to_tell_a_logging_gap_asks_the_rest_of_its_tenant() {
-    let run = |config: &str| {
-        let mut e = engine_with(config);
-        let mut r = Rng(41);
-        let attack_from = 5 * DAY + 14 * 3600;
-        let to = |flow: &str, i: i64, r: &mut Rng| {
-            if flow == "signup" && i == 0 {
-                format!("+5255{:08}", r.below(100_000_000))
-            } else {
-                us_number(r)
-            }
-        };
-        let watched = attack_from..attack_from + 4 * 3600;
-        let flows = [("login", 20, 8), ("signup", 3, 4)];
-        let mut events = shop_users(5 * 24 + 18, flows, watched, to, &mut r);
-        events.extend(pumping_mexico(attack_from, 48, &mut r));
-        score_labelled(&mut e, events)
-    };
+    let run = |config: &str| small_signup_flow_pumped(config, 41, 3, |i| i == 0);
     let (attack, legit) = run("{}");
-    let first = held_after_first_high(&attack, "the spread pumping");
-    assert!(first <= 40, "first high after {first} attack sends");
-    assert!(
-        attack.iter().any(|v| v.level >= Level::High
-            && v.reasons
-                .iter()
-                .any(|x| x.code == "low_conversion" && x.detail.contains("accumulated"))),
-        "decided by the accumulated evidence"
-    );
-    // The legitimate sign-ups outside Mexico are not held.
-    for v in legit.iter().filter(|v| v.keys.country.as_deref() != Some("MX")) {
-        assert!(v.level < Level::High, "{:?}", v.reasons);
-    }
+    held_by_accumulated_evidence(&attack, &legit);
     // Told by its own rest alone, the flow never lets its keys accumulate: the attack is held
     // later and less, by what its windows show (its day, once the day outweighs a short hour).
     let (alone, _) = run(r#"{"signals":{"low_conversion":{"tenant_rest":false}}}"#);
@@ -3928,22 +3900,41 @@ fn a_flow_too_small_to_tell_a_logging_gap_asks_the_rest_of_its_tenant() {
 /// small sign-up flow, 34 sends into India, was missed so).
 #[test]
 fn a_small_flows_rest_that_tells_at_its_tenants_rate_lets_evidence_accumulate() {
-    let mut e = engine();
-    let mut r = Rng(43);
+    let (attack, legit) = small_signup_flow_pumped("{}", 43, 6, |i| i % 2 == 0);
+    held_by_accumulated_evidence(&attack, &legit);
+}
+
+/// Spread pumping into Mexico (48 sends from day 5, 14:00, 16 an hour, none verified) through a
+/// small sign-up flow: `signups` an hour, 40 % verified, the `to_mexico` ones (by their index in
+/// the hour) to Mexico and the rest to the US, beside logins of 20 an hour to the US, 80 %
+/// verified. The verdicts of the attack's sends and of the sign-ups while it lasts.
+fn small_signup_flow_pumped(
+    config: &str,
+    seed: u64,
+    signups: i64,
+    to_mexico: fn(i64) -> bool,
+) -> (Vec<pumpguard::Verdict>, Vec<pumpguard::Verdict>) {
+    let mut e = engine_with(config);
+    let mut r = Rng(seed);
     let attack_from = 5 * DAY + 14 * 3600;
     let to = |flow: &str, i: i64, r: &mut Rng| {
-        if flow == "signup" && i % 2 == 0 {
+        if flow == "signup" && to_mexico(i) {
             format!("+5255{:08}", r.below(100_000_000))
         } else {
             us_number(r)
         }
     };
     let watched = attack_from..attack_from + 4 * 3600;
-    let flows = [("login", 20, 8), ("signup", 6, 4)];
+    let flows = [("login", 20, 8), ("signup", signups, 4)];
     let mut events = shop_users(5 * 24 + 18, flows, watched, to, &mut r);
     events.extend(pumping_mexico(attack_from, 48, &mut r));
-    let (attack, legit) = score_labelled(&mut e, events);
-    let first = held_after_first_high(&attack, "the spread pumping");
+    score_labelled(&mut e, events)
+}
+
+/// The spread pumping is held within its first 40 sends, decided by the evidence accumulated
+/// over the hours, and no legitimate sign-up outside Mexico is held.
+fn held_by_accumulated_evidence(attack: &[pumpguard::Verdict], legit: &[pumpguard::Verdict]) {
+    let first = held_after_first_high(attack, "the spread pumping");
     assert!(first <= 40, "first high after {first} attack sends");
     assert!(
         attack.iter().any(|v| v.level >= Level::High
