@@ -342,9 +342,9 @@ pub struct LowConversion {
     /// (a gap in the conversion log empties it). A flow too small outside the key to tell at its
     /// own rate (two codes expected) is told by its rest at its tenant's rate when that expects
     /// enough; too small at both, by the rest of its tenant, all its flows outside the key, at
-    /// the tenant's rate: the log is the tenant's. Off, such a flow's
-    /// keys never accumulate (a small sign-up flow's pumped country, or a reset flow's, is caught
-    /// only when one window shows it).
+    /// the tenant's rate: the log is the tenant's. Off, such a flow's keys never accumulate (a
+    /// small sign-up flow's pumped country, or a reset flow's, is caught only when one window
+    /// shows it).
     pub tenant_rest: bool,
     /// Expected cost as a severity dimension: a shortfall is decisive on less evidence when the
     /// send costs more than the tenant's usual send (both list prices from `data.tariffs`, the

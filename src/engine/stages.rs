@@ -896,9 +896,12 @@ impl Engine {
                     (flow_windows[1], key_window(signals::HOUR)),
                 ];
                 // The rest of the flow outside the key still verifies codes. A flow too small
-                // outside it to tell, at its rate or at its tenant's, is told by the rest of its
-                // tenant, as the log is the tenant's (`low_conversion.tenant_rest`): a small
-                // sign-up flow's pumped country left 3 sends an hour of the flow outside it.
+                // outside it to tell at its own rate is told by that rest at its tenant's rate
+                // (a sign-up flow at 40 % beside logins at 80 %: read as not verifying whatever
+                // its codes, it let a second generator's spread attack on India go unheld with
+                // 11 nats); too small at both, by the rest of its tenant, as the log is the
+                // tenant's (`low_conversion.tenant_rest`): a small sign-up flow's pumped country
+                // left 3 sends an hour of the flow outside it.
                 let rest_verifies = signals::rest_converts(&rest_spans, flow_rate).unwrap_or_else(|| {
                     let Some(([half, hour], tenant_rate)) = tenant_windows() else {
                         return false;
