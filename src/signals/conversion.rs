@@ -574,10 +574,13 @@ pub fn low_conversion(
                 // usual sends over the time its day has run: the day converting under half the
                 // baseline with the extra sends explaining it means they hardly convert at all.
                 // Only while the key is still busy (its last hour at twice its usual hour or
-                // more) and its last matured hour still converts under half the baseline: a
-                // send after the attack stopped or moved on is not judged by it.
+                // more, and extra sends still arriving: [`extra_arriving`]) and its last matured
+                // hour still converts under half the baseline: a send after the attack stopped or
+                // moved on is not judged by it.
                 let busy = || {
-                    f64::from(sends_since(cfg, c, now - 3_600_000)) >= 2.0 * (per_hour * season).max(1.0)
+                    let usual_hour = (per_hour * season).max(0.0);
+                    f64::from(sends_since(cfg, c, now - HOUR)) >= 2.0 * usual_hour.max(1.0)
+                        && extra_arriving(cfg, c, now, usual_hour)
                         && n_hour > 0
                         && f64::from(v_hour) <= lc.max_ratio * p * f64::from(n_hour)
                 };
@@ -591,15 +594,13 @@ pub fn low_conversion(
     };
     // Evidence accumulated over the key's matured buckets (its CUSUM): a slow attack, or one
     // into a key whose users verify few codes, gives too little in any one window. It is
-    // decisive at `needed` nats while the extra sends still arrive (the last hour above the
-    // key's usual hour by two standard deviations) and the last matured hour still converts
-    // under half the baseline, with more sends than usual.
+    // decisive at `needed` nats while the extra sends still arrive ([`extra_arriving`]) and the
+    // last matured hour still converts under half the baseline, with more sends than usual.
     let acc = f64::from(c.cusum);
     let accumulated = (own_baseline && may_accumulate && lc.decisive_weight > 0 && acc > 0.0)
         .then(|| {
             let usual_hour = (per_hour * season).max(0.0);
-            let last_hour = f64::from(sends_since(cfg, c, now - HOUR));
-            let extra = last_hour > usual_hour + 2.0 * usual_hour.sqrt() + 1.0;
+            let extra = extra_arriving(cfg, c, now, usual_hour);
             // And the hour adds to the evidence (the CUSUM's step over it is positive: sends on
             // top of the usual ones, not verified), not one unverified send at the usual volume:
             // a second generator's enrolment day of a tenant's staff, 10 hours after a home-block
@@ -768,6 +769,21 @@ pub fn usual_in(cfg: &Config, c: &Conv, season: f64, span: Millis) -> f64 {
 /// The span of matured sends [`rest_converts`] looks at: recent enough that a gap in the
 /// conversion log shows within half an hour of its start.
 pub const REST_SPAN: Millis = 1_800_000;
+
+/// Extra sends still arrive at the key: its last hour is above its usual hour (`usual_hour`,
+/// the time of day's) by two standard deviations, and its last quarter hour carries at least its
+/// share of the usual hour and half its share of the last hour's extra sends. The evidence that
+/// extra sends are not verified (the day's, the accumulated) holds a send only while it can be
+/// one of them: once an attack stops, its sends stay in the last hour for up to an hour, and the
+/// key's ordinary sends after it are not judged by them (a second generator's spread attacks left
+/// 55 legitimate sends held in the hour after they ended, over 12 seeds, and sends hours later
+/// where a small key's usual hour is a send or two).
+fn extra_arriving(cfg: &Config, c: &Conv, now: Millis, usual_hour: f64) -> bool {
+    let last_hour = f64::from(sends_since(cfg, c, now - HOUR));
+    let quarter = f64::from(sends_since(cfg, c, now - HOUR / 4));
+    last_hour > usual_hour + 2.0 * usual_hour.sqrt() + 1.0
+        && quarter >= (0.125 * (last_hour + usual_hour)).max(1.0)
+}
 
 /// Share of the baseline rate at which the pumping hypothesis of [`excess_llr`] has the sends
 /// on top of a key's usual ones convert (attackers verify a few codes to look real).
