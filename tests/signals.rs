@@ -5050,8 +5050,8 @@ fn the_rest_of_a_flow_is_expected_at_the_tenants_hour_not_the_countrys() {
 /// quarter hour carrying at least its share of the key's usual hour and half its share of the
 /// last hour's extra sends. Before, the last hour still carrying the attack's sends, or being
 /// above the usual one, was enough, and held 34 of these 240 sign-ups over 8 seeds (a second
-/// generator's spread attacks left 55 legitimate sends held so in the hour after them, over 12
-/// seeds). The attack's own sends are held as before.
+/// generator's spread attacks left 55 legitimate sends held by the day's evidence after them,
+/// over 12 seeds). The attack's own sends are held as before.
 #[test]
 fn evidence_of_extra_sends_holds_nothing_once_they_stop_arriving() {
     let end = 5 * DAY + 16 * 3600;

@@ -776,8 +776,8 @@ pub const REST_SPAN: Millis = 1_800_000;
 /// extra sends are not verified (the day's, the accumulated) holds a send only while it can be
 /// one of them: once an attack stops, its sends stay in the last hour for up to an hour, and the
 /// key's ordinary sends after it are not judged by them (a second generator's spread attacks left
-/// 55 legitimate sends held in the hour after they ended, over 12 seeds, and sends hours later
-/// where a small key's usual hour is a send or two).
+/// 55 legitimate sends held by the day's evidence after they ended, over 12 seeds: in the hour
+/// after, and hours later where a small key's usual hour is a send or two).
 fn extra_arriving(cfg: &Config, c: &Conv, now: Millis, usual_hour: f64) -> bool {
     let last_hour = f64::from(sends_since(cfg, c, now - HOUR));
     let quarter = f64::from(sends_since(cfg, c, now - HOUR / 4));
