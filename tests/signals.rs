@@ -5082,20 +5082,9 @@ fn mexican_signups_pumped(
 ) -> (Vec<pumpguard::Verdict>, Vec<pumpguard::Verdict>) {
     let mut e = engine();
     let mut r = Rng(seed);
-    let mut events: Vec<(i64, String, Option<bool>)> = Vec::new();
-    for k in 0..until * 20 / 3600 {
-        let t = k * 180 + r.below(60) as i64;
-        let to = us_number(&mut r);
-        let extra = format!(
-            r#","workflow":"login","ip":"100.{}.{}.7""#,
-            64 + r.below(8),
-            r.below(8)
-        );
-        events.push((t, sms(t, "shop", &to, &extra), None));
-        if r.below(10) < 8 {
-            events.push((t + 40, verified(t + 40, "shop", &to), None));
-        }
-    }
+    // Its logins (its sign-ups are added below).
+    let flows = [("login", 20, 8), ("signup", 0, 0)];
+    let mut events = shop_users(until / 3600, flows, 0..0, |_, _, r| us_number(r), &mut r);
     let mexican = |t: i64, r: &mut Rng| {
         let to = format!(
             "+52{}{:08}",
