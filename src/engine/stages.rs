@@ -699,6 +699,7 @@ impl Engine {
         let mut usual: Option<(u32, u32, f64)> = None;
         // The country's matured window and baseline, for its blocks' `rest` of the country.
         let mut country_window = ((0, 0), 0.0);
+        let mut country_usual = 0.0;
         // The tenant's strangers: a send to a number that never verified, from a requester not
         // known to the tenant. Counted per flow × country (judged) and over the flow's countries
         // (for the country's `rest`).
@@ -709,6 +710,7 @@ impl Engine {
             outside_block_verifies(strangers_key),
         );
         let mut strangers_window = ((0, 0), 0.0);
+        let mut strangers_usual = 0.0;
         let mut strangers_unproven = false;
         // The block's missing codes in the send's flow (its baseline's expected codes less those
         // verified, over its matured window), for `agent_class_blocks`: the scope of the flow ×
@@ -727,6 +729,7 @@ impl Engine {
             }
             let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
             strangers_window = ((v, n), p);
+            strangers_usual = signals::usual_in_window(cfg, c, season);
         }
         // The same block in the tenant's other flows that send codes, for the block's shortfall
         // over all of them (`low_conversion.pool_flows`).
@@ -856,6 +859,7 @@ impl Engine {
                 let (v, n, p) = signals::matured_rate(cfg, c, prior, now, grace);
                 usual = signals::conversion_normal(cfg, (v, n, p), prior);
                 country_window = ((v, n), p);
+                country_usual = signals::usual_in_window(cfg, c, season);
             }
             let explained = match group {
                 ConvGroup::Country => country_outside || outside_short_verifies,
@@ -875,15 +879,26 @@ impl Engine {
                     }
                 };
                 // The rest of the wider key: the country outside the block, the flow's strangers
-                // outside the country.
+                // outside the country. Its shortfall counts only where its sends on top of its
+                // usual ones do not verify like a cohort of people (`signals::pumping_not_cohort`): real users
+                // that verify worse than usual (an office's staff enrolling) are no sign that
+                // the key's own shortfall is pumping spread over the country (a second
+                // generator's enrolment day at half its users' rate had 13 sends held on blocks
+                // of 2 or 3 sends an hour by the half of `decisive_surprise` this gives).
                 let wider = match group {
-                    ConvGroup::Block => Some(country_window),
-                    ConvGroup::Strangers => Some(strangers_window),
+                    ConvGroup::Block => Some((country_window, country_usual)),
+                    ConvGroup::Strangers => Some((strangers_window, strangers_usual)),
                     _ => None,
                 };
-                let block = wider.map(|((vw, nw), p)| {
+                let block = wider.map(|(((vw, nw), p), uw)| {
                     let (vk, nk) = signals::matured(cfg, c, now, grace);
-                    signals::surprise(vw.saturating_sub(vk), nw.saturating_sub(nk), p)
+                    let (vr, nr) = (vw.saturating_sub(vk), nw.saturating_sub(nk));
+                    let ur = (uw - signals::usual_in_window(cfg, c, season)).max(0.0);
+                    if signals::pumping_not_cohort(cfg, vr, nr, p, ur) < 0.0 {
+                        0.0
+                    } else {
+                        signals::surprise(vr, nr, p)
+                    }
                 });
                 let key_window = |span| {
                     (
@@ -1602,6 +1617,14 @@ impl Engine {
                     String::new,
                 )
                 .is_some()
+                    && signals::verifies_like_pumping(
+                        cfg,
+                        c,
+                        now,
+                        grace,
+                        signals::conv_rate(cfg, c, prior),
+                        true,
+                    )
         };
         let requester_poorly = requester.map(|r| poorly(r, false));
         let agent_poorly = agent.map(|a| poorly(a, true));

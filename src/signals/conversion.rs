@@ -785,6 +785,38 @@ fn extra_arriving(cfg: &Config, c: &Conv, now: Millis, usual_hour: f64) -> bool 
         && quarter >= (0.125 * (last_hour + usual_hour)).max(1.0)
 }
 
+/// The log-likelihood ratio that the sends of `n` (`v` verified) on top of the key's `usual`
+/// ones (and their two standard deviations, as in [`excess_llr`]) verify like pumping, at
+/// [`EXCESS_RATE_SHARE`] of the baseline `p` (attackers verify 1–4 % of codes), rather than like
+/// a cohort of real users that verifies worse than usual, at `max_ratio` of it (the most a
+/// shortfall lets a cohort fall short by). Both hypotheses have the extra sends verify worse
+/// than `p`: a shortfall against `p` is evidence against the usual sends only, and over a busy
+/// key's hundreds of sends half verified against a 90 % baseline, [`excess_llr`] favours
+/// pumping (its legitimate hypothesis has 10 % of sends unverified) where these sends are plainly
+/// people's. 0 when no sends are extra.
+pub fn pumping_not_cohort(cfg: &Config, v: u32, n: u32, p: f64, usual: f64) -> f64 {
+    let usual = usual.max(0.0);
+    let u = usual + 2.0 * usual.sqrt();
+    let cohort = cfg.signals.low_conversion.max_ratio.clamp(EXCESS_RATE_SHARE, 1.0);
+    let (v, n) = (f64::from(v), f64::from(n));
+    llr_extra_at_share(v, n, p, u, EXCESS_RATE_SHARE) - llr_extra_at_share(v, n, p, u, cohort)
+}
+
+/// Whether a source's sends verify like pumping ([`pumping_not_cohort`], none of them usual): over
+/// its matured hour, or where the day judges, its day. A shortfall alone says the source
+/// converts under `max_ratio` of the flow; a source reaching many numbers is pumping only if it
+/// converts like pumping. An office enrolling its staff that verifies poorly (a second
+/// generator's enrolment day at half its users' rate: 10 of 36 verified against a 58 %
+/// baseline in its first half hour) converts like a cohort.
+pub fn verifies_like_pumping(cfg: &Config, c: &Conv, now: Millis, grace: Millis, p: f64, day: bool) -> bool {
+    let favours = |(v, n): (u32, u32)| n > 0 && pumping_not_cohort(cfg, v, n, p, 0.0) > 0.0;
+    favours(matured(cfg, c, now, grace)) || {
+        let pending = sends_since(cfg, c, now - grace);
+        let (v, n, _) = day_counts(c, now, pending, cfg.signals.low_conversion.max_ratio * p);
+        day && favours((v, n))
+    }
+}
+
 /// Share of the baseline rate at which the pumping hypothesis of [`excess_llr`] has the sends
 /// on top of a key's usual ones convert (attackers verify a few codes to look real).
 pub(super) const EXCESS_RATE_SHARE: f64 = 0.1;

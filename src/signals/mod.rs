@@ -113,7 +113,7 @@ pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
 mod tests {
     use super::{
         bucket_ms, conv_advance, conv_cusum, conv_send, conv_verified, cusum_step, excess_llr, excess_llr_at,
-        rest_converts, usual_per_bucket, DAY_MS,
+        pumping_not_cohort, rest_converts, usual_per_bucket, DAY_MS,
     };
     use crate::config::Config;
     use crate::state::Conv;
@@ -388,6 +388,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The extra sends of a key tell pumping (a tenth of the baseline or less) from a cohort of
+    /// people verifying worse than usual (half of it) at any baseline; with no sends over the
+    /// usual ones (and their allowance), nothing tells.
+    #[test]
+    fn pumping_is_told_from_a_cohort_at_half_the_baseline() {
+        let cfg = Config::default();
+        for p in [0.4, 0.6, 0.9] {
+            // 100 extra sends on 100 usual ones verifying at `p`.
+            let extra = |rate: f64| {
+                let v = (100.0 * p + 100.0 * rate).round() as u32;
+                pumping_not_cohort(&cfg, v, 200, p, 100.0)
+            };
+            assert!(extra(0.03 * p) > 2.0, "p {p}: attack {}", extra(0.03 * p));
+            assert!(extra(0.5 * p) < 0.0, "p {p}: cohort {}", extra(0.5 * p));
+            // A source with no usual sends: a third of its codes against a 90 % baseline is a
+            // cohort, 1 of 30 is pumping.
+            assert!(pumping_not_cohort(&cfg, 10, 30, p.max(0.6), 0.0) < 0.0, "p {p}");
+            assert!(pumping_not_cohort(&cfg, 1, 30, p, 0.0) > 0.0, "p {p}");
+        }
+        assert_eq!(pumping_not_cohort(&cfg, 0, 20, 0.6, 100.0), 0.0);
     }
 
     /// A key with two days of ordinary traffic (one send every 5 minutes, 4 of 5 verified)
