@@ -910,22 +910,9 @@ impl Engine {
                     (flow_windows[0], key_window(rest)),
                     (flow_windows[1], key_window(signals::HOUR)),
                 ];
-                // The rest of the flow outside the key still verifies codes. A flow too small
-                // outside it to tell at its own rate is told by that rest at its tenant's rate
-                // (a sign-up flow at 40 % beside logins at 80 %: read as not verifying whatever
-                // its codes, it let a second generator's spread attack on India go unheld with
-                // 11 nats); too small at both, by the rest of its tenant, as the log is the
-                // tenant's (`low_conversion.tenant_rest`): a small sign-up flow's pumped country
-                // left 3 sends an hour of the flow outside it.
-                let rest_verifies = signals::rest_converts(&rest_spans, flow_rate).unwrap_or_else(|| {
-                    let Some(([half, hour], tenant_rate)) = tenant_windows() else {
-                        return false;
-                    };
-                    signals::rest_converts(&rest_spans, tenant_rate).unwrap_or_else(|| {
-                        let tenant_spans = [(half, key_window(rest)), (hour, key_window(signals::HOUR))];
-                        signals::rest_converts(&tenant_spans, tenant_rate).unwrap_or(false)
-                    })
-                });
+                // The rest of the flow outside the key still verifies codes
+                // (`signals::rest_verifies_over`).
+                let rest_verifies = signals::rest_verifies_over(&rest_spans, flow_rate, tenant_windows);
                 // A block is judged over the flows of its tenant that send codes.
                 let pooled = (group == ConvGroup::Block && pooled_flows)
                     .then(|| signals::pool_block(c, &siblings, now));
@@ -1573,7 +1560,8 @@ impl Engine {
         // Sources.
         let mut velocity = Vec::new();
         // Two conditions: where the flow's logs show conversions, a source reaching many numbers
-        // counts only when its own matured sends convert poorly.
+        // counts only when its own matured sends convert poorly, and like pumping rather than
+        // like a cohort of people (`signals::verifies_like_pumping`).
         let judge_sources = cfg.signals.source_velocity.require_low_conversion && judge_conversion;
         // A requester's conversion counts begin at its third send: most addresses send once or
         // twice (a user's, a residential proxy's), and a key for each of them crowded the

@@ -708,6 +708,37 @@ pub fn rest_converts(spans: &[RestSpan], p: f64) -> Option<bool> {
     })
 }
 
+/// Whether the rest of a flow outside one of its keys still verifies codes ([`rest_converts`]),
+/// over `spans` (the flow's and the key's half hour and hour, shortest first) at the flow's rate
+/// `p`. A flow too small outside the key to tell at its own rate is told by that rest at its
+/// tenant's rate (a sign-up flow at 40 % beside logins at 80 %: read as not verifying whatever
+/// its codes, it let a second generator's spread attack on India go unheld with 11 nats); too
+/// small at both, by the rest of its tenant (`tenant`: the tenant's windows of the same spans
+/// and its rate, when `low_conversion.tenant_rest` asks for them), as the log is the tenant's: a
+/// small sign-up flow's pumped country left 3 sends an hour of the flow outside it. The
+/// shortest span that can tell, in any of these scopes, tells: a gap shows first in the newest
+/// half hour, and the flow's hour (its sends from before the gap) must not hide what the
+/// tenant's half hour already shows (a second generator's outage, 44 minutes in: its sign-up
+/// flow outside its one busy country had 1 of 6 verified in the hour, the tenant outside that
+/// key 0 of 47 in the half hour, and 4 of its sends were held by the accumulated evidence). Too
+/// small everywhere, it is taken not to verify.
+pub fn rest_verifies_over(
+    spans: &[RestSpan; 2],
+    p: f64,
+    tenant: impl Fn() -> Option<([((u32, u32), f64); 2], f64)>,
+) -> bool {
+    (0..spans.len())
+        .find_map(|i| {
+            let span = &spans[i..=i];
+            rest_converts(span, p).or_else(|| {
+                let (windows, tenant_rate) = tenant()?;
+                rest_converts(span, tenant_rate)
+                    .or_else(|| rest_converts(&[(windows[i], span[0].1)], tenant_rate))
+            })
+        })
+        .unwrap_or(false)
+}
+
 /// Whether the rest of a flow outside one country still sends: `n` matured sends where `usual`
 /// were expected. Too few expected to tell (under [`REST_MIN_USUAL`]), it is taken to; else it
 /// must not fall under [`REST_STOPPED_SHARE`] of them improbably (Poisson surprise of

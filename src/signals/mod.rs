@@ -113,7 +113,7 @@ pub fn binomial_surprise(v: f64, n: f64, p: f64) -> f64 {
 mod tests {
     use super::{
         bucket_ms, conv_advance, conv_cusum, conv_send, conv_verified, cusum_step, excess_llr, excess_llr_at,
-        pumping_not_cohort, rest_converts, usual_per_bucket, DAY_MS,
+        pumping_not_cohort, rest_converts, rest_verifies_over, usual_per_bucket, DAY_MS,
     };
     use crate::config::Config;
     use crate::state::Conv;
@@ -388,6 +388,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A second generator's webhook outage, 44 minutes in, as the accumulated evidence of its
+    /// tenant's busy country in the sign-up flow saw it: the flow's half hour outside the country
+    /// is too small to tell, its hour (1 of 6 verified, from before the outage) is not
+    /// improbably short, and the tenant outside the key had none of 47 verified in the half hour.
+    /// The shortest span that can tell is the tenant's half hour: the rest does not verify, and
+    /// the key's evidence does not accumulate. Had the tenant verified like usual, the rest would.
+    #[test]
+    fn the_newest_half_hour_of_the_tenant_tells_a_gap_before_the_flows_hour() {
+        let spans = [
+            (((0, 13), 13.75), ((0, 11), 10.79)),
+            (((11, 40), 27.5), ((10, 34), 21.59)),
+        ];
+        assert_eq!(rest_converts(&spans, 0.61), Some(true), "the flow's hour alone");
+        let tenant = |verified: u32| [((verified, 58), 37.98), ((46 + verified, 141), 75.96)];
+        assert!(!rest_verifies_over(&spans, 0.61, || Some((tenant(0), 0.72))));
+        assert!(rest_verifies_over(&spans, 0.61, || Some((tenant(30), 0.72))));
+        // Without the tenant's windows (`tenant_rest` off), the flow's hour tells, as before.
+        assert!(rest_verifies_over(&spans, 0.61, || None));
     }
 
     /// The extra sends of a key tell pumping (a tenth of the baseline or less) from a cohort of
