@@ -320,31 +320,43 @@ fn source_velocity_by_ip_user_agent_and_geo() {
     assert!(fired, "rare UA fan-out whose sends are never verified");
 }
 
-/// An office (one IP, one corporate user agent) enrolling many staff whose codes are verified
-/// is not a source of pumping; the same IP whose sends are never verified is.
+/// An office (one IP, one corporate user agent) sending 120 codes, one every 20 s, to `to`'s
+/// numbers a day after a warm-up; `verify(i)`: the `i`-th is verified. Returns how many of its
+/// sends had `source_velocity`.
+fn office_velocity(seed: u64, to: impl Fn(&mut Rng) -> String, verify: impl Fn(i64) -> bool) -> usize {
+    let mut r = Rng(seed);
+    let mut e = engine();
+    warm(&mut e, "acme", 1, 10, &mut r);
+    let office = r#","ip":"81.2.69.10","user_agent":"Mozilla/5.0 (Windows NT 10.0) Edg/131.0""#;
+    let mut flagged = 0;
+    for i in 0..120 {
+        let t = DAY + i * 20;
+        let to = to(&mut r);
+        let v = verdict(&mut e, &sms(t, "acme", &to, office));
+        flagged += usize::from(weight(&v, "source_velocity").is_some());
+        if verify(i) {
+            e.score(verified(t + 40, "acme", &to).as_bytes(), None);
+        }
+    }
+    flagged
+}
+
+/// An office enrolling many staff whose codes are verified is not a source of pumping; the same
+/// IP whose sends are never verified is.
 #[test]
 fn source_velocity_needs_the_sources_own_sends_to_convert_poorly() {
-    let run = |verify: bool| {
-        let mut r = Rng(21);
-        let mut e = engine();
-        warm(&mut e, "acme", 1, 10, &mut r);
-        let office = r#","ip":"81.2.69.10","user_agent":"Mozilla/5.0 (Windows NT 10.0) Edg/131.0""#;
-        let mut flagged = 0;
-        for i in 0..120 {
-            let t = DAY + i * 20;
-            // Staff numbers in the US (the warm traffic's `us_number` spans the whole +1 plan,
-            // Caribbean countries included, which would make a fan-out).
-            let to = format!("+1415{}{:06}", 2 + r.below(7), r.below(1_000_000));
-            let v = verdict(&mut e, &sms(t, "acme", &to, office));
-            flagged += usize::from(weight(&v, "source_velocity").is_some());
-            if verify && i % 10 != 0 {
-                e.score(verified(t + 40, "acme", &to).as_bytes(), None);
-            }
-        }
-        flagged
-    };
-    assert_eq!(run(true), 0, "90 % verified: an office, not pumping");
-    assert!(run(false) > 50, "never verified: pumping from one address");
+    // Staff numbers in the US (the warm traffic's `us_number` spans the whole +1 plan, Caribbean
+    // countries included, which would make a fan-out).
+    let to = |r: &mut Rng| format!("+1415{}{:06}", 2 + r.below(7), r.below(1_000_000));
+    assert_eq!(
+        office_velocity(21, to, |i| i % 10 != 0),
+        0,
+        "90 % verified: an office, not pumping"
+    );
+    assert!(
+        office_velocity(21, to, |_| false) > 50,
+        "never verified: pumping from one address"
+    );
 }
 
 /// An office whose staff verify a third of their codes (under half the flow's 80 %: a shortfall)
@@ -353,28 +365,20 @@ fn source_velocity_needs_the_sources_own_sends_to_convert_poorly() {
 /// rate had 40 sends held on it). The same address at 3 % verified still is.
 #[test]
 fn source_velocity_needs_the_sources_sends_to_verify_like_pumping() {
-    // Every `every`-th send verified.
-    let run = |every: i64| {
-        let mut r = Rng(22);
-        let mut e = engine();
-        warm(&mut e, "acme", 1, 10, &mut r);
-        let office = r#","ip":"81.2.69.10","user_agent":"Mozilla/5.0 (Windows NT 10.0) Edg/131.0""#;
-        let mut flagged = 0;
-        for i in 0..120 {
-            let t = DAY + i * 20;
-            // Staff numbers over the country's blocks.
-            let area = [212, 305, 415, 512, 617, 702, 808, 913][r.below(8) as usize];
-            let to = format!("+1{area}{}{:06}", 2 + r.below(8), r.below(1_000_000));
-            let v = verdict(&mut e, &sms(t, "acme", &to, office));
-            flagged += usize::from(weight(&v, "source_velocity").is_some());
-            if i % every == 0 {
-                e.score(verified(t + 40, "acme", &to).as_bytes(), None);
-            }
-        }
-        flagged
+    // Staff numbers over the country's blocks.
+    let to = |r: &mut Rng| {
+        let area = [212, 305, 415, 512, 617, 702, 808, 913][r.below(8) as usize];
+        format!("+1{area}{}{:06}", 2 + r.below(8), r.below(1_000_000))
     };
-    assert_eq!(run(3), 0, "a third verified: a cohort of people");
-    assert!(run(30) > 50, "3 % verified: pumping from one address");
+    assert_eq!(
+        office_velocity(22, to, |i| i % 3 == 0),
+        0,
+        "a third verified: a cohort of people"
+    );
+    assert!(
+        office_velocity(22, to, |i| i % 30 == 0) > 50,
+        "3 % verified: pumping from one address"
+    );
 }
 
 /// A flow that never converts (notifications) gets no conversion shortfall, while the tenant's
