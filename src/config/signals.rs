@@ -427,8 +427,8 @@ pub struct SourceVelocity {
     /// many numbers counts only when the sends of that source convert poorly (the
     /// `low_conversion` test on the source's own matured sends), and like pumping rather than
     /// like a cohort of people (`signals::verifies_like_pumping`). An office or carrier-grade
-    /// NAT whose users verify their codes, even under half the flow's rate, is not flagged. Fanning out over many countries still
-    /// counts on its own.
+    /// NAT whose users verify their codes, even under half the flow's rate, is not flagged.
+    /// Fanning out over many countries still counts on its own.
     pub require_low_conversion: bool,
     /// The block's requesters: the sends to a block's distinct numbers whose requester (IP,
     /// else user, else session) had reached another of them within the window. At this many,

@@ -880,11 +880,12 @@ impl Engine {
                 };
                 // The rest of the wider key: the country outside the block, the flow's strangers
                 // outside the country. Its shortfall counts only where its sends on top of its
-                // usual ones do not verify like a cohort of people (`signals::pumping_not_cohort`): real users
-                // that verify worse than usual (an office's staff enrolling) are no sign that
-                // the key's own shortfall is pumping spread over the country (a second
-                // generator's enrolment day at half its users' rate had 13 sends held on blocks
-                // of 2 or 3 sends an hour by the half of `decisive_surprise` this gives).
+                // usual ones do not verify like a cohort of people
+                // (`signals::pumping_not_cohort`): real users that verify worse than usual (an
+                // office's staff enrolling) are no sign that the key's own shortfall is pumping
+                // spread over the country (a second generator's enrolment day at half its users'
+                // rate had 13 sends held on blocks of 2 or 3 sends an hour by the half of
+                // `decisive_surprise` this gives).
                 let wider = match group {
                     ConvGroup::Block => Some((country_window, country_usual)),
                     ConvGroup::Strangers => Some((strangers_window, strangers_usual)),
@@ -1605,14 +1606,7 @@ impl Engine {
                     String::new,
                 )
                 .is_some()
-                    && signals::verifies_like_pumping(
-                        cfg,
-                        c,
-                        now,
-                        grace,
-                        signals::conv_rate(cfg, c, prior),
-                        true,
-                    )
+                    && signals::verifies_like_pumping(cfg, c, now, grace, signals::conv_rate(cfg, c, prior))
         };
         let requester_poorly = requester.map(|r| poorly(r, false));
         let agent_poorly = agent.map(|a| poorly(a, true));

@@ -834,17 +834,17 @@ pub fn pumping_not_cohort(cfg: &Config, v: u32, n: u32, p: f64, usual: f64) -> f
 }
 
 /// Whether a source's sends verify like pumping ([`pumping_not_cohort`], none of them usual): over
-/// its matured hour, or where the day judges, its day. A shortfall alone says the source
-/// converts under `max_ratio` of the flow; a source reaching many numbers is pumping only if it
-/// converts like pumping. An office enrolling its staff that verifies poorly (a second
-/// generator's enrolment day at half its users' rate: 10 of 36 verified against a 58 %
-/// baseline in its first half hour) converts like a cohort.
-pub fn verifies_like_pumping(cfg: &Config, c: &Conv, now: Millis, grace: Millis, p: f64, day: bool) -> bool {
+/// its matured hour, or its day (the `low_conversion` test on a source judges its day too). A
+/// shortfall alone says the source converts under `max_ratio` of the flow; a source reaching
+/// many numbers is pumping only if it converts like pumping. An office enrolling its staff that
+/// verifies poorly (a second generator's enrolment day at half its users' rate: 10 of 36
+/// verified against a 58 % baseline in its first half hour) converts like a cohort.
+pub fn verifies_like_pumping(cfg: &Config, c: &Conv, now: Millis, grace: Millis, p: f64) -> bool {
     let favours = |(v, n): (u32, u32)| n > 0 && pumping_not_cohort(cfg, v, n, p, 0.0) > 0.0;
     favours(matured(cfg, c, now, grace)) || {
         let pending = sends_since(cfg, c, now - grace);
         let (v, n, _) = day_counts(c, now, pending, cfg.signals.low_conversion.max_ratio * p);
-        day && favours((v, n))
+        favours((v, n))
     }
 }
 
