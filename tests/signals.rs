@@ -2318,8 +2318,8 @@ fn a_large_window_a_little_short_does_not_lower_a_blocks_threshold() {
 
 /// An enrolment hour whose staff verify half their codes (the country's rest falls short by far
 /// more than the beta-binomial inflation allows) is still a cohort: its sends on top of the
-/// country's usual ones verify at half the baseline, not like pumping (`signals::excess_llr`
-/// is against it), so a block of it with a few unverified sends keeps the full decisive
+/// country's usual ones verify at half the baseline, not like pumping
+/// (`signals::pumping_not_cohort` is against it), so a block of it with a few unverified sends keeps the full decisive
 /// threshold (a second generator's enrolment day at half its users' rate had 13 sends held on
 /// blocks of 2 or 3 sends an hour by the half).
 #[test]

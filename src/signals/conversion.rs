@@ -727,13 +727,14 @@ pub fn rest_verifies_over(
     p: f64,
     tenant: impl Fn() -> Option<([((u32, u32), f64); 2], f64)>,
 ) -> bool {
-    (0..spans.len())
-        .find_map(|i| {
-            let span = &spans[i..=i];
-            rest_converts(span, p).or_else(|| {
+    spans
+        .iter()
+        .enumerate()
+        .find_map(|(i, &span)| {
+            rest_converts(&[span], p).or_else(|| {
                 let (windows, tenant_rate) = tenant()?;
-                rest_converts(span, tenant_rate)
-                    .or_else(|| rest_converts(&[(windows[i], span[0].1)], tenant_rate))
+                rest_converts(&[span], tenant_rate)
+                    .or_else(|| rest_converts(&[(windows[i], span.1)], tenant_rate))
             })
         })
         .unwrap_or(false)
