@@ -861,6 +861,21 @@ impl Engine {
                 country_window = ((v, n), p);
                 country_usual = signals::usual_in_window(cfg, c, season);
             }
+            // A block that falls short with its country's cohort (`signals::short_with_cohort`):
+            // the rest of the country verifies like people that verify worse than usual, and
+            // the block no worse than them. Its shortfall against the baseline is theirs, drawn
+            // small: a second generator's enrolment day at half its users' rate had 33 sends
+            // held on blocks at 3 to 7 of 10 to 18 verified against an 84 % baseline. Only the
+            // evidence that its extra sends are not verified (decisive, `excess_llr` or the
+            // accumulated) still counts: an attacker that rotates blocks among a country's users
+            // makes the rest's rate look like a cohort's too.
+            let block_cohort = group == ConvGroup::Block && judge_conversion && {
+                let ((vw, nw), p) = country_window;
+                let (vk, nk) = signals::matured(cfg, c, now, grace);
+                let rest = (vw.saturating_sub(vk), nw.saturating_sub(nk));
+                let ur = (country_usual - signals::usual_in_window(cfg, c, season)).max(0.0);
+                signals::short_with_cohort(cfg, (vk, nk), rest, p, ur)
+            };
             let explained = match group {
                 ConvGroup::Country => country_outside || outside_short_verifies,
                 ConvGroup::Strangers => strangers_outside,
@@ -944,7 +959,9 @@ impl Engine {
                         young: young.as_ref(),
                     },
                     what,
-                ) {
+                )
+                .filter(|(_, from_volume)| !block_cohort || from_volume.is_some())
+                {
                     // The more specific key wins a tie: a block's evidence places the attack, the
                     // strangers' sets it apart from the country's returning users.
                     let better = conv_best.as_ref().is_none_or(|b| {

@@ -515,8 +515,17 @@ pub fn low_conversion(
     // ones are pumping, `decisive_weight` per `needed` nats, up to `decisive_weight` (decisive:
     // `high` on its own). Below that, other evidence (a new country, a risky prefix, the
     // volume) must add up to `high` with it.
+    // And only while the extra sends verify like pumping rather than like a cohort of people
+    // that verifies poorly ([`pumping_not_cohort`]): against the baseline alone, a launch's
+    // hundreds of new users verifying at half its rate are as short as pumping (a second
+    // generator's launch at half its users' rate: US strangers' day at 16 of 77 verified
+    // against 54 %, 8.1 nats, held 18 of its sends with the new country).
     let decisive = |w: i32, v: u32, n: u32, usual: f64, max_share: f64| {
-        if !own_baseline || lc.decisive_weight == 0 || f64::from(v) > max_share * p * f64::from(n) {
+        if !own_baseline
+            || lc.decisive_weight == 0
+            || f64::from(v) > max_share * p * f64::from(n)
+            || pumping_not_cohort(cfg, v, n, p, usual) <= 0.0
+        {
             return (w, String::new());
         }
         let e = excess_llr(f64::from(v), f64::from(n), p, usual);
@@ -832,6 +841,26 @@ pub fn pumping_not_cohort(cfg: &Config, v: u32, n: u32, p: f64, usual: f64) -> f
     let cohort = cfg.signals.low_conversion.max_ratio.clamp(EXCESS_RATE_SHARE, 1.0);
     let (v, n) = (f64::from(v), f64::from(n));
     llr_extra_at_share(v, n, p, u, EXCESS_RATE_SHARE) - llr_extra_at_share(v, n, p, u, cohort)
+}
+
+/// Whether a block's shortfall is its country's cohort's: the rest of the country (`rest`, its
+/// matured sends outside the block, `usual` of them usual) has sends on top of its usual ones
+/// that verify like a cohort of people rather than like pumping ([`pumping_not_cohort`]), and
+/// the block's matured `key` sends are not improbably short (`min_surprise`) against the rest's
+/// own rate. People enrolling or signing up by the thousand that verify at half the baseline
+/// fill every block of their country; a block with 3 of 11 verified against 84 % is short of the
+/// baseline, not of them. Pumping into one block of such a country still falls short of the
+/// rest; pumping spread over the country leaves no rest that verifies like people. An attacker
+/// that rotates blocks among a country's users verifying at its usual rate makes the rest look
+/// like a cohort too (half its extra sends verified): the caller keeps a block's evidence that
+/// its extra sends are not verified.
+pub fn short_with_cohort(cfg: &Config, key: (u32, u32), rest: (u32, u32), p: f64, usual: f64) -> bool {
+    let lc = &cfg.signals.low_conversion;
+    let ((vk, nk), (vr, nr)) = (key, rest);
+    nr >= lc.min_sends
+        && vr > 0
+        && pumping_not_cohort(cfg, vr, nr, p, usual) < 0.0
+        && surprise(vk, nk, f64::from(vr) / f64::from(nr)) < lc.min_surprise
 }
 
 /// Whether a source's sends verify like pumping ([`pumping_not_cohort`], none of them usual): over

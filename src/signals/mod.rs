@@ -255,6 +255,64 @@ mod tests {
         assert!(both.detail.contains("in 24h"), "{both:?}");
     }
 
+    /// A day whose extra sends verify like a cohort of people, under half the baseline but far
+    /// over pumping's rate (`pumping_not_cohort`), is a plain shortfall, not decisive: a second
+    /// generator's launch at half its users' rate had US strangers' day at 16 of 77 verified
+    /// against 54 % with about 4 usual sends, 8.1 nats that held 18 of its sends with the new
+    /// country. The same day with 4 verified is decisive.
+    #[test]
+    fn a_day_verifying_like_a_cohort_is_not_decisive() {
+        use super::{low_conversion, ConvContext};
+        let cfg = Config::default();
+        let lc = &cfg.signals.low_conversion;
+        let bms = bucket_ms(&cfg);
+        let per_hour = (3_600_000 / bms) as f32;
+        let now = 1_000 * bms + 200_000;
+        let judge = |verified: u16| {
+            let mut c = Conv::new();
+            c.head = 1_000;
+            // Baseline 54 %; a send an hour usually.
+            (c.rate_num, c.rate_den, c.vol, c.span) = (540.0, 1_000.0, 100.0, 100.0 * per_hour);
+            // The matured hour: 24 sends, 3 verified (busy, short of half the baseline, not
+            // decisive on its own).
+            for b in 988..1_000i64 {
+                let i = b.rem_euclid(crate::state::CONV_BUCKETS as i64) as usize;
+                c.sends[i] = 2;
+                c.verified[i] = u16::from(b % 4 == 0);
+            }
+            // The day so far: four hours, 77 sends.
+            (c.day_start, c.day_sends, c.day_verified, c.day_last_min) =
+                (now - 4 * 3_600_000, 77, verified, 239);
+            let cost = || (0.0, 1.0);
+            low_conversion(
+                &cfg,
+                &c,
+                0.54,
+                now,
+                ConvContext {
+                    block: None,
+                    own_baseline: true,
+                    season: 1.0,
+                    may_accumulate: false,
+                    grace: 120_000,
+                    cost: &cost,
+                    announced: None,
+                    day: true,
+                    young: None,
+                },
+                || "key".to_string(),
+            )
+            .map(|(r, _)| r)
+            .expect("a shortfall")
+        };
+        let cohort = judge(16);
+        assert!(cohort.weight <= lc.max_weight as i32, "{cohort:?}");
+        assert!(!cohort.detail.contains("nats"), "{cohort:?}");
+        let pumped = judge(4);
+        assert_eq!(pumped.weight, lc.decisive_weight as i32, "{pumped:?}");
+        assert!(pumped.detail.contains("in 24h"), "{pumped:?}");
+    }
+
     /// Evidence a key accumulated (an attack that ended hours ago) is decisive for a new surge
     /// only when the last matured hour adds to it: one unverified send, under the key's usual
     /// hour, does not (an enrolment day that began after an attack on its country); four
