@@ -2274,12 +2274,11 @@ fn blocks_an_attacker_rotates_are_placed_by_the_rest_of_their_country() {
     assert!(usual.iter().filter(|v| v.level >= Level::High).count() <= 1);
 }
 
-/// Two days of 20 GB sends an hour, 90 % verified; an enrolment hour of 400 GB sends with
-/// `percent` of them verified, and four unverified sends into one block among them; then the
-/// block's fifth send.
-fn enrolment_hour_then_a_block(percent: u64) -> pumpguard::Verdict {
+/// An engine after two days of 20 GB sends an hour to random numbers of acme, 90 % verified,
+/// and the random numbers' generator.
+fn two_days_of_gb(seed: u64) -> (Engine, Rng) {
     let mut e = engine();
-    let mut r = Rng(31);
+    let mut r = Rng(seed);
     for h in 0..48 {
         for i in 0..20 {
             let t = h * 3600 + i * 180 + r.below(60) as i64;
@@ -2290,6 +2289,14 @@ fn enrolment_hour_then_a_block(percent: u64) -> pumpguard::Verdict {
             }
         }
     }
+    (e, r)
+}
+
+/// Two days of 20 GB sends an hour, 90 % verified; an enrolment hour of 400 GB sends with
+/// `percent` of them verified, and four unverified sends into one block among them; then the
+/// block's fifth send.
+fn enrolment_hour_then_a_block(percent: u64) -> pumpguard::Verdict {
+    let (mut e, mut r) = two_days_of_gb(31);
     let t0 = 2 * DAY + 10 * 3600;
     for i in 0..400 {
         let to = format!("+447{:09}", r.below(1_000_000_000));
@@ -2331,18 +2338,7 @@ fn a_cohort_verifying_half_its_codes_does_not_lower_a_blocks_threshold() {
 /// An enrolment hour of 400 GB sends at half the country's 90 %, and a block among them with
 /// 12 sends, `block_verified` of them verified: the block's 13th send, its 12 matured.
 fn enrolment_hour_with_a_block_of_twelve(block_verified: u64) -> pumpguard::Verdict {
-    let mut e = engine();
-    let mut r = Rng(37);
-    for h in 0..48 {
-        for i in 0..20 {
-            let t = h * 3600 + i * 180 + r.below(60) as i64;
-            let to = format!("+447{:09}", r.below(1_000_000_000));
-            e.score(sms(t, "acme", &to, "").as_bytes(), None);
-            if r.below(10) < 9 {
-                e.score(verified(t + 30, "acme", &to).as_bytes(), None);
-            }
-        }
-    }
+    let (mut e, mut r) = two_days_of_gb(37);
     let t0 = 2 * DAY + 10 * 3600;
     let mut block = 0;
     for i in 0..400 {

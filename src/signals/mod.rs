@@ -118,6 +118,31 @@ mod tests {
     use crate::config::Config;
     use crate::state::Conv;
 
+    /// `low_conversion` of a key with its own baseline, no block, no announcement, no young
+    /// sends, at a flat season.
+    fn judge_key(
+        cfg: &Config,
+        c: &Conv,
+        p: f64,
+        now: crate::time::Millis,
+        grace: crate::time::Millis,
+        (may_accumulate, day): (bool, bool),
+    ) -> Option<crate::verdict::Reason> {
+        let cost = || (0.0, 1.0);
+        let key = super::ConvContext {
+            block: None,
+            own_baseline: true,
+            season: 1.0,
+            may_accumulate,
+            grace,
+            cost: &cost,
+            announced: None,
+            day,
+            young: None,
+        };
+        super::low_conversion(cfg, c, p, now, key, || "key".to_string()).map(|(r, _)| r)
+    }
+
     /// The grace period: the configured one until enough codes were verified, then the delay
     /// within which 99 % were (a bin's upper edge, at least 2 minutes, at most the configured),
     /// back to the configured one once more than 1 % arrive later than it.
@@ -202,7 +227,6 @@ mod tests {
     /// does not hide a day of extra sends that is decisive.
     #[test]
     fn a_weak_hour_does_not_hide_a_decisive_day() {
-        use super::{low_conversion, ConvContext};
         let cfg = Config::default();
         let bms = bucket_ms(&cfg);
         let grace = 120_000;
@@ -219,29 +243,7 @@ mod tests {
         }
         // The day so far: ten hours, 400 sends, 40 verified.
         (c.day_start, c.day_sends, c.day_verified, c.day_last_min) = (now - 10 * 3_600_000, 400, 40, 599);
-        let cost = || (0.0, 1.0);
-        let judge = |day: bool| {
-            low_conversion(
-                &cfg,
-                &c,
-                0.6,
-                now,
-                ConvContext {
-                    block: None,
-                    own_baseline: true,
-                    season: 1.0,
-                    may_accumulate: false,
-                    grace,
-                    cost: &cost,
-                    announced: None,
-                    day,
-                    young: None,
-                },
-                || "key".to_string(),
-            )
-            .map(|(r, _)| r)
-            .expect("a shortfall")
-        };
+        let judge = |day: bool| judge_key(&cfg, &c, 0.6, now, grace, (false, day)).expect("a shortfall");
         let hour = judge(false);
         assert!(
             hour.weight < cfg.signals.low_conversion.decisive_weight as i32,
@@ -262,7 +264,6 @@ mod tests {
     /// country. The same day with 4 verified is decisive.
     #[test]
     fn a_day_verifying_like_a_cohort_is_not_decisive() {
-        use super::{low_conversion, ConvContext};
         let cfg = Config::default();
         let lc = &cfg.signals.low_conversion;
         let bms = bucket_ms(&cfg);
@@ -283,27 +284,7 @@ mod tests {
             // The day so far: four hours, 77 sends.
             (c.day_start, c.day_sends, c.day_verified, c.day_last_min) =
                 (now - 4 * 3_600_000, 77, verified, 239);
-            let cost = || (0.0, 1.0);
-            low_conversion(
-                &cfg,
-                &c,
-                0.54,
-                now,
-                ConvContext {
-                    block: None,
-                    own_baseline: true,
-                    season: 1.0,
-                    may_accumulate: false,
-                    grace: 120_000,
-                    cost: &cost,
-                    announced: None,
-                    day: true,
-                    young: None,
-                },
-                || "key".to_string(),
-            )
-            .map(|(r, _)| r)
-            .expect("a shortfall")
+            judge_key(&cfg, &c, 0.54, now, 120_000, (false, true)).expect("a shortfall")
         };
         let cohort = judge(16);
         assert!(cohort.weight <= lc.max_weight as i32, "{cohort:?}");
@@ -319,7 +300,6 @@ mod tests {
     /// unverified, over it, do.
     #[test]
     fn accumulated_evidence_needs_an_hour_that_falls_short() {
-        use super::{low_conversion, ConvContext};
         let cfg = Config::default();
         let bms = bucket_ms(&cfg);
         let grace = 120_000;
@@ -335,26 +315,7 @@ mod tests {
             }
             // The surge: 20 sends in the newest bucket, still inside the grace period.
             c.sends[1_000usize % crate::state::CONV_BUCKETS] = 20;
-            let cost = || (0.0, 1.0);
-            low_conversion(
-                &cfg,
-                &c,
-                0.72,
-                now,
-                ConvContext {
-                    block: None,
-                    own_baseline: true,
-                    season: 1.0,
-                    may_accumulate: true,
-                    grace,
-                    cost: &cost,
-                    announced: None,
-                    day: true,
-                    young: None,
-                },
-                || "key".to_string(),
-            )
-            .map(|(r, _)| r)
+            judge_key(&cfg, &c, 0.72, now, grace, (true, true))
         };
         assert!(judge(1).is_none(), "{:?}", judge(1));
         let four = judge(4).expect("a decisive shortfall");
