@@ -861,6 +861,19 @@ impl Engine {
                 country_window = ((v, n), p);
                 country_usual = signals::usual_in_window(cfg, c, season);
             }
+            // The rest of the wider key: the country outside the block, the flow's strangers
+            // outside the country. The key's matured counts, the rest's, the wider key's rate and
+            // the rest's usual sends in the window.
+            let wider_rest = match group {
+                ConvGroup::Block => Some((country_window, country_usual)),
+                ConvGroup::Strangers => Some((strangers_window, strangers_usual)),
+                _ => None,
+            }
+            .map(|(((vw, nw), p), uw)| {
+                let (vk, nk) = signals::matured(cfg, c, now, grace);
+                let ur = (uw - signals::usual_in_window(cfg, c, season)).max(0.0);
+                ((vk, nk), (vw.saturating_sub(vk), nw.saturating_sub(nk)), p, ur)
+            });
             // A block that falls short with its country's cohort (`signals::short_with_cohort`):
             // the rest of the country verifies like people that verify worse than usual, and
             // the block no worse than them. Its shortfall against the baseline is theirs, drawn
@@ -869,13 +882,10 @@ impl Engine {
             // evidence that its extra sends are not verified (decisive, `excess_llr` or the
             // accumulated) still counts: an attacker that rotates blocks among a country's users
             // makes the rest's rate look like a cohort's too.
-            let block_cohort = group == ConvGroup::Block && judge_conversion && {
-                let ((vw, nw), p) = country_window;
-                let (vk, nk) = signals::matured(cfg, c, now, grace);
-                let rest = (vw.saturating_sub(vk), nw.saturating_sub(nk));
-                let ur = (country_usual - signals::usual_in_window(cfg, c, season)).max(0.0);
-                signals::short_with_cohort(cfg, (vk, nk), rest, p, ur)
-            };
+            let block_cohort = group == ConvGroup::Block
+                && judge_conversion
+                && wider_rest
+                    .is_some_and(|(key, rest, p, ur)| signals::short_with_cohort(cfg, key, rest, p, ur));
             let explained = match group {
                 ConvGroup::Country => country_outside || outside_short_verifies,
                 ConvGroup::Strangers => strangers_outside,
@@ -893,23 +903,14 @@ impl Engine {
                         format!("{country}, numbers that never verified from requesters new to the tenant")
                     }
                 };
-                // The rest of the wider key: the country outside the block, the flow's strangers
-                // outside the country. Its shortfall counts only where its sends on top of its
+                // The rest of the wider key's shortfall counts only where its sends on top of its
                 // usual ones do not verify like a cohort of people
                 // (`signals::pumping_not_cohort`): real users that verify worse than usual (an
                 // office's staff enrolling) are no sign that the key's own shortfall is pumping
                 // spread over the country (a second generator's enrolment day at half its users'
                 // rate had 13 sends held on blocks of 2 or 3 sends an hour by the half of
                 // `decisive_surprise` this gives).
-                let wider = match group {
-                    ConvGroup::Block => Some((country_window, country_usual)),
-                    ConvGroup::Strangers => Some((strangers_window, strangers_usual)),
-                    _ => None,
-                };
-                let block = wider.map(|(((vw, nw), p), uw)| {
-                    let (vk, nk) = signals::matured(cfg, c, now, grace);
-                    let (vr, nr) = (vw.saturating_sub(vk), nw.saturating_sub(nk));
-                    let ur = (uw - signals::usual_in_window(cfg, c, season)).max(0.0);
+                let block = wider_rest.map(|(_, (vr, nr), p, ur)| {
                     if signals::pumping_not_cohort(cfg, vr, nr, p, ur) < 0.0 {
                         0.0
                     } else {
